@@ -1,0 +1,1 @@
+"""Reports per Huis and gemeente, rendered from template notebooks with papermill."""

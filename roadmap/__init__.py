@@ -1,0 +1,1 @@
+"""Roadmap self-assessment: definition, store, analysis and charts."""

@@ -1,0 +1,1 @@
+"""Simulation of the lokaal loket kinderopvang with SimPy."""
