@@ -1,0 +1,5 @@
+import sys
+
+from hvhk.cli import main
+
+sys.exit(main())

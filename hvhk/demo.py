@@ -1,0 +1,92 @@
+"""`hvhk demo`: the whole path on the bundled demo data, from store to reports.
+
+Loads the demo Huizen and rounds into the store (upserts, so a second run changes nothing),
+simulates the loket of every demo gemeente, and renders one report per demo Huis with an index.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from hvhk import demodata
+from hvhk.errors import GebruikersFout
+from hvhk.files import write_atomic
+from rapporten import batch
+from roadmap import store
+from roadmap.definition import Roadmap, load_roadmap
+from simulatie.experiment import run_replicaties, samenvatting
+from simulatie.scenario import Scenario
+
+REPLICATIES = 10
+SCENARIO_INPUTS = ["geboorten_per_jaar", "plaatsen", "loket_medewerkers"]
+
+
+def run_demo(database: Path, uitvoer: Path, werkers: int = 2) -> Path:
+    """Run the demo end to end; return the path of the reports' index page."""
+    if werkers < 1:
+        raise GebruikersFout(f"--werkers moet 1 of meer zijn (gekregen: {werkers})")
+    roadmap = load_roadmap()
+    demo = demodata.generate(roadmap)
+    _step("Demogegevens laden in", database)
+    connection = store.connect(database)
+    try:
+        load(connection, roadmap, demo)
+        huizen = store.huizen(connection)
+    finally:
+        connection.close()
+
+    simulatie = uitvoer / "simulatie" / "loket.csv"
+    _step("Loketten simuleren naar", simulatie)
+    write_atomic(simulatie, simulate(demo.gemeenten).to_csv(index=False))
+
+    rapporten = uitvoer / "rapporten"
+    _step("Rapporten maken in", rapporten)
+    demo_huizen = huizen.loc[huizen["demo"]]
+    results = batch.render_all(batch.huis_opdrachten(demo_huizen, database, simulatie, rapporten), werkers)
+    index = batch.write_index(results, rapporten, demo=True)
+    failed = [r for r in results if not r.gelukt]
+    if failed:
+        details = "; ".join(f"{r.opdracht.naam}: {r.fout}" for r in failed)
+        raise GebruikersFout(f"{len(failed)} van {len(results)} rapporten mislukt ({details}); zie {index}")
+    return index
+
+
+def load(connection, roadmap: Roadmap, demo: demodata.Demo) -> None:
+    """Save the demo data in the store; saving it again leaves the row counts unchanged."""
+    huis_ids = {
+        huis.naam: store.save_huis(connection, huis.naam, huis.gemeenten, demo=True)
+        for huis in demo.huizen.itertuples()
+    }
+    for ronde in demo.rondes:
+        ronde_id = store.save_ronde(connection, huis_ids[ronde["huis"]], ronde["nummer"], ronde["datum"], roadmap)
+        for deelnemer in ronde["deelnemers"]:
+            deelnemer_id = store.save_deelnemer(
+                connection, ronde_id, deelnemer["naam"], deelnemer["organisatie"], deelnemer["levensdomein_id"]
+            )
+            store.save_antwoorden(connection, deelnemer_id, deelnemer["antwoorden"])
+            store.save_belang(connection, deelnemer_id, deelnemer["belang"])
+
+
+def simulate(gemeenten: pd.DataFrame, replicaties: int = REPLICATIES) -> pd.DataFrame:
+    """The loket summary of every gemeente: one tidy row per (gemeente, maat), inputs alongside."""
+    tables = []
+    for gemeente in tqdm(gemeenten.itertuples(), total=len(gemeenten), desc="Simulaties", unit="gemeente"):
+        scenario = Scenario(
+            gemeente=gemeente.nis,
+            geboorten_per_jaar=float(gemeente.geboorten_per_jaar),
+            plaatsen=int(gemeente.plaatsen),
+            loket_medewerkers=int(gemeente.loket_medewerkers),
+        )
+        summary = samenvatting(run_replicaties(scenario, replicaties=replicaties, seed=int(gemeente.nis)))
+        tables.append(
+            summary.assign(nis=gemeente.nis, scenario=scenario.naam, **{k: getattr(gemeente, k) for k in SCENARIO_INPUTS})
+        )
+    columns = ["nis", "scenario", *SCENARIO_INPUTS, "maat", "gemiddelde", "ci_laag", "ci_hoog", "n"]
+    return pd.concat(tables, ignore_index=True)[columns]
+
+
+def _step(text: str, path: Path) -> None:
+    print(f"{text} {path} ...", flush=True)

@@ -1,0 +1,31 @@
+"""Numbers and dates the Belgian way (decimal comma, Dutch month names) for reports and widgets."""
+
+import datetime
+import math
+
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+
+LOCALE = "nl_BE"
+MISSING = "–"
+
+
+def getal(value: float | None, decimals: int = 1) -> str:
+    """`2,5`; a missing value shows as a dash rather than `nan`."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def procent(share: float | None, decimals: int = 0) -> str:
+    """A share 0-1 as `12 %`."""
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "\u00a0%"
+    return format_percent(share, format=pattern, locale=LOCALE)
+
+
+def datum(iso: str) -> str:
+    """`2026-03-17` as `17 maart 2026`."""
+    return format_date(datetime.date.fromisoformat(iso), format="long", locale=LOCALE)

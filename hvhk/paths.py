@@ -1,0 +1,20 @@
+"""Where the toolkit keeps its data and writes its output, relative to the working folder.
+
+A user runs `hvhk` from the folder of their project; data and output land next to it, so one
+folder holds one workshop series. Environment variables override the defaults for tests and for
+the kernels that Voilà and papermill start in other folders.
+"""
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = PROJECT_ROOT / "notebooks"
+
+
+def database_path() -> Path:
+    return Path(os.environ.get("HVHK_DATABASE", "data/hvhk.sqlite")).absolute()
+
+
+def output_dir() -> Path:
+    return Path(os.environ.get("HVHK_UITVOER", "uitvoer")).absolute()

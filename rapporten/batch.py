@@ -1,0 +1,98 @@
+"""Render the reports of many Huizen in parallel processes, isolating failures, with an index page.
+
+One failing Huis never stops the others: its error is kept and shown on the index page.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Template
+from tqdm import tqdm
+
+from hvhk.files import write_atomic
+from hvhk.gemeenten import gemeente_naam
+from rapporten.render import TEMPLATES, page, render
+
+HUIS_TEMPLATE = "huis.ipynb"
+INDEX = Template((TEMPLATES / "index.html.j2").read_text(encoding="utf-8"), autoescape=True)
+
+
+@dataclass(frozen=True)
+class Opdracht:
+    """One report to render: which Huis, with which inputs, to which file."""
+
+    huis_id: int
+    naam: str
+    gemeenten: str
+    parameters: dict
+    bestand: Path
+
+
+@dataclass(frozen=True)
+class Resultaat:
+    opdracht: Opdracht
+    fout: str = ""
+
+    @property
+    def gelukt(self) -> bool:
+        return not self.fout
+
+
+def file_name(huis_id: int, naam: str) -> str:
+    """A safe file name: only a-z, 0-9 and dashes, so a name like '../x' cannot leave the folder."""
+    ascii_name = unicodedata.normalize("NFKD", naam).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "huis"
+    return f"{huis_id:03d}-{slug}.html"
+
+
+def huis_opdrachten(huizen, database: Path, simulatie: Path, uitvoer: Path) -> list[Opdracht]:
+    """One Opdracht per row of `store.huizen`, writing into `uitvoer`."""
+    return [
+        Opdracht(
+            huis_id=int(huis.id),
+            naam=huis.naam,
+            gemeenten=", ".join(gemeente_naam(nis) for nis in huis.gemeenten),
+            parameters={"database": str(database), "huis_id": int(huis.id), "simulatie": str(simulatie)},
+            bestand=uitvoer / file_name(int(huis.id), huis.naam),
+        )
+        for huis in huizen.itertuples()
+    ]
+
+
+def render_all(opdrachten: list[Opdracht], werkers: int = 2, voortgang: bool = True) -> list[Resultaat]:
+    """Render every Opdracht in `werkers` processes; return results in the order given."""
+    results: dict[int, Resultaat] = {}
+    with ProcessPoolExecutor(max_workers=max(1, werkers)) as pool:
+        futures = {pool.submit(_render_one, opdracht): index for index, opdracht in enumerate(opdrachten)}
+        for future in tqdm(
+            as_completed(futures), total=len(futures), desc="Rapporten", unit="rapport", disable=not voortgang
+        ):
+            results[futures[future]] = future.result()
+    return [results[index] for index in range(len(opdrachten))]
+
+
+def _render_one(opdracht: Opdracht) -> Resultaat:
+    try:
+        render(HUIS_TEMPLATE, opdracht.parameters, opdracht.bestand, title=f"Rapport {opdracht.naam}")
+    except Exception as error:  # noqa: BLE001 - any failure of one report is reported, not raised
+        return Resultaat(opdracht, fout=_first_line(error))
+    return Resultaat(opdracht)
+
+
+def _first_line(error: Exception) -> str:
+    """The last line that names the error, without a traceback (papermill puts it last)."""
+    lines = [line for line in str(error).strip().splitlines() if line.strip()]
+    return (lines[-1] if lines else type(error).__name__)[:300]
+
+
+def write_index(results: list[Resultaat], folder: Path, demo: bool) -> Path:
+    """Write `index.html` in `folder`: every report with its status, links relative to it."""
+    body = INDEX.render(results=results, demo=demo)
+    path = folder / "index.html"
+    write_atomic(path, page("Rapporten Huizen van het Kind", body))
+    return path

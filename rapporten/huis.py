@@ -1,0 +1,146 @@
+"""The content of a Huis report: data gathered once, shown section by section by the template.
+
+The template notebook only calls these methods, so every number it shows is computed here or in
+`roadmap.analysis`, where tests check it. User text (names, organisations) is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import HTML, Image
+
+from hvhk.demodata import LABEL
+from hvhk.formatting import datum, getal, procent
+from hvhk.gemeenten import gemeente_naam
+from roadmap import analysis, charts, store
+
+# The loket results a Huis report shows, with their Dutch label and how to format them.
+LOKET_MATEN = {
+    "antwoordtijd_gemiddeld_dagen": ("Tijd tot eerste antwoord van het loket (dagen)", getal),
+    "wachttijd_mediaan_dagen": ("Wachttijd op een plaats, mediaan (dagen)", getal),
+    "wachttijd_p90_dagen": ("Wachttijd op een plaats, 90e percentiel (dagen)", getal),
+    "aandeel_tijdig_geplaatst": ("Tijdig geplaatst, alle gezinnen", procent),
+    "aandeel_tijdig_kwetsbaar": ("Tijdig geplaatst, kwetsbare gezinnen", procent),
+    "bezetting": ("Bezetting van de plaatsen", procent),
+}
+
+
+@dataclass(frozen=True)
+class HuisRapport:
+    naam: str
+    demo: bool
+    gemeenten: list[str]
+    ronde: pd.Series | None
+    deelnemers: pd.DataFrame
+    niveaus: pd.DataFrame
+    loket: pd.DataFrame
+
+    @classmethod
+    def laad(cls, database: str | Path, huis_id: int, simulatie: str | Path | None = None) -> HuisRapport:
+        """Gather everything the report of Huis `huis_id` shows, from its latest round."""
+        connection = store.connect(database)
+        try:
+            huis = store.huizen(connection).set_index("id").loc[huis_id]
+            rondes = store.rondes(connection, huis_id)
+            ronde = rondes.iloc[-1] if len(rondes) else None
+            deelnemers = store.deelnemers(connection, ronde["id"]) if ronde is not None else pd.DataFrame()
+            niveaus = pd.DataFrame()
+            if ronde is not None:
+                roadmap = store.ronde_roadmap(connection, int(ronde["id"]))
+                niveaus = analysis.per_onderdeel(store.antwoorden(connection, int(ronde["id"])), roadmap.stellingen)
+        finally:
+            connection.close()
+        loket = pd.DataFrame()
+        if simulatie and Path(simulatie).exists():
+            loket = pd.read_csv(simulatie, dtype={"nis": str}).loc[lambda s: s["nis"].isin(huis["gemeenten"])]
+        return cls(
+            naam=huis["naam"],
+            demo=bool(huis["demo"]),
+            gemeenten=[gemeente_naam(nis) for nis in huis["gemeenten"]],
+            ronde=ronde,
+            deelnemers=deelnemers,
+            niveaus=niveaus,
+            loket=loket,
+        )
+
+    def kop(self) -> HTML:
+        demo = f'<p class="demo">Dit rapport toont {LABEL}: geen echte resultaten.</p>' if self.demo else ""
+        if self.ronde is None:
+            ronde = "Nog geen zelfevaluatie afgenomen."
+        else:
+            ronde = f"Zelfevaluatie ronde {int(self.ronde['nummer'])} van {datum(self.ronde['datum'])}"
+        return HTML(
+            f"<h1>{escape(self.naam)}</h1>"
+            f'<p class="ondertitel">Gemeenten: {escape(", ".join(self.gemeenten))}<br>{ronde}</p>{demo}'
+        )
+
+    def kengetallen(self) -> HTML:
+        domeinen = self.niveaus.loc[self.niveaus["soort"] == "levensdomein"] if len(self.niveaus) else self.niveaus
+        items = [
+            ("deelnemers", str(len(self.deelnemers))),
+            ("organisaties", str(self.deelnemers["organisatie"].nunique()) if len(self.deelnemers) else "0"),
+            ("mediaan over de levensdomeinen", getal(domeinen["mediaan"].median()) if len(domeinen) else getal(None)),
+        ]
+        cells = "".join(f"<li><strong>{value}</strong>{label}</li>" for label, value in items)
+        return HTML(f'<h2>Samenvatting</h2><ul class="kengetallen">{cells}</ul>')
+
+    def waar_staan_we(self) -> list:
+        """The spider chart and table of the levensdomeinen: median level and spread."""
+        heading = HTML(
+            "<h2>Waar staan we?</h2><p>Per levensdomein het mediane niveau (1 tot 4) dat de partners"
+            " gaven, met de middelste helft van hun scores als band.</p>"
+        )
+        if self.niveaus.empty:
+            return [heading, HTML("<p>Geen antwoorden.</p>")]
+        domeinen = self.niveaus.loc[self.niveaus["soort"] == "levensdomein"]
+        rows = "".join(
+            f"<tr><td>{escape(r.onderdeel)}</td><td class='getal'>{getal(r.mediaan)}</td>"
+            f"<td class='getal'>{getal(r.q1)} – {getal(r.q3)}</td><td class='getal'>{r.n}</td>"
+            f"<td class='getal'>{procent(r.aandeel_weet_niet)}</td></tr>"
+            for r in domeinen.itertuples()
+        )
+        table = HTML(
+            "<table><thead><tr><th>Levensdomein</th><th class='getal'>Mediaan</th>"
+            "<th class='getal'>Middelste helft</th><th class='getal'>Partners met score</th>"
+            f"<th class='getal'>Weet niet</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+        return [heading, Image(charts.to_png(charts.spider(domeinen))), table]
+
+    def loket_kinderopvang(self) -> HTML:
+        """The simulated loket per gemeente: mean over replications with its 95 % interval."""
+        heading = (
+            "<h2>Lokaal loket kinderopvang</h2><p>Gesimuleerde werking van het loket in de huidige toestand:"
+            " gemiddelde over de replicaties met het 95%-betrouwbaarheidsinterval.</p>"
+        )
+        if self.loket.empty:
+            return HTML(heading + "<p>Geen simulatieresultaten beschikbaar.</p>")
+        sections = []
+        for nis, rows in self.loket.groupby("nis", sort=False):
+            by_maat = rows.set_index("maat")
+            first = rows.iloc[0]
+            lines = "".join(
+                f"<tr><td>{label}</td><td class='getal'>{fmt(by_maat.at[maat, 'gemiddelde'])}</td>"
+                f"<td class='getal'>{fmt(by_maat.at[maat, 'ci_laag'])} – {fmt(by_maat.at[maat, 'ci_hoog'])}</td></tr>"
+                for maat, (label, fmt) in LOKET_MATEN.items()
+                if maat in by_maat.index
+            )
+            sections.append(
+                f"<h3>{escape(gemeente_naam(nis))}</h3><p>{getal(first['geboorten_per_jaar'], 0)} geboorten per jaar,"
+                f" {getal(first['plaatsen'], 0)} plaatsen, {int(first['loket_medewerkers'])} loketmedewerker(s);"
+                f" {int(first['n'])} replicaties.</p><table><thead><tr><th>Maat</th><th class='getal'>Gemiddelde</th>"
+                f"<th class='getal'>95%-interval</th></tr></thead><tbody>{lines}</tbody></table>"
+            )
+        return HTML(heading + "".join(sections))
+
+    def methode(self) -> HTML:
+        versie = escape(str(self.ronde["roadmap_versie"])) if self.ronde is not None else "–"
+        demo = f" Alle cijfers zijn {LABEL}." if self.demo else ""
+        return HTML(
+            "<h2>Methode en gegevens</h2><p class='voetnoot'>Roadmap-versie " + versie + ". Scores 'weet niet' en"
+            " 'niet van toepassing' tellen niet mee in mediaan en spreiding. Het niveau van een partner op een"
+            " levensdomein is het gemiddelde van zijn scores op de stellingen van dat domein." + demo + "</p>"
+        )

@@ -1,0 +1,56 @@
+"""Render one report: execute a template notebook with papermill, convert it to clean HTML.
+
+Only this module starts kernels. The HTML has no code, no prompts and no link to any outside
+address (nbconvert's `basic` body inside our own page), so a report opens offline and prints well.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+import nbformat
+import papermill
+from jinja2 import Template
+from markupsafe import Markup
+from nbconvert import HTMLExporter
+
+from hvhk.files import write_atomic
+
+TEMPLATES = files("rapporten") / "templates"
+PAGE = Template((TEMPLATES / "pagina.html.j2").read_text(encoding="utf-8"), autoescape=True)
+STYLE = (TEMPLATES / "rapport.css").read_text(encoding="utf-8")
+
+
+def render(template: str, parameters: dict, html_path: Path, title: str) -> nbformat.NotebookNode:
+    """Execute `template` (a file in rapporten/templates) with `parameters`, write `html_path`.
+
+    The executed notebook is kept beside the HTML (in `.notebooks/`) so its results stay
+    retrievable; both files are written atomically. Raises papermill's execution error when a
+    cell fails, so that a batch can report which report failed and why.
+    """
+    notebook = papermill.execute_notebook(
+        str(TEMPLATES / template),
+        None,
+        parameters=parameters,
+        kernel_name="python3",
+        progress_bar=False,
+        log_output=False,
+    )
+    write_atomic(html_path.parent / ".notebooks" / f"{html_path.stem}.ipynb", nbformat.writes(notebook))
+    write_atomic(html_path, to_html(notebook, title))
+    return notebook
+
+
+def to_html(notebook: nbformat.NotebookNode, title: str) -> str:
+    """The notebook's outputs only, as one self-contained HTML page."""
+    exporter = HTMLExporter(
+        template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
+    body, _ = exporter.from_notebook_node(notebook)
+    return page(title, body)
+
+
+def page(title: str, body: str) -> str:
+    """An HTML page with the toolkit's print-friendly style around `body` (already HTML)."""
+    return PAGE.render(title=title, style=Markup(STYLE), body=Markup(body))

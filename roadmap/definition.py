@@ -1,0 +1,218 @@
+"""The Roadmap as data: load and validate the versioned YAML file that trainers edit.
+
+The file, not the code, holds the levensdomeinen, werkingsprincipes, groeithema's, their stellingen
+and the scale, so that EXPOO trainers can change wording without a programmer. A mistake in the
+file is reported in Dutch with the line and the field, because the person who made it is not a
+programmer.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from importlib.resources import files
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+
+from hvhk.errors import GebruikersFout
+
+BUNDLED = files("roadmap") / "data" / "roadmap.yaml"
+
+Slug = Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$", min_length=1)
+Soort = Literal["levensdomein", "werkingsprincipe", "groeithema"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Niveau(_Strict):
+    waarde: int = Field(ge=1, le=4)
+    label: str = Field(min_length=1)
+    beschrijving: str = Field(min_length=1)
+
+
+class Schaal(_Strict):
+    niveaus: list[Niveau] = Field(min_length=4, max_length=4)
+    weet_niet: str = Field(min_length=1)
+    niet_van_toepassing: str = Field(min_length=1)
+    belang: dict[int, str]
+
+    @model_validator(mode="after")
+    def _levels_and_belang_complete(self) -> Schaal:
+        if [n.waarde for n in self.niveaus] != [1, 2, 3, 4]:
+            raise ValueError("de niveaus moeten de waarden 1, 2, 3 en 4 hebben, in die volgorde")
+        if sorted(self.belang) != [1, 2, 3]:
+            raise ValueError("belang moet precies de waarden 1, 2 en 3 hebben")
+        return self
+
+
+class Pijler(_Strict):
+    id: str = Slug
+    naam: str = Field(min_length=1)
+
+
+class Stelling(_Strict):
+    id: str = Slug
+    tekst: str = Field(min_length=1)
+    pijlers: list[str] = []
+
+
+class Onderdeel(_Strict):
+    """A levensdomein, werkingsprincipe or groeithema: a named group of stellingen."""
+
+    id: str = Slug
+    naam: str = Field(min_length=1)
+    beschrijving: str = Field(min_length=1)
+    stellingen: list[Stelling] = Field(min_length=1)
+
+
+class Levensdomein(Onderdeel):
+    meerwaarde: str = Field(min_length=1)
+
+
+class Roadmap(_Strict):
+    versie: str = Field(min_length=1)
+    titel: str = Field(min_length=1)
+    schaal: Schaal
+    pijlers: list[Pijler] = Field(min_length=1)
+    levensdomeinen: list[Levensdomein] = Field(min_length=1)
+    werkingsprincipes: list[Onderdeel] = Field(min_length=1)
+    groeithemas: list[Onderdeel] = []
+    _yaml: str = PrivateAttr(default="")
+
+    @model_validator(mode="after")
+    def _ids_unique_and_pillars_known(self) -> Roadmap:
+        seen: set[str] = set()
+        for onderdeel in self.onderdelen:
+            for item_id in [onderdeel.id, *(s.id for s in onderdeel.stellingen)]:
+                if item_id in seen:
+                    raise ValueError(f"de id '{item_id}' komt meer dan eens voor")
+                seen.add(item_id)
+        known = {p.id for p in self.pijlers}
+        for onderdeel in self.onderdelen:
+            for stelling in onderdeel.stellingen:
+                unknown = set(stelling.pijlers) - known
+                if unknown:
+                    raise ValueError(
+                        f"stelling '{stelling.id}' noemt een onbekende pijler: {', '.join(sorted(unknown))}"
+                    )
+        return self
+
+    @property
+    def yaml(self) -> str:
+        """The file's text as loaded: the store keeps it so that old rounds stay readable."""
+        return self._yaml
+
+    @property
+    def onderdelen(self) -> list[Onderdeel]:
+        return [*self.levensdomeinen, *self.werkingsprincipes, *self.groeithemas]
+
+    @cached_property
+    def stellingen(self) -> pd.DataFrame:
+        """One row per stelling with the onderdeel it belongs to: the frame analyses join on."""
+        rows = [
+            {
+                "stelling_id": s.id,
+                "tekst": s.tekst,
+                "onderdeel_id": o.id,
+                "onderdeel": o.naam,
+                "soort": soort,
+                "pijlers": tuple(s.pijlers),
+            }
+            for soort, groep in (
+                ("levensdomein", self.levensdomeinen),
+                ("werkingsprincipe", self.werkingsprincipes),
+                ("groeithema", self.groeithemas),
+            )
+            for o in groep
+            for s in o.stellingen
+        ]
+        return pd.DataFrame(rows)
+
+
+def load_roadmap(path: str | Path | None = None) -> Roadmap:
+    """Load the Roadmap file at `path`, or the bundled one."""
+    if path is None:
+        return parse_roadmap(BUNDLED.read_text(encoding="utf-8"), "roadmap.yaml")
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise GebruikersFout(f"Roadmap-bestand niet gevonden: {path}") from None
+    except UnicodeDecodeError:
+        raise GebruikersFout(f"{path}: het bestand is geen UTF-8-tekst") from None
+    except OSError as error:
+        raise GebruikersFout(f"{path}: kan het bestand niet lezen ({error.strerror})") from None
+    return parse_roadmap(text, str(path))
+
+
+def parse_roadmap(text: str, source: str) -> Roadmap:
+    """Validate Roadmap YAML `text`; `source` names it in error messages."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f", regel {mark.line + 1}" if mark else ""
+        raise GebruikersFout(f"{source}{where}: geen geldige YAML ({getattr(error, 'problem', error)})") from None
+    if not isinstance(data, dict):
+        raise GebruikersFout(f"{source}: het bestand moet een Roadmap met velden bevatten")
+    try:
+        roadmap = Roadmap.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        loc = first["loc"]
+        line = _line_of(root, loc)
+        where = f", regel {line}" if line else ""
+        field = ".".join(str(part) for part in loc) or "(bestand)"
+        raise GebruikersFout(f"{source}{where}, veld {field}: {_dutch(first)}") from None
+    roadmap._yaml = text
+    return roadmap
+
+
+def _line_of(node: yaml.Node | None, loc: tuple) -> int | None:
+    """The 1-based line of the YAML node at pydantic location `loc` (or of its nearest parent)."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == str(part)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            match = node.value[part]
+        else:
+            match = None
+        if match is None:
+            break
+        node, line = match, match.start_mark.line + 1
+    return line
+
+
+_MESSAGES = {
+    "missing": "dit veld ontbreekt",
+    "extra_forbidden": "onbekend veld",
+    "string_type": "moet tekst zijn",
+    "string_too_short": "mag niet leeg zijn",
+    "string_pattern_mismatch": "alleen kleine letters, cijfers, _ en . zijn toegelaten",
+    "int_type": "moet een geheel getal zijn",
+    "int_parsing": "moet een geheel getal zijn",
+    "greater_than_equal": "is te klein (minimum {ge})",
+    "less_than_equal": "is te groot (maximum {le})",
+    "list_type": "moet een lijst zijn",
+    "dict_type": "moet velden met waarden bevatten",
+    "model_type": "moet velden met waarden bevatten",
+    "too_short": "moet minstens {min_length} element(en) bevatten",
+    "too_long": "mag hoogstens {max_length} element(en) bevatten",
+}
+
+
+def _dutch(error: dict) -> str:
+    """A Dutch message for one pydantic error."""
+    if error["type"] == "value_error":
+        return str(error["ctx"]["error"])
+    template = _MESSAGES.get(error["type"])
+    if template is None:
+        return f"ongeldige waarde ({error['msg']})"
+    return template.format(**error.get("ctx", {}))

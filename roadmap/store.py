@@ -1,0 +1,312 @@
+"""The roadmap store: one SQLite file with Huizen, rounds, participants and their answers.
+
+Only this module touches SQLite. Every write runs in one transaction (`BEGIN IMMEDIATE`), so a
+crash or a second participant saving at the same moment never leaves half an answer behind. The
+schema carries its version in `PRAGMA user_version` and grows by forward migrations only.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from hvhk.errors import GebruikersFout
+from roadmap.definition import Roadmap, parse_roadmap
+
+KEUZES = ("niveau", "weet_niet", "niet_van_toepassing")
+
+# Each entry upgrades the schema by one version; never edit an entry once released, add one.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE huis (
+        id INTEGER PRIMARY KEY,
+        naam TEXT NOT NULL UNIQUE CHECK (length(trim(naam)) > 0),
+        demo INTEGER NOT NULL DEFAULT 0 CHECK (demo IN (0, 1))
+    );
+    CREATE TABLE huis_gemeente (
+        huis_id INTEGER NOT NULL REFERENCES huis(id) ON DELETE CASCADE,
+        nis TEXT NOT NULL,
+        PRIMARY KEY (huis_id, nis)
+    );
+    CREATE TABLE roadmap_versie (
+        versie TEXT PRIMARY KEY,
+        yaml TEXT NOT NULL
+    );
+    CREATE TABLE ronde (
+        id INTEGER PRIMARY KEY,
+        huis_id INTEGER NOT NULL REFERENCES huis(id) ON DELETE CASCADE,
+        nummer INTEGER NOT NULL CHECK (nummer >= 1),
+        datum TEXT NOT NULL,
+        roadmap_versie TEXT NOT NULL REFERENCES roadmap_versie(versie),
+        UNIQUE (huis_id, nummer)
+    );
+    CREATE TABLE deelnemer (
+        id INTEGER PRIMARY KEY,
+        ronde_id INTEGER NOT NULL REFERENCES ronde(id) ON DELETE CASCADE,
+        naam TEXT NOT NULL CHECK (length(trim(naam)) > 0),
+        organisatie TEXT NOT NULL DEFAULT '',
+        levensdomein_id TEXT,
+        UNIQUE (ronde_id, naam)
+    );
+    CREATE TABLE antwoord (
+        deelnemer_id INTEGER NOT NULL REFERENCES deelnemer(id) ON DELETE CASCADE,
+        stelling_id TEXT NOT NULL,
+        keuze TEXT NOT NULL CHECK (keuze IN ('niveau', 'weet_niet', 'niet_van_toepassing')),
+        niveau INTEGER CHECK (niveau BETWEEN 1 AND 4),
+        toelichting TEXT NOT NULL DEFAULT '',
+        gewijzigd TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f', 'now')),
+        PRIMARY KEY (deelnemer_id, stelling_id),
+        CHECK ((keuze = 'niveau') = (niveau IS NOT NULL))
+    );
+    CREATE TABLE belang (
+        deelnemer_id INTEGER NOT NULL REFERENCES deelnemer(id) ON DELETE CASCADE,
+        onderdeel_id TEXT NOT NULL,
+        belang INTEGER NOT NULL CHECK (belang BETWEEN 1 AND 3),
+        PRIMARY KEY (deelnemer_id, onderdeel_id)
+    );
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+TABLES = ("huis", "huis_gemeente", "roadmap_versie", "ronde", "deelnemer", "antwoord", "belang")
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """Open (or create) the store at `path`, migrated to the current schema.
+
+    A file that is not an hvhk database, or one written by a newer version of the toolkit, is
+    refused with a Dutch message rather than touched.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+    except (OSError, sqlite3.Error) as error:
+        raise GebruikersFout(f"{path}: kan de database niet openen ({error})") from None
+    try:
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("PRAGMA journal_mode = WAL")
+        _migrate(connection, path)
+    except sqlite3.DatabaseError as error:
+        connection.close()
+        raise GebruikersFout(f"{path}: geen bruikbare hvhk-database ({error})") from None
+    except GebruikersFout:
+        connection.close()
+        raise
+    connection.row_factory = sqlite3.Row
+    return connection
+
+
+def _migrate(connection: sqlite3.Connection, path: Path) -> None:
+    with transaction(connection):
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise GebruikersFout(
+                f"{path}: de database heeft schemaversie {version}, deze versie van hvhk kent"
+                f" maar tot {SCHEMA_VERSION}; werk hvhk bij"
+            )
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            for statement in filter(str.strip, script.split(";")):
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {number}")
+
+
+@contextmanager
+def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """Run a block as one write transaction: all of it is saved, or none of it."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield connection
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def save_huis(connection: sqlite3.Connection, naam: str, gemeenten: Sequence[str], demo: bool = False) -> int:
+    """Create or update the Huis called `naam` with exactly these gemeenten; return its id."""
+    naam = naam.strip()
+    if not naam:
+        raise GebruikersFout("de naam van het Huis mag niet leeg zijn")
+    if not gemeenten:
+        raise GebruikersFout(f"Huis '{naam}': kies minstens één gemeente")
+    with transaction(connection):
+        huis_id = connection.execute(
+            "INSERT INTO huis (naam, demo) VALUES (?, ?)"
+            " ON CONFLICT (naam) DO UPDATE SET demo = excluded.demo RETURNING id",
+            (naam, int(demo)),
+        ).fetchone()[0]
+        connection.execute("DELETE FROM huis_gemeente WHERE huis_id = ?", (huis_id,))
+        connection.executemany(
+            "INSERT INTO huis_gemeente (huis_id, nis) VALUES (?, ?)", [(huis_id, str(nis)) for nis in gemeenten]
+        )
+    return huis_id
+
+
+def save_ronde(connection: sqlite3.Connection, huis_id: int, nummer: int, datum: str, roadmap: Roadmap) -> int:
+    """Create or update round `nummer` of a Huis, given under `roadmap`; return its id.
+
+    The Roadmap's text is kept per version, so a round stays readable after the file changes. A
+    changed file that kept its old version number is refused: its answers would become ambiguous.
+    """
+    with transaction(connection):
+        stored = connection.execute(
+            "SELECT yaml FROM roadmap_versie WHERE versie = ?", (roadmap.versie,)
+        ).fetchone()
+        if stored is None:
+            connection.execute(
+                "INSERT INTO roadmap_versie (versie, yaml) VALUES (?, ?)", (roadmap.versie, roadmap.yaml)
+            )
+        elif _parsed(roadmap.versie, stored[0]) != roadmap:
+            raise GebruikersFout(
+                f"de Roadmap-versie '{roadmap.versie}' staat al in de database met andere inhoud:"
+                " verhoog 'versie' in het Roadmap-bestand"
+            )
+        return connection.execute(
+            "INSERT INTO ronde (huis_id, nummer, datum, roadmap_versie) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (huis_id, nummer) DO UPDATE SET datum = excluded.datum,"
+            " roadmap_versie = excluded.roadmap_versie RETURNING id",
+            (huis_id, nummer, datum, roadmap.versie),
+        ).fetchone()[0]
+
+
+def save_deelnemer(
+    connection: sqlite3.Connection, ronde_id: int, naam: str, organisatie: str = "", levensdomein_id: str | None = None
+) -> int:
+    """Create or update the participant called `naam` in a round; return its id."""
+    naam = naam.strip()
+    if not naam:
+        raise GebruikersFout("de naam van een deelnemer mag niet leeg zijn")
+    with transaction(connection):
+        return connection.execute(
+            "INSERT INTO deelnemer (ronde_id, naam, organisatie, levensdomein_id) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (ronde_id, naam) DO UPDATE SET organisatie = excluded.organisatie,"
+            " levensdomein_id = excluded.levensdomein_id RETURNING id",
+            (ronde_id, naam, organisatie.strip(), levensdomein_id),
+        ).fetchone()[0]
+
+
+def save_antwoorden(connection: sqlite3.Connection, deelnemer_id: int, antwoorden: pd.DataFrame) -> None:
+    """Save a participant's answers (columns stelling_id, keuze, niveau, toelichting) at once.
+
+    Each answer replaces the participant's earlier answer to the same stelling. Stellingen that the
+    round's Roadmap version does not know are refused, naming the stelling.
+    """
+    roadmap = ronde_roadmap(connection, deelnemer_ronde(connection, deelnemer_id))
+    known = set(roadmap.stellingen["stelling_id"])
+    rows = []
+    for row in antwoorden.itertuples(index=False):
+        if row.stelling_id not in known:
+            raise GebruikersFout(f"onbekende stelling '{row.stelling_id}' in Roadmap-versie {roadmap.versie}")
+        if row.keuze not in KEUZES:
+            raise GebruikersFout(f"stelling '{row.stelling_id}': onbekende keuze '{row.keuze}'")
+        niveau = None if row.keuze != "niveau" else int(row.niveau)
+        if niveau is not None and not 1 <= niveau <= 4:
+            raise GebruikersFout(f"stelling '{row.stelling_id}': niveau {niveau} ligt niet tussen 1 en 4")
+        toelichting = getattr(row, "toelichting", "") or ""
+        rows.append((deelnemer_id, row.stelling_id, row.keuze, niveau, toelichting))
+    with transaction(connection):
+        connection.executemany(
+            "INSERT INTO antwoord (deelnemer_id, stelling_id, keuze, niveau, toelichting) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (deelnemer_id, stelling_id) DO UPDATE SET keuze = excluded.keuze,"
+            " niveau = excluded.niveau, toelichting = excluded.toelichting,"
+            " gewijzigd = strftime('%Y-%m-%dT%H:%M:%f', 'now')",
+            rows,
+        )
+
+
+def save_belang(connection: sqlite3.Connection, deelnemer_id: int, belang: dict[str, int]) -> None:
+    """Save how important (1-3) a participant finds each onderdeel."""
+    for onderdeel_id, waarde in belang.items():
+        if waarde not in (1, 2, 3):
+            raise GebruikersFout(f"onderdeel '{onderdeel_id}': belang {waarde} moet 1, 2 of 3 zijn")
+    with transaction(connection):
+        connection.executemany(
+            "INSERT INTO belang (deelnemer_id, onderdeel_id, belang) VALUES (?, ?, ?)"
+            " ON CONFLICT (deelnemer_id, onderdeel_id) DO UPDATE SET belang = excluded.belang",
+            [(deelnemer_id, onderdeel_id, waarde) for onderdeel_id, waarde in belang.items()],
+        )
+
+
+def deelnemer_ronde(connection: sqlite3.Connection, deelnemer_id: int) -> int:
+    row = connection.execute("SELECT ronde_id FROM deelnemer WHERE id = ?", (deelnemer_id,)).fetchone()
+    if row is None:
+        raise GebruikersFout(f"deelnemer {deelnemer_id} bestaat niet")
+    return row[0]
+
+
+def ronde_roadmap(connection: sqlite3.Connection, ronde_id: int) -> Roadmap:
+    """The Roadmap as it was when this round was given, from the stored text."""
+    row = connection.execute(
+        "SELECT v.versie, v.yaml FROM ronde r JOIN roadmap_versie v ON v.versie = r.roadmap_versie WHERE r.id = ?",
+        (ronde_id,),
+    ).fetchone()
+    if row is None:
+        raise GebruikersFout(f"ronde {ronde_id} bestaat niet")
+    return _parsed(row["versie"], row["yaml"])
+
+
+@lru_cache(maxsize=16)
+def _parsed(versie: str, text: str) -> Roadmap:
+    """Parse a stored Roadmap once per process: saving answers looks it up for every participant."""
+    return parse_roadmap(text, f"Roadmap-versie {versie} in de database")
+
+
+def huizen(connection: sqlite3.Connection) -> pd.DataFrame:
+    """Every Huis with its gemeenten (a tuple of NIS codes) and demo flag."""
+    frame = _frame(
+        connection,
+        "SELECT h.id, h.naam, h.demo, group_concat(g.nis, ',') AS gemeenten FROM huis h"
+        " LEFT JOIN (SELECT * FROM huis_gemeente ORDER BY nis) g ON g.huis_id = h.id GROUP BY h.id ORDER BY h.naam",
+    )
+    frame["gemeenten"] = frame["gemeenten"].map(lambda codes: tuple((codes or "").split(",")) if codes else ())
+    frame["demo"] = frame["demo"].astype(bool)
+    return frame
+
+
+def rondes(connection: sqlite3.Connection, huis_id: int) -> pd.DataFrame:
+    return _frame(
+        connection,
+        "SELECT id, nummer, datum, roadmap_versie FROM ronde WHERE huis_id = ? ORDER BY nummer",
+        (huis_id,),
+    )
+
+
+def deelnemers(connection: sqlite3.Connection, ronde_id: int) -> pd.DataFrame:
+    return _frame(
+        connection,
+        "SELECT id, naam, organisatie, levensdomein_id FROM deelnemer WHERE ronde_id = ? ORDER BY id",
+        (ronde_id,),
+    )
+
+
+def antwoorden(connection: sqlite3.Connection, ronde_id: int) -> pd.DataFrame:
+    """All answers of a round: deelnemer_id, stelling_id, keuze, niveau, toelichting."""
+    return _frame(
+        connection,
+        "SELECT a.deelnemer_id, a.stelling_id, a.keuze, a.niveau, a.toelichting FROM antwoord a"
+        " JOIN deelnemer d ON d.id = a.deelnemer_id WHERE d.ronde_id = ? ORDER BY a.deelnemer_id, a.stelling_id",
+        (ronde_id,),
+    )
+
+
+def belangen(connection: sqlite3.Connection, ronde_id: int) -> pd.DataFrame:
+    return _frame(
+        connection,
+        "SELECT b.deelnemer_id, b.onderdeel_id, b.belang FROM belang b"
+        " JOIN deelnemer d ON d.id = b.deelnemer_id WHERE d.ronde_id = ?",
+        (ronde_id,),
+    )
+
+
+def row_counts(connection: sqlite3.Connection) -> dict[str, int]:
+    return {table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in TABLES}
+
+
+def _frame(connection: sqlite3.Connection, sql: str, parameters: Sequence = ()) -> pd.DataFrame:
+    cursor = connection.execute(sql, parameters)
+    return pd.DataFrame([tuple(row) for row in cursor], columns=[c[0] for c in cursor.description])
