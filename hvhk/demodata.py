@@ -19,8 +19,22 @@ LABEL = "fictieve demogegevens"
 SEED = 2025
 VLAAMS = "Vlaams Gewest"
 
-# Sizes of the 12 demo Huizen in gemeenten: most Huizen serve one gemeente, some a region.
-HUIS_SIZES = (1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 3, 3)
+# The demo Huizen: real gemeenten (names as since the mergers of 2025) with rounded, approximate
+# numbers of inhabitants; the groupings into regional Huizen are invented.
+HUIZEN = (
+    ("Huis van het Kind Nazareth-De Pinte", (("Nazareth-De Pinte", 23_000),)),
+    ("Huis van het Kind Tongeren-Borgloon", (("Tongeren-Borgloon", 42_000),)),
+    ("Huis van het Kind Mechelen", (("Mechelen", 88_000),)),
+    ("Huis van het Kind Leuven", (("Leuven", 104_000),)),
+    ("Huis van het Kind Genk", (("Genk", 67_000),)),
+    ("Huis van het Kind Roeselare", (("Roeselare", 65_000),)),
+    ("Huis van het Kind Lier", (("Lier", 37_000),)),
+    ("Huis van het Kind Molenbeek", (("Sint-Jans-Molenbeek", 98_000),)),
+    ("Huis van het Kind Meetjesland", (("Eeklo", 21_000), ("Kaprijke", 6_600), ("Maldegem", 24_000))),
+    ("Huis van het Kind Kempen", (("Herentals", 29_000), ("Olen", 12_500), ("Grobbendonk", 11_500))),
+    ("Huis van het Kind Westhoek", (("Poperinge", 20_000), ("Vleteren", 3_700), ("Heuvelland", 7_900))),
+    ("Huis van het Kind Pajottenland", (("Pajottegem", 24_500), ("Lennik", 9_300), ("Bever", 2_300))),
+)
 RONDE_DATA = ("2025-03-18", "2026-03-17")
 
 # Typical partners of a Huis van het Kind, with the levensdomein they come from.
@@ -66,8 +80,8 @@ class Demo:
 def generate(roadmap: Roadmap, seed: int = SEED) -> Demo:
     """The demo data set for `seed`: the same seed always gives the same data."""
     rng = np.random.default_rng(seed)
-    huizen = _huizen(rng)
-    figures = _loket_figures(rng, [nis for codes in huizen["gemeenten"] for nis in codes])
+    huizen = _huizen()
+    figures = _loket_figures(rng)
     rondes = [
         ronde
         for huis in huizen.itertuples()
@@ -76,36 +90,32 @@ def generate(roadmap: Roadmap, seed: int = SEED) -> Demo:
     return Demo(huizen=huizen, gemeenten=figures, rondes=rondes)
 
 
-def _huizen(rng: np.random.Generator) -> pd.DataFrame:
-    """Twelve Huizen over twenty Flemish gemeenten; a multi-gemeente Huis takes neighbours."""
-    flemish = gemeenten().loc[lambda g: g["gewest"] == VLAAMS]
-    arrondissements = flemish["nis"].str[:2].unique()
-    chosen = rng.choice(arrondissements, size=len(HUIS_SIZES), replace=False)
-    rows = []
-    for size, arrondissement in zip(HUIS_SIZES, chosen):
-        pool = flemish.loc[flemish["nis"].str[:2] == arrondissement]
-        picked = pool.iloc[np.sort(rng.choice(len(pool), size=min(size, len(pool)), replace=False))]
-        names = list(picked["naam"])
-        naam = f"Huis van het Kind {names[0]}" if size == 1 else f"Huis van het Kind regio {names[0]}"
-        rows.append({"naam": naam, "gemeenten": tuple(picked["nis"])})
-    return pd.DataFrame(rows)
+def _huizen() -> pd.DataFrame:
+    """The demo Huizen with the NIS codes of their gemeenten, looked up in the reference data."""
+    codes = gemeenten().set_index("naam")["nis"]
+    return pd.DataFrame(
+        [{"naam": naam, "gemeenten": tuple(codes[g] for g, _ in members)} for naam, members in HUIZEN]
+    )
 
 
-def _loket_figures(rng: np.random.Generator, nis_codes: list[str]) -> pd.DataFrame:
-    """Births and childcare places in Flemish proportions (about 9 births per 1,000 inhabitants;
-    about 55 places for every 100 children under three)."""
-    inwoners = np.clip(rng.lognormal(np.log(16_000), 0.6, len(nis_codes)), 4_000, 160_000).round(-2)
-    geboorten = (inwoners * rng.uniform(0.0080, 0.0105, len(nis_codes))).round()
-    plaatsen = (geboorten * 3 * rng.uniform(0.45, 0.65, len(nis_codes))).round()
-    names = gemeenten().set_index("nis")["naam"]
+def _loket_figures(rng: np.random.Generator) -> pd.DataFrame:
+    """Births and childcare places in Flemish proportions: about 9 births per 1,000 inhabitants (a
+    third more in Brussels) and about 55 places for every 100 children under three."""
+    reference = gemeenten().set_index("naam")
+    rows = [(g, inwoners) for _, members in HUIZEN for g, inwoners in members]
+    names = [g for g, _ in rows]
+    inwoners = np.array([n for _, n in rows], dtype=float)
+    brussels = reference.loc[names, "gewest"].ne(VLAAMS).to_numpy()
+    geboorten = (inwoners * rng.uniform(0.0080, 0.0105, len(rows)) * np.where(brussels, 1.35, 1.0)).round()
+    plaatsen = (geboorten * 3 * rng.uniform(0.45, 0.65, len(rows))).round()
     return pd.DataFrame(
         {
-            "nis": nis_codes,
-            "gemeente": [names[nis] for nis in nis_codes],
+            "nis": reference.loc[names, "nis"].to_list(),
+            "gemeente": names,
             "inwoners": inwoners.astype(int),
             "geboorten_per_jaar": geboorten.astype(int),
             "plaatsen": plaatsen.astype(int),
-            "loket_medewerkers": np.where(geboorten > 700, 2, 1),
+            "loket_medewerkers": np.where(geboorten > 400, 2, 1),
         }
     )
 

@@ -33,7 +33,8 @@ def per_onderdeel(antwoorden: pd.DataFrame, stellingen: pd.DataFrame) -> pd.Data
             "n": grouped.size(),
         }
     )
-    summary["aandeel_weet_niet"] = (answers["keuze"] == "weet_niet").groupby(answers["onderdeel_id"]).mean()
+    weet_niet = (answers["keuze"] == "weet_niet").groupby(answers["onderdeel_id"]).mean()
+    summary = summary.join(weet_niet.rename("aandeel_weet_niet"), how="outer")
     order = stellingen.drop_duplicates("onderdeel_id").set_index("onderdeel_id")[["onderdeel", "soort"]]
     result = order.join(summary.reindex(columns=SUMMARY_COLUMNS), how="left")
     result["n"] = result["n"].fillna(0).astype(int)

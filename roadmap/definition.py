@@ -8,7 +8,6 @@ programmer.
 
 from __future__ import annotations
 
-from functools import cached_property
 from importlib.resources import files
 from pathlib import Path
 from typing import Literal
@@ -23,6 +22,29 @@ BUNDLED = files("roadmap") / "data" / "roadmap.yaml"
 
 Slug = Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$", min_length=1)
 Soort = Literal["levensdomein", "werkingsprincipe", "groeithema"]
+
+
+class _LocatedError(ValueError):
+    """A check across the whole file that knows which field it is about, for the line number."""
+
+    def __init__(self, loc: tuple, message: str):
+        super().__init__(message)
+        self.loc = loc
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice: otherwise the last silently wins."""
+
+    def construct_mapping(self, node, deep=False):
+        keys = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in keys:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"het veld '{key}' staat er twee keer", key_node.start_mark
+                )
+            keys.add(key)
+        return super().construct_mapping(node, deep)
 
 
 class _Strict(BaseModel):
@@ -87,19 +109,23 @@ class Roadmap(_Strict):
     @model_validator(mode="after")
     def _ids_unique_and_pillars_known(self) -> Roadmap:
         seen: set[str] = set()
-        for onderdeel in self.onderdelen:
-            for item_id in [onderdeel.id, *(s.id for s in onderdeel.stellingen)]:
-                if item_id in seen:
-                    raise ValueError(f"de id '{item_id}' komt meer dan eens voor")
-                seen.add(item_id)
         known = {p.id for p in self.pijlers}
-        for onderdeel in self.onderdelen:
-            for stelling in onderdeel.stellingen:
-                unknown = set(stelling.pijlers) - known
-                if unknown:
-                    raise ValueError(
-                        f"stelling '{stelling.id}' noemt een onbekende pijler: {', '.join(sorted(unknown))}"
-                    )
+        for soort in ("levensdomeinen", "werkingsprincipes", "groeithemas"):
+            for i, onderdeel in enumerate(getattr(self, soort)):
+                if onderdeel.id in seen:
+                    raise _LocatedError((soort, i, "id"), f"de id '{onderdeel.id}' komt meer dan eens voor")
+                seen.add(onderdeel.id)
+                for j, stelling in enumerate(onderdeel.stellingen):
+                    where = (soort, i, "stellingen", j)
+                    if stelling.id in seen:
+                        raise _LocatedError((*where, "id"), f"de id '{stelling.id}' komt meer dan eens voor")
+                    seen.add(stelling.id)
+                    unknown = set(stelling.pijlers) - known
+                    if unknown:
+                        raise _LocatedError(
+                            (*where, "pijlers"),
+                            f"stelling '{stelling.id}' noemt een onbekende pijler: {', '.join(sorted(unknown))}",
+                        )
         return self
 
     @property
@@ -111,7 +137,7 @@ class Roadmap(_Strict):
     def onderdelen(self) -> list[Onderdeel]:
         return [*self.levensdomeinen, *self.werkingsprincipes, *self.groeithemas]
 
-    @cached_property
+    @property
     def stellingen(self) -> pd.DataFrame:
         """One row per stelling with the onderdeel it belongs to: the frame analyses join on."""
         rows = [
@@ -152,26 +178,36 @@ def load_roadmap(path: str | Path | None = None) -> Roadmap:
 
 def parse_roadmap(text: str, source: str) -> Roadmap:
     """Validate Roadmap YAML `text`; `source` names it in error messages."""
+    loader = _UniqueKeyLoader(text)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f", regel {mark.line + 1}" if mark else ""
         raise GebruikersFout(f"{source}{where}: geen geldige YAML ({getattr(error, 'problem', error)})") from None
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         raise GebruikersFout(f"{source}: het bestand moet een Roadmap met velden bevatten")
     try:
         roadmap = Roadmap.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
-        loc = first["loc"]
+        loc = getattr(first.get("ctx", {}).get("error"), "loc", first["loc"])
         line = _line_of(root, loc)
         where = f", regel {line}" if line else ""
-        field = ".".join(str(part) for part in loc) or "(bestand)"
-        raise GebruikersFout(f"{source}{where}, veld {field}: {_dutch(first)}") from None
+        raise GebruikersFout(f"{source}{where}, veld {_field_path(loc)}: {_dutch(first)}") from None
     roadmap._yaml = text
     return roadmap
+
+
+def _field_path(loc: tuple) -> str:
+    """`levensdomeinen[1].meerwaarde`: list positions counted from 1, as a trainer counts."""
+    path = ""
+    for part in loc:
+        path += f"[{part + 1}]" if isinstance(part, int) else f".{part}"
+    return path.lstrip(".") or "(bestand)"
 
 
 def _line_of(node: yaml.Node | None, loc: tuple) -> int | None:
@@ -198,6 +234,8 @@ _MESSAGES = {
     "string_pattern_mismatch": "alleen kleine letters, cijfers, _ en . zijn toegelaten",
     "int_type": "moet een geheel getal zijn",
     "int_parsing": "moet een geheel getal zijn",
+    "int_from_float": "moet een geheel getal zijn",
+    "bool_type": "moet ja of nee zijn",
     "greater_than_equal": "is te klein (minimum {ge})",
     "less_than_equal": "is te groot (maximum {le})",
     "list_type": "moet een lijst zijn",

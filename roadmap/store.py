@@ -161,7 +161,7 @@ def save_ronde(connection: sqlite3.Connection, huis_id: int, nummer: int, datum:
             connection.execute(
                 "INSERT INTO roadmap_versie (versie, yaml) VALUES (?, ?)", (roadmap.versie, roadmap.yaml)
             )
-        elif _parsed(roadmap.versie, stored[0]) != roadmap:
+        elif _parsed(roadmap.versie, stored[0]).model_dump() != roadmap.model_dump():
             raise GebruikersFout(
                 f"de Roadmap-versie '{roadmap.versie}' staat al in de database met andere inhoud:"
                 " verhoog 'versie' in het Roadmap-bestand"

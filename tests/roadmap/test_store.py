@@ -1,0 +1,118 @@
+import sqlite3
+
+import pandas as pd
+import pytest
+
+from hvhk.errors import GebruikersFout
+from roadmap import store
+from roadmap.definition import parse_roadmap
+
+
+def _answers(*rows):
+    return pd.DataFrame(rows, columns=["stelling_id", "keuze", "niveau", "toelichting"])
+
+
+@pytest.fixture
+def ronde(connection, mini_roadmap):
+    huis_id = store.save_huis(connection, "Huis van het Kind Testdorp", ["44086"])
+    return store.save_ronde(connection, huis_id, 1, "2026-03-17", mini_roadmap)
+
+
+def test_new_database_has_current_schema_wal_and_foreign_keys(connection):
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_round_trip_of_a_round(connection, ronde):
+    deelnemer = store.save_deelnemer(connection, ronde, "An", "CLB", "onderwijs")
+    store.save_antwoorden(
+        connection, deelnemer, _answers(("onderwijs.1", "niveau", 3, "goed"), ("onderwijs.2", "weet_niet", None, ""))
+    )
+    store.save_belang(connection, deelnemer, {"onderwijs": 3})
+    saved = store.antwoorden(connection, ronde)
+    assert saved[["stelling_id", "keuze"]].values.tolist() == [["onderwijs.1", "niveau"], ["onderwijs.2", "weet_niet"]]
+    assert saved["niveau"].iloc[0] == 3 and pd.isna(saved["niveau"].iloc[1])
+    assert store.belangen(connection, ronde)["belang"].tolist() == [3]
+    assert store.deelnemers(connection, ronde)["organisatie"].tolist() == ["CLB"]
+
+
+def test_saving_again_updates_instead_of_duplicating(connection, mini_roadmap, ronde):
+    deelnemer = store.save_deelnemer(connection, ronde, "An")
+    store.save_antwoorden(connection, deelnemer, _answers(("onderwijs.1", "niveau", 2, "")))
+    before = store.row_counts(connection)
+    huis_id = store.save_huis(connection, "Huis van het Kind Testdorp", ["44086"])
+    assert store.save_ronde(connection, huis_id, 1, "2026-03-17", mini_roadmap) == ronde
+    assert store.save_deelnemer(connection, ronde, "An") == deelnemer
+    store.save_antwoorden(connection, deelnemer, _answers(("onderwijs.1", "niveau", 4, "")))
+    assert store.row_counts(connection) == before
+    assert store.antwoorden(connection, ronde)["niveau"].tolist() == [4]
+
+
+def test_unknown_stelling_is_refused_and_nothing_of_the_batch_saved(connection, ronde):
+    deelnemer = store.save_deelnemer(connection, ronde, "An")
+    with pytest.raises(GebruikersFout, match="onbekende stelling 'onderwijs.9'"):
+        store.save_antwoorden(
+            connection, deelnemer, _answers(("onderwijs.1", "niveau", 2, ""), ("onderwijs.9", "niveau", 2, ""))
+        )
+    assert store.antwoorden(connection, ronde).empty
+
+
+@pytest.mark.parametrize("niveau", [0, 5])
+def test_out_of_range_level_is_refused(connection, ronde, niveau):
+    deelnemer = store.save_deelnemer(connection, ronde, "An")
+    with pytest.raises(GebruikersFout, match=f"niveau {niveau} ligt niet tussen 1 en 4"):
+        store.save_antwoorden(connection, deelnemer, _answers(("onderwijs.1", "niveau", niveau, "")))
+
+
+def test_failed_transaction_rolls_back_everything(connection):
+    with pytest.raises(sqlite3.IntegrityError):
+        with store.transaction(connection):
+            connection.execute("INSERT INTO huis (naam) VALUES ('A')")
+            connection.execute("INSERT INTO huis (naam) VALUES ('A')")
+    assert store.row_counts(connection)["huis"] == 0
+
+
+def test_empty_names_and_huis_without_gemeente_are_refused(connection, ronde):
+    with pytest.raises(GebruikersFout, match="naam van het Huis mag niet leeg"):
+        store.save_huis(connection, "  ", ["44086"])
+    with pytest.raises(GebruikersFout, match="minstens één gemeente"):
+        store.save_huis(connection, "Huis zonder gemeente", [])
+    with pytest.raises(GebruikersFout, match="naam van een deelnemer mag niet leeg"):
+        store.save_deelnemer(connection, ronde, "")
+
+
+def test_old_round_stays_readable_under_its_own_roadmap_version(connection, mini_roadmap, ronde):
+    text = mini_roadmap.yaml.replace('versie: "test.1"', 'versie: "test.2"').replace(
+        "Scholen kennen het Huis.", "Scholen en het Huis kennen elkaar."
+    )
+    newer = parse_roadmap(text, "nieuw.yaml")
+    huis_id = store.save_huis(connection, "Tweede Huis", ["11001"])
+    store.save_ronde(connection, huis_id, 1, "2027-01-01", newer)
+    old = store.ronde_roadmap(connection, ronde)
+    assert old.versie == "test.1"
+    assert "Scholen kennen het Huis." in old.stellingen["tekst"].tolist()
+
+
+def test_changed_roadmap_with_same_version_is_refused(connection, mini_roadmap, ronde):
+    changed = parse_roadmap(mini_roadmap.yaml.replace("Gezinnen denken mee.", "Anders."), "gewijzigd.yaml")
+    huis_id = store.save_huis(connection, "Tweede Huis", ["11001"])
+    with pytest.raises(GebruikersFout, match="verhoog 'versie'"):
+        store.save_ronde(connection, huis_id, 1, "2027-01-01", changed)
+
+
+def test_file_that_is_not_a_database_is_refused_untouched(tmp_path):
+    path = tmp_path / "kapot.sqlite"
+    path.write_bytes(b"dit is geen database" * 100)
+    with pytest.raises(GebruikersFout, match="geen bruikbare hvhk-database"):
+        store.connect(path)
+    assert path.read_bytes() == b"dit is geen database" * 100
+
+
+def test_database_from_a_newer_version_is_refused(tmp_path):
+    path = tmp_path / "nieuwer.sqlite"
+    store.connect(path).close()
+    with sqlite3.connect(path) as raw:
+        raw.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")
+    with pytest.raises(GebruikersFout, match="schemaversie"):
+        store.connect(path)
