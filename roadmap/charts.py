@@ -1,6 +1,7 @@
 """Matplotlib figures of a round, in colours that colour-blind viewers can tell apart."""
 
 import io
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,7 @@ def spider(niveaus: pd.DataFrame, title: str = "") -> Figure:
     are drawn at 0 and marked with "(geen scores)" so a blind spot is visible, not hidden.
     """
     labels = [
-        naam if n else f"{naam}\n(geen scores)" for naam, n in zip(niveaus["onderdeel"], niveaus["n"])
+        textwrap.fill(naam, 16) + ("" if n else "\n(geen scores)") for naam, n in zip(niveaus["onderdeel"], niveaus["n"])
     ]
     angles = np.linspace(0, 2 * np.pi, len(niveaus), endpoint=False)
     closed = np.append(angles, angles[:1])
@@ -28,9 +29,12 @@ def spider(niveaus: pd.DataFrame, title: str = "") -> Figure:
 
     figure = Figure(figsize=(7.5, 6.5), layout="constrained")
     axes = figure.add_subplot(projection="polar")
+    axes.set_theta_offset(np.pi / 2)  # first onderdeel at the top, then clockwise
+    axes.set_theta_direction(-1)
     axes.fill_between(closed, ring("q1"), ring("q3"), color=ORANGE, alpha=0.3, label="spreiding (middelste helft)")
     axes.plot(closed, ring("mediaan"), color=BLUE, linewidth=2.5, marker="o", label="mediaan")
     axes.set_xticks(angles, labels, fontsize=9)
+    axes.tick_params(axis="x", pad=14)
     axes.set_ylim(0, 4)
     axes.set_yticks([1, 2, 3, 4], ["1", "2", "3", "4"], color=GREY, fontsize=8)
     axes.set_rlabel_position(90)

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from hvhk.errors import GebruikersFout
@@ -72,6 +73,10 @@ MIGRATIONS: list[str] = [
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+# Ids read back through pandas are numpy integers; let them bind like Python ints.
+sqlite3.register_adapter(np.int64, int)
+sqlite3.register_adapter(np.int32, int)
 TABLES = ("huis", "huis_gemeente", "roadmap_versie", "ronde", "deelnemer", "antwoord", "belang")
 
 

@@ -7,6 +7,8 @@ SeedSequence, so the streams do not overlap and the same seed gives the same tab
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -18,7 +20,7 @@ from simulatie.scenario import Scenario
 
 def run_replicaties(scenario: Scenario, replicaties: int = 10, seed: int = 0) -> pd.DataFrame:
     """One row per replicatie (numbered from 1) with the measures of that run as columns."""
-    if isinstance(replicaties, bool) or not isinstance(replicaties, int) or replicaties < 1:
+    if isinstance(replicaties, bool) or not isinstance(replicaties, Integral) or replicaties < 1:
         raise GebruikersFout(f"Scenario '{scenario.naam}': het aantal replicaties moet een geheel getal van "
                              f"1 of meer zijn (gekregen: {replicaties!r})")
     streams = np.random.SeedSequence(seed).spawn(replicaties)
@@ -30,15 +32,18 @@ def run_replicaties(scenario: Scenario, replicaties: int = 10, seed: int = 0) ->
 def samenvatting(runs: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     """Per measure the mean over replicaties and its Student-t confidence interval.
 
-    A replicatie where a measure is undefined (NaN) is left out for that measure only; n says how
-    many remained. With fewer than two values the interval is NaN, because a spread cannot be
+    Only numeric columns are measures, so labels such as a gemeente column may stay in the table. A
+    replicatie where a measure is undefined (NaN) is left out for that measure only; n says how many
+    remained. With fewer than two values the interval is NaN, because a spread cannot be
     estimated from one run.
     """
     rows = []
-    for name in runs.columns.drop("replicatie", errors="ignore"):
+    for name in runs.select_dtypes("number").columns.drop("replicatie", errors="ignore"):
         values = runs[name].dropna().to_numpy(dtype=float)
         n = values.size
         mean = values.mean() if n else np.nan
-        half = stats.t.ppf((1 + confidence) / 2, n - 1) * values.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
+        half = np.nan
+        if n > 1:
+            half = stats.t.ppf((1 + confidence) / 2, n - 1) * values.std(ddof=1) / np.sqrt(n)
         rows.append({"maat": name, "gemiddelde": mean, "ci_laag": mean - half, "ci_hoog": mean + half, "n": n})
     return pd.DataFrame(rows, columns=["maat", "gemiddelde", "ci_laag", "ci_hoog", "n"])

@@ -2,6 +2,8 @@ from pathlib import Path
 
 import pytest
 
+from hvhk import demodata
+from hvhk.demo import load
 from roadmap import store
 from roadmap.definition import load_roadmap
 
@@ -18,3 +20,14 @@ def connection(tmp_path):
     connection = store.connect(tmp_path / "hvhk.sqlite")
     yield connection
     connection.close()
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory):
+    """A store holding the full demo data set, shared read-only by the tests of one session."""
+    path = tmp_path_factory.mktemp("demo") / "hvhk.sqlite"
+    roadmap = load_roadmap()
+    connection = store.connect(path)
+    load(connection, roadmap, demodata.generate(roadmap))
+    connection.close()
+    return path

@@ -116,3 +116,9 @@ def test_database_from_a_newer_version_is_refused(tmp_path):
         raw.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")
     with pytest.raises(GebruikersFout, match="schemaversie"):
         store.connect(path)
+
+
+def test_ids_read_back_through_pandas_can_be_used_again(connection, ronde):
+    store.save_deelnemer(connection, ronde, "An")
+    ronde_id = store.rondes(connection, 1)["id"].iloc[0]  # a numpy integer
+    assert store.deelnemers(connection, ronde_id)["naam"].tolist() == ["An"]
