@@ -37,7 +37,7 @@ def render(template: str, parameters: dict, html_path: Path, title: str) -> nbfo
         progress_bar=False,
         log_output=False,
         # The kernel talks to us over loopback TCP; its warning about that is noise for a user.
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
     )
     write_atomic(html_path.parent / ".notebooks" / f"{html_path.stem}.ipynb", nbformat.writes(notebook))
     write_atomic(html_path, to_html(notebook, title))

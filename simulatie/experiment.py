@@ -35,7 +35,9 @@ def samenvatting(runs: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     Only numeric columns are measures, so labels such as a gemeente column may stay in the table. A
     replicatie where a measure is undefined (NaN) is left out for that measure only; n says how many
     remained. With fewer than two values the interval is NaN, because a spread cannot be
-    estimated from one run.
+    estimated from one run. Every measure is non-negative and shares (aandeel_*, *bezetting) lie
+    in [0, 1], so the interval is clipped to that range: a t-interval of a skewed measure from few
+    replicaties can cross it, and a negative waiting time would only confuse a reader.
     """
     rows = []
     for name in runs.select_dtypes("number").columns.drop("replicatie", errors="ignore"):
@@ -45,5 +47,7 @@ def samenvatting(runs: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
         half = np.nan
         if n > 1:
             half = stats.t.ppf((1 + confidence) / 2, n - 1) * values.std(ddof=1) / np.sqrt(n)
-        rows.append({"maat": name, "gemiddelde": mean, "ci_laag": mean - half, "ci_hoog": mean + half, "n": n})
+        upper = 1.0 if name.startswith("aandeel_") or name.endswith("bezetting") else np.inf
+        rows.append({"maat": name, "gemiddelde": mean, "ci_laag": max(mean - half, 0.0),
+                     "ci_hoog": min(mean + half, upper), "n": n})
     return pd.DataFrame(rows, columns=["maat", "gemiddelde", "ci_laag", "ci_hoog", "n"])

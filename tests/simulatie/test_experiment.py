@@ -36,14 +36,14 @@ def test_invalid_number_of_replicaties_is_a_user_error():
 
 
 def test_samenvatting_columns_and_student_t_interval():
-    runs = pd.DataFrame({"replicatie": [1, 2, 3], "gemeente": ["44086"] * 3, "maat_a": [1.0, 2.0, 3.0],
+    runs = pd.DataFrame({"replicatie": [1, 2, 3], "gemeente": ["44086"] * 3, "maat_a": [11.0, 12.0, 13.0],
                          "maat_b": [5.0, np.nan, 7.0]})
     summary = samenvatting(runs)
     assert list(summary.columns) == ["maat", "gemiddelde", "ci_laag", "ci_hoog", "n"]
     assert list(summary["maat"]) == ["maat_a", "maat_b"]
     a = summary.set_index("maat").loc["maat_a"]
     # t(0.975, 2) = 4.3027; standard error = 1 / sqrt(3)
-    assert (a["gemiddelde"], a["ci_laag"], a["ci_hoog"]) == pytest.approx((2.0, 2.0 - 2.4841, 2.0 + 2.4841), abs=1e-4)
+    assert (a["gemiddelde"], a["ci_laag"], a["ci_hoog"]) == pytest.approx((12.0, 12.0 - 2.4841, 12.0 + 2.4841), abs=1e-4)
     b = summary.set_index("maat").loc["maat_b"]
     assert (b["gemiddelde"], b["n"]) == (6.0, 2)
 
@@ -61,3 +61,14 @@ def test_interval_contains_mean_and_narrows_with_more_replicaties():
     few_width, many_width = few["ci_hoog"] - few["ci_laag"], many["ci_hoog"] - many["ci_laag"]
     for maat in ("aandeel_tijdig_geplaatst", "wachtlijst_gemiddeld", "bezetting"):
         assert many_width[maat] < few_width[maat] / 2
+
+
+def test_interval_is_clipped_to_the_range_of_the_measure():
+    runs = pd.DataFrame(
+        {"replicatie": [1, 2, 3], "wachttijd_mediaan_dagen": [0.0, 0.0, 30.0], "aandeel_tijdig_geplaatst": [1.0, 1.0, 0.7]}
+    )
+    summary = samenvatting(runs).set_index("maat")
+    assert summary.at["wachttijd_mediaan_dagen", "ci_laag"] == 0.0
+    assert summary.at["wachttijd_mediaan_dagen", "ci_hoog"] > 30.0
+    assert summary.at["aandeel_tijdig_geplaatst", "ci_hoog"] == 1.0
+    assert summary.at["aandeel_tijdig_geplaatst", "ci_laag"] < 0.9
