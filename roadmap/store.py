@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from hvhk.errors import GebruikersFout
+from hvhk.errors import GebruikersFout, describe_os_error
 from roadmap.definition import Roadmap, parse_roadmap
 
 KEUZES = ("niveau", "weet_niet", "niet_van_toepassing")
@@ -90,7 +90,9 @@ def connect(path: str | Path) -> sqlite3.Connection:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(path, timeout=30, isolation_level=None)
-    except (OSError, sqlite3.Error) as error:
+    except OSError as error:
+        raise GebruikersFout(f"kan de database {path} niet maken: {describe_os_error(error)}") from None
+    except sqlite3.Error as error:
         raise GebruikersFout(f"{path}: kan de database niet openen ({error})") from None
     try:
         connection.execute("PRAGMA foreign_keys = ON")

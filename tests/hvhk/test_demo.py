@@ -1,0 +1,70 @@
+"""End to end: `hvhk demo` as a new user runs it, twice, in an empty folder."""
+
+import re
+import sqlite3
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from roadmap import store
+
+
+def _run_demo(folder):
+    return subprocess.run(
+        [sys.executable, "-m", "hvhk", "demo"], cwd=folder, capture_output=True, text=True, timeout=300
+    )
+
+
+def _counts(database):
+    with sqlite3.connect(database) as connection:
+        return {t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in store.TABLES}
+
+
+@pytest.fixture(scope="module")
+def demo_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("gebruiker")
+    first = _run_demo(folder)
+    assert first.returncode == 0, first.stderr
+    return folder, first, _counts(folder / "data" / "hvhk.sqlite")
+
+
+def test_demo_reports_index_and_progress(demo_folder):
+    folder, result, counts = demo_folder
+    reports = folder / "uitvoer" / "rapporten"
+    index = reports / "index.html"
+    assert result.stdout.strip().splitlines()[-1] == f"Klaar. Open de rapporten via {index}"
+    assert "Simulaties" in result.stderr and "Rapporten" in result.stderr, "progress bars"
+    assert "Traceback" not in result.stderr and "WARNING" not in result.stderr
+    assert counts["huis"] == 12 and counts["ronde"] == 24
+    html_files = sorted(p.name for p in reports.glob("*.html") if p.name != "index.html")
+    assert len(html_files) == 12
+    page = index.read_text()
+    assert "fictieve demogegevens" in page
+    assert all(f'href="{name}"' in page for name in html_files)
+
+
+def test_reports_have_no_code_no_errors_and_no_outside_addresses(demo_folder):
+    folder, _, _ = demo_folder
+    for report in (folder / "uitvoer" / "rapporten").glob("0*.html"):
+        html = report.read_text()
+        assert "fictieve demogegevens" in html
+        assert "HuisRapport" not in html and "import " not in html, f"code in {report.name}"
+        assert "Traceback" not in html and "Error" not in html, f"error in {report.name}"
+        assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), f"outside address in {report.name}"
+        assert "Waar staan we?" in html and "Lokaal loket kinderopvang" in html
+
+
+def test_simulation_table_covers_every_demo_gemeente(demo_folder):
+    folder, _, _ = demo_folder
+    table = pd.read_csv(folder / "uitvoer" / "simulatie" / "loket.csv", dtype={"nis": str})
+    assert table["nis"].nunique() == 20
+    assert (table["ci_laag"] <= table["gemiddelde"]).all() and (table["gemiddelde"] <= table["ci_hoog"]).all()
+
+
+def test_second_run_changes_no_row_counts(demo_folder):
+    folder, _, counts = demo_folder
+    second = _run_demo(folder)
+    assert second.returncode == 0, second.stderr
+    assert _counts(folder / "data" / "hvhk.sqlite") == counts
