@@ -6,6 +6,7 @@ simulates the loket of every demo gemeente, and renders one report per demo Huis
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pandas as pd
@@ -29,7 +30,7 @@ def run_demo(database: Path, uitvoer: Path, werkers: int = 2) -> Path:
     uitvoer.mkdir(parents=True, exist_ok=True)  # a bad output folder fails now, not after the work
     roadmap = load_roadmap()
     demo = demodata.generate(roadmap)
-    _step("Demogegevens laden in", database)
+    _step("Fictieve demogegevens laden in", database)
     connection = store.connect(database)
     try:
         load(connection, roadmap, demo)
@@ -39,7 +40,7 @@ def run_demo(database: Path, uitvoer: Path, werkers: int = 2) -> Path:
 
     simulatie = uitvoer / "simulatie" / "loket.csv"
     _step("Loketten simuleren naar", simulatie)
-    write_atomic(simulatie, simulate(demo.gemeenten).to_csv(index=False))
+    write_atomic(simulatie, simulate(demo.gemeenten).assign(gegevens=demodata.LABEL).to_csv(index=False))
 
     rapporten = uitvoer / "rapporten"
     _step("Rapporten maken in", rapporten)
@@ -53,7 +54,7 @@ def run_demo(database: Path, uitvoer: Path, werkers: int = 2) -> Path:
     return index
 
 
-def load(connection, roadmap: Roadmap, demo: demodata.Demo) -> None:
+def load(connection: sqlite3.Connection, roadmap: Roadmap, demo: demodata.Demo) -> None:
     """Save the demo data in the store; saving it again leaves the row counts unchanged."""
     huis_ids = {
         huis.naam: store.save_huis(connection, huis.naam, huis.gemeenten, demo=True)

@@ -11,6 +11,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 from jinja2 import Template
 from tqdm import tqdm
 
@@ -50,7 +51,7 @@ def file_name(huis_id: int, naam: str) -> str:
     return f"{huis_id:03d}-{slug}.html"
 
 
-def huis_opdrachten(huizen, database: Path, simulatie: Path, uitvoer: Path) -> list[Opdracht]:
+def huis_opdrachten(huizen: pd.DataFrame, database: Path, simulatie: Path, uitvoer: Path) -> list[Opdracht]:
     """One Opdracht per row of `store.huizen`, writing into `uitvoer`."""
     return [
         Opdracht(

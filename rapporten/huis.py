@@ -14,6 +14,7 @@ import pandas as pd
 from IPython.display import HTML, Image
 
 from hvhk.demodata import LABEL
+from hvhk.errors import GebruikersFout
 from hvhk.formatting import datum, getal, procent
 from hvhk.gemeenten import gemeente_naam
 from roadmap import analysis, charts, store
@@ -44,7 +45,10 @@ class HuisRapport:
         """Gather everything the report of Huis `huis_id` shows, from its latest round."""
         connection = store.connect(database)
         try:
-            huis = store.huizen(connection).set_index("id").loc[huis_id]
+            huizen = store.huizen(connection).set_index("id")
+            if huis_id not in huizen.index:
+                raise GebruikersFout(f"Huis {huis_id} staat niet in de database {database}")
+            huis = huizen.loc[huis_id]
             rondes = store.rondes(connection, huis_id)
             ronde = rondes.iloc[-1] if len(rondes) else None
             deelnemers = store.deelnemers(connection, ronde["id"]) if ronde is not None else pd.DataFrame()

@@ -7,6 +7,7 @@ from pathlib import Path
 import ipywidgets as widgets
 from IPython.display import HTML, Image, display
 
+from hvhk.demodata import LABEL
 from hvhk.formatting import datum
 from roadmap import analysis, charts, store
 
@@ -24,6 +25,8 @@ def ronde_overzicht(database: Path) -> widgets.VBox:
         keuze.style.description_width = "5rem"
 
     def show_rondes(_=None) -> None:
+        demo = huis_keuze.value is not None and bool(huizen.set_index("id").at[huis_keuze.value, "demo"])
+        message.value = f"<p><strong>Let op: {LABEL}.</strong></p>" if demo else ""
         if huis_keuze.value is None:
             ronde_keuze.options = []
             return
@@ -45,10 +48,10 @@ def ronde_overzicht(database: Path) -> widgets.VBox:
             figure = charts.spider(niveaus.loc[niveaus["soort"] == "levensdomein"], "Waar staan we?")
             display(Image(charts.to_png(figure)))
 
-    if huizen.empty:
-        message.value = "<p>Er staan nog geen Huizen in de database.</p>"
     huis_keuze.observe(show_rondes, names="value")
     show_rondes()
+    if huizen.empty:
+        message.value = "<p>Er staan nog geen Huizen in de database.</p>"
     ronde_keuze.observe(show_ronde, names="value")
     show_ronde()
     return widgets.VBox([message, huis_keuze, ronde_keuze, output])

@@ -1,0 +1,45 @@
+import pandas as pd
+import pytest
+
+from hvhk.errors import GebruikersFout
+from rapporten.huis import HuisRapport
+from roadmap import analysis, store
+
+
+def test_report_numbers_come_from_the_analysis(demo_database):
+    rapport = HuisRapport.laad(demo_database, 1)
+    connection = store.connect(demo_database)
+    ronde_id = int(store.rondes(connection, 1)["id"].iloc[-1])
+    expected = analysis.per_onderdeel(store.antwoorden(connection, ronde_id), store.ronde_roadmap(connection, ronde_id).stellingen)
+    connection.close()
+    pd.testing.assert_frame_equal(rapport.niveaus, expected)
+    assert int(rapport.ronde["nummer"]) == 2
+    html = rapport.kengetallen().data
+    assert f"<strong>{len(rapport.deelnemers)}</strong>deelnemers" in html
+
+
+def test_names_from_users_are_escaped(tmp_path, mini_roadmap):
+    database = tmp_path / "hvhk.sqlite"
+    connection = store.connect(database)
+    huis_id = store.save_huis(connection, "<script>alert(1)</script> & ../Huis", ["44086"])
+    connection.close()
+    html = HuisRapport.laad(database, huis_id).kop().data
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; ../Huis" in html
+    assert "Nog geen zelfevaluatie afgenomen." in html
+
+
+def test_unknown_huis_is_a_dutch_error(demo_database):
+    with pytest.raises(GebruikersFout, match="Huis 999 staat niet in de database"):
+        HuisRapport.laad(demo_database, 999)
+
+
+def test_loket_section_shows_the_simulated_numbers_the_belgian_way(tmp_path, demo_database):
+    simulatie = tmp_path / "loket.csv"
+    pd.DataFrame(
+        [{"nis": "44086", "scenario": "basis", "geboorten_per_jaar": 1241, "plaatsen": 355, "loket_medewerkers": 1,
+          "maat": "aandeel_tijdig_geplaatst", "gemiddelde": 0.634, "ci_laag": 0.52, "ci_hoog": 0.741, "n": 10}]
+    ).to_csv(simulatie, index=False)
+    html = HuisRapport.laad(demo_database, 1, simulatie).loket_kinderopvang().data
+    assert "1.241 geboorten per jaar" in html
+    assert "63\u00a0%" in html and "52\u00a0% – 74\u00a0%" in html
