@@ -34,7 +34,7 @@ def spider(niveaus: pd.DataFrame, title: str = "") -> Figure:
     axes.fill_between(closed, ring("q1"), ring("q3"), color=ORANGE, alpha=0.3, label="spreiding (middelste helft)")
     axes.plot(closed, ring("mediaan"), color=BLUE, linewidth=2.5, marker="o", label="mediaan")
     axes.set_xticks(angles, labels, fontsize=9)
-    axes.tick_params(axis="x", pad=14)
+    axes.tick_params(axis="x", pad=20)
     axes.set_ylim(0, 4)
     axes.set_yticks([1, 2, 3, 4], ["1", "2", "3", "4"], color=GREY, fontsize=8)
     axes.set_rlabel_position(90)

@@ -87,6 +87,8 @@ def connect(path: str | Path) -> sqlite3.Connection:
     refused with a Dutch message rather than touched.
     """
     path = Path(path)
+    if path.is_dir():
+        raise GebruikersFout(f"{path}: is een map; geef het pad van een databasebestand op")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(path, timeout=30, isolation_level=None)

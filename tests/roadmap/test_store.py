@@ -122,3 +122,8 @@ def test_ids_read_back_through_pandas_can_be_used_again(connection, ronde):
     store.save_deelnemer(connection, ronde, "An")
     ronde_id = store.rondes(connection, 1)["id"].iloc[0]  # a numpy integer
     assert store.deelnemers(connection, ronde_id)["naam"].tolist() == ["An"]
+
+
+def test_a_folder_is_not_a_database(tmp_path):
+    with pytest.raises(GebruikersFout, match="is een map; geef het pad van een databasebestand op"):
+        store.connect(tmp_path)
