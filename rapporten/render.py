@@ -36,7 +36,8 @@ def render(template: str, parameters: dict, html_path: Path, title: str) -> nbfo
         kernel_name="python3",
         progress_bar=False,
         log_output=False,
-        # The kernel talks to us over loopback TCP; its warning about that is noise for a user.
+        # Kernel log lines (a TCP warning, an interrupt at shutdown) are noise for a user; a failing
+        # cell still reaches us as papermill's execution error.
         extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
     )
     write_atomic(html_path.parent / ".notebooks" / f"{html_path.stem}.ipynb", nbformat.writes(notebook))
