@@ -39,3 +39,63 @@ def per_onderdeel(antwoorden: pd.DataFrame, stellingen: pd.DataFrame) -> pd.Data
     result = order.join(summary.reindex(columns=SUMMARY_COLUMNS), how="left")
     result["n"] = result["n"].fillna(0).astype(int)
     return result.reset_index()
+
+
+def onenigheid(antwoorden: pd.DataFrame, stellingen: pd.DataFrame, minimum_camp: int = 2) -> pd.DataFrame:
+    """Per stelling: do the partners split into two camps?
+
+    The 4-level scale has a natural fault line between "not yet established" (1-2, laag) and
+    "established" (3-4, hoog). A stelling is flagged `onenig` when its scores span at least two
+    levels and each camp holds at least `minimum_camp` partners and a quarter of the scorers: a
+    real split, not one partner who sees it differently. Only scores count, never "weet niet".
+    """
+    scored = antwoorden.loc[antwoorden["keuze"] == "niveau", ["stelling_id", "niveau"]]
+    grouped = scored.groupby("stelling_id")["niveau"]
+    result = pd.DataFrame(
+        {
+            "n": grouped.size(),
+            "minimum": grouped.min(),
+            "maximum": grouped.max(),
+            "laag": grouped.agg(lambda levels: int((levels <= 2).sum())),
+            "hoog": grouped.agg(lambda levels: int((levels >= 3).sum())),
+        }
+    )
+    result = stellingen.set_index("stelling_id")[["onderdeel_id", "onderdeel"]].join(result, how="left")
+    result[["n", "laag", "hoog"]] = result[["n", "laag", "hoog"]].fillna(0).astype(int)
+    camp = result[["laag", "hoog"]].min(axis=1)
+    result["onenig"] = (
+        (result["maximum"] - result["minimum"] >= 2)
+        & (camp >= minimum_camp)
+        & (camp >= 0.25 * result["n"])
+    )
+    return result.reset_index()
+
+
+def blinde_vlekken(
+    antwoorden: pd.DataFrame, stellingen: pd.DataFrame, deelnemers: pd.DataFrame, drempel_weet_niet: float = 0.3
+) -> pd.DataFrame:
+    """What the group cannot see: one row per blind spot with its reason.
+
+    Three kinds, because each asks for a different remedy: a levensdomein without any partner
+    from that domain in the room (invite one), an onderdeel where at least `drempel_weet_niet` of
+    the answers were "weet niet" (find out), and a stelling nobody scored (discuss it).
+    """
+    niveaus = per_onderdeel(antwoorden, stellingen).set_index("onderdeel_id")
+    present = set(deelnemers["levensdomein_id"].dropna())
+    rows = [
+        {"soort": "onderdeel", "id": onderdeel_id, "naam": row.onderdeel, "reden": "geen partner uit dit levensdomein"}
+        for onderdeel_id, row in niveaus.iterrows()
+        if row.soort == "levensdomein" and onderdeel_id not in present
+    ]
+    rows += [
+        {"soort": "onderdeel", "id": onderdeel_id, "naam": row.onderdeel, "reden": "veel 'weet niet'"}
+        for onderdeel_id, row in niveaus.iterrows()
+        if row.aandeel_weet_niet >= drempel_weet_niet
+    ]
+    scored = set(antwoorden.loc[antwoorden["keuze"] == "niveau", "stelling_id"])
+    rows += [
+        {"soort": "stelling", "id": row.stelling_id, "naam": row.tekst, "reden": "niemand gaf een score"}
+        for row in stellingen.itertuples()
+        if row.stelling_id not in scored
+    ]
+    return pd.DataFrame(rows, columns=["soort", "id", "naam", "reden"])

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from roadmap.analysis import per_onderdeel
+from roadmap.analysis import blinde_vlekken, onenigheid, per_onderdeel
 
 
 def _answers(rows):
@@ -41,3 +41,56 @@ def test_per_onderdeel_by_hand(mini_roadmap):
     assert result.loc["gebruikersparticipatie", "n"] == 0
     assert list(result.index) == ["onderwijs", "kinderopvang", "gebruikersparticipatie"]
     assert result.loc["gebruikersparticipatie", "soort"] == "werkingsprincipe"
+
+
+def test_onenigheid_flags_two_camps_not_one_outlier(mini_roadmap):
+    answers = _answers(
+        # onderwijs.1: two camps (1, 1, 4, 4) -> flagged
+        [(d, "onderwijs.1", "niveau", level) for d, level in zip(range(1, 5), [1, 1, 4, 4])]
+        # onderwijs.2: one outlier (1, 3, 3, 3, 4): camp sizes 1 and 4 -> not flagged
+        + [(d, "onderwijs.2", "niveau", level) for d, level in zip(range(1, 6), [1, 3, 3, 3, 4])]
+        # kinderopvang.1: 2 and 3 split evenly but span only one level -> not flagged
+        + [(d, "kinderopvang.1", "niveau", level) for d, level in zip(range(1, 5), [2, 2, 3, 3])]
+        # "weet niet" never counts as a camp
+        + [(5, "kinderopvang.1", "weet_niet", None), (6, "kinderopvang.1", "weet_niet", None)]
+    )
+    result = onenigheid(answers, mini_roadmap.stellingen).set_index("stelling_id")
+    assert result["onenig"].to_dict() == {
+        "onderwijs.1": True,
+        "onderwijs.2": False,
+        "kinderopvang.1": False,
+        "gebruikersparticipatie.1": False,
+    }
+    assert result.loc["onderwijs.1", ["n", "laag", "hoog", "minimum", "maximum"]].tolist() == [4, 2, 2, 1, 4]
+    assert result.loc["kinderopvang.1", "n"] == 4
+    assert result.loc["gebruikersparticipatie.1", "n"] == 0
+
+
+def test_onenigheid_needs_a_quarter_of_the_scorers_in_each_camp(mini_roadmap):
+    # 2 low against 7 high: two partners, but less than a quarter of nine
+    levels = [1, 1, 4, 4, 4, 4, 4, 4, 4]
+    answers = _answers([(d, "onderwijs.1", "niveau", level) for d, level in enumerate(levels, start=1)])
+    assert not onenigheid(answers, mini_roadmap.stellingen).set_index("stelling_id").at["onderwijs.1", "onenig"]
+
+
+def test_blinde_vlekken_by_hand(mini_roadmap):
+    answers = _answers(
+        [
+            (1, "onderwijs.1", "niveau", 3),
+            (1, "onderwijs.2", "niveau", 2),
+            (2, "onderwijs.1", "weet_niet", None),
+            (2, "kinderopvang.1", "weet_niet", None),
+            (1, "kinderopvang.1", "weet_niet", None),
+        ]
+    )
+    deelnemers = pd.DataFrame({"id": [1, 2], "levensdomein_id": ["onderwijs", None]})
+    result = blinde_vlekken(answers, mini_roadmap.stellingen, deelnemers)
+    assert result[["soort", "id", "reden"]].values.tolist() == [
+        ["onderdeel", "kinderopvang", "geen partner uit dit levensdomein"],
+        ["onderdeel", "onderwijs", "veel 'weet niet'"],  # 1 of 3 answers: 33 %
+        ["onderdeel", "kinderopvang", "veel 'weet niet'"],  # 2 of 2 answers
+        ["stelling", "kinderopvang.1", "niemand gaf een score"],
+        ["stelling", "gebruikersparticipatie.1", "niemand gaf een score"],
+    ]
+    lenient = blinde_vlekken(answers, mini_roadmap.stellingen, deelnemers, drempel_weet_niet=0.4)
+    assert lenient.loc[lenient["reden"] == "veel 'weet niet'", "id"].tolist() == ["kinderopvang"]
