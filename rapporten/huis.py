@@ -38,6 +38,8 @@ class HuisRapport:
     ronde: pd.Series | None
     deelnemers: pd.DataFrame
     niveaus: pd.DataFrame
+    onenigheid: pd.DataFrame
+    blinde_vlekken: pd.DataFrame
     loket: pd.DataFrame
 
     @classmethod
@@ -52,10 +54,13 @@ class HuisRapport:
             rondes = store.rondes(connection, huis_id)
             ronde = rondes.iloc[-1] if len(rondes) else None
             deelnemers = store.deelnemers(connection, ronde["id"]) if ronde is not None else pd.DataFrame()
-            niveaus = pd.DataFrame()
+            niveaus = onenigheid = blinde_vlekken = pd.DataFrame()
             if ronde is not None:
-                roadmap = store.ronde_roadmap(connection, int(ronde["id"]))
-                niveaus = analysis.per_onderdeel(store.antwoorden(connection, int(ronde["id"])), roadmap.stellingen)
+                stellingen = store.ronde_roadmap(connection, int(ronde["id"])).stellingen
+                antwoorden = store.antwoorden(connection, int(ronde["id"]))
+                niveaus = analysis.per_onderdeel(antwoorden, stellingen)
+                onenigheid = analysis.onenigheid(antwoorden, stellingen).merge(stellingen[["stelling_id", "tekst"]])
+                blinde_vlekken = analysis.blinde_vlekken(antwoorden, stellingen, deelnemers)
         finally:
             connection.close()
         loket = pd.DataFrame()
@@ -68,6 +73,8 @@ class HuisRapport:
             ronde=ronde,
             deelnemers=deelnemers,
             niveaus=niveaus,
+            onenigheid=onenigheid,
+            blinde_vlekken=blinde_vlekken,
             loket=loket,
         )
 
@@ -113,6 +120,38 @@ class HuisRapport:
             f"<th class='getal'>Weet niet</th></tr></thead><tbody>{rows}</tbody></table>"
         )
         return [heading, Image(charts.to_png(charts.spider(domeinen))), table]
+
+    def waar_oneens(self) -> HTML:
+        """The stellingen where partners split into two camps, with how many sit in each."""
+        heading = (
+            "<h2>Waar zijn we het oneens?</h2><p>Stellingen waarop de partners in twee kampen uiteenvallen:"
+            " een deel ziet het nog niet gebeuren (niveau 1–2), een deel wel (niveau 3–4). Zulke verschillen"
+            " zijn een goed vertrekpunt voor het gesprek. Namen worden niet getoond.</p>"
+        )
+        split = self.onenigheid.loc[self.onenigheid["onenig"]] if len(self.onenigheid) else self.onenigheid
+        if split.empty:
+            return HTML(heading + "<p>Op geen enkele stelling vallen de partners in twee kampen uiteen.</p>")
+        rows = "".join(
+            f"<tr><td>{escape(r.onderdeel)}</td><td>{escape(r.tekst)}</td><td class='getal'>{r.laag}</td>"
+            f"<td class='getal'>{r.hoog}</td></tr>"
+            for r in split.itertuples()
+        )
+        return HTML(
+            heading + "<table><thead><tr><th>Onderdeel</th><th>Stelling</th><th class='getal'>Partners op 1–2</th>"
+            f"<th class='getal'>Partners op 3–4</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+
+    def blinde_vlekken_tabel(self) -> HTML:
+        heading = (
+            "<h2>Blinde vlekken</h2><p>Levensdomeinen zonder partner uit dat domein, onderdelen waar minstens"
+            " 30&nbsp;% van de antwoorden 'weet niet' was, en stellingen waar niemand een score gaf.</p>"
+        )
+        if self.blinde_vlekken.empty:
+            return HTML(heading + "<p>Geen blinde vlekken gevonden.</p>")
+        rows = "".join(
+            f"<tr><td>{escape(r.naam)}</td><td>{escape(r.reden)}</td></tr>" for r in self.blinde_vlekken.itertuples()
+        )
+        return HTML(heading + f"<table><thead><tr><th>Wat</th><th>Waarom</th></tr></thead><tbody>{rows}</tbody></table>")
 
     def loket_kinderopvang(self) -> HTML:
         """The simulated loket per gemeente: mean over replications with its 95 % interval."""

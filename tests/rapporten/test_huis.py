@@ -43,3 +43,13 @@ def test_loket_section_shows_the_simulated_numbers_the_belgian_way(tmp_path, dem
     html = HuisRapport.laad(demo_database, 1, simulatie).loket_kinderopvang().data
     assert "1.241 geboorten per jaar" in html
     assert "63\u00a0%" in html and "52\u00a0% – 74\u00a0%" in html
+
+
+def test_disagreement_and_blind_spot_sections_name_no_participants(demo_database):
+    rapport = HuisRapport.laad(demo_database, 1)
+    oneens = rapport.waar_oneens().data
+    flagged = rapport.onenigheid.loc[rapport.onenigheid["onenig"]]
+    assert oneens.count("<tr>") == len(flagged) + 1  # header row
+    assert not any(naam in oneens for naam in rapport.deelnemers["naam"])
+    vlekken = rapport.blinde_vlekken_tabel().data
+    assert vlekken.count("<tr>") == len(rapport.blinde_vlekken) + (1 if len(rapport.blinde_vlekken) else 0)
