@@ -99,3 +99,47 @@ def blinde_vlekken(
         if row.stelling_id not in scored
     ]
     return pd.DataFrame(rows, columns=["soort", "id", "naam", "reden"])
+
+
+def prioriteiten(niveaus: pd.DataFrame, belangen: pd.DataFrame, doel: float = 4.0) -> pd.DataFrame:
+    """Levensdomeinen ranked by belang × distance to the target level.
+
+    `niveaus` is `per_onderdeel`; `belangen` holds each participant's belang (1-3) per onderdeel.
+    The group's belang is the median over participants. A domain that matters much and stands far
+    from `doel` comes first; a domain without scores has no distance and comes last.
+    """
+    domeinen = niveaus.loc[niveaus["soort"] == "levensdomein", ["onderdeel_id", "onderdeel", "mediaan"]]
+    belang = belangen.groupby("onderdeel_id")["belang"].median().rename("belang")
+    result = domeinen.join(belang, on="onderdeel_id")
+    result["afstand"] = (doel - result["mediaan"]).clip(lower=0)
+    result["score"] = result["belang"] * result["afstand"]
+    result = result.sort_values("score", ascending=False, na_position="last", kind="stable", ignore_index=True)
+    result["rang"] = range(1, len(result) + 1)
+    return result
+
+
+def afgelegde_weg(
+    vorige: pd.DataFrame, huidige: pd.DataFrame, stellingen: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The road travelled between two rounds: change per onderdeel and per stelling.
+
+    Per onderdeel the change of the median participant level (`per_onderdeel`); per stelling the
+    change of the median score, sorted so that the stellingen that moved most (either way) come
+    first. Both rounds are read against the same `stellingen`, so a stelling that is new in the
+    later Roadmap version simply has no earlier value.
+    """
+    before = per_onderdeel(vorige, stellingen).set_index("onderdeel_id")
+    after = per_onderdeel(huidige, stellingen).set_index("onderdeel_id")
+    per_part = after[["onderdeel", "soort"]].assign(
+        vorige=before["mediaan"], huidige=after["mediaan"], verschil=after["mediaan"] - before["mediaan"]
+    )
+
+    def median_scores(answers: pd.DataFrame) -> pd.Series:
+        return answers.loc[answers["keuze"] == "niveau"].groupby("stelling_id")["niveau"].median()
+
+    per_statement = stellingen.set_index("stelling_id")[["onderdeel", "tekst"]].assign(
+        vorige=median_scores(vorige), huidige=median_scores(huidige)
+    )
+    per_statement["verschil"] = per_statement["huidige"] - per_statement["vorige"]
+    order = per_statement["verschil"].abs().sort_values(ascending=False, na_position="last", kind="stable").index
+    return per_part.reset_index(), per_statement.loc[order].reset_index()

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from roadmap.analysis import blinde_vlekken, onenigheid, per_onderdeel
+from roadmap.analysis import afgelegde_weg, blinde_vlekken, onenigheid, per_onderdeel, prioriteiten
 
 
 def _answers(rows):
@@ -94,3 +94,36 @@ def test_blinde_vlekken_by_hand(mini_roadmap):
     ]
     lenient = blinde_vlekken(answers, mini_roadmap.stellingen, deelnemers, drempel_weet_niet=0.4)
     assert lenient.loc[lenient["reden"] == "veel 'weet niet'", "id"].tolist() == ["kinderopvang"]
+
+
+def test_prioriteiten_by_hand(mini_roadmap):
+    answers = _answers(
+        [
+            (1, "onderwijs.1", "niveau", 1),  # onderwijs level 1 for both -> distance 3
+            (2, "onderwijs.1", "niveau", 1),
+            (1, "kinderopvang.1", "niveau", 3),  # kinderopvang level 3 -> distance 1
+            (2, "kinderopvang.1", "niveau", 3),
+        ]
+    )
+    belangen = pd.DataFrame(
+        {"deelnemer_id": [1, 2, 1, 2], "onderdeel_id": ["onderwijs", "onderwijs", "kinderopvang", "kinderopvang"],
+         "belang": [1, 2, 3, 3]}
+    )
+    result = prioriteiten(per_onderdeel(answers, mini_roadmap.stellingen), belangen)
+    # onderwijs: belang 1.5 × distance 3 = 4.5; kinderopvang: 3 × 1 = 3
+    assert result[["onderdeel_id", "belang", "afstand", "score", "rang"]].values.tolist() == [
+        ["onderwijs", 1.5, 3.0, 4.5, 1],
+        ["kinderopvang", 3.0, 1.0, 3.0, 2],
+    ]
+
+
+def test_afgelegde_weg_by_hand(mini_roadmap):
+    vorige = _answers([(1, "onderwijs.1", "niveau", 1), (1, "onderwijs.2", "niveau", 3), (1, "kinderopvang.1", "niveau", 2)])
+    huidige = _answers([(2, "onderwijs.1", "niveau", 4), (2, "onderwijs.2", "niveau", 2), (2, "kinderopvang.1", "niveau", 2)])
+    per_part, per_statement = afgelegde_weg(vorige, huidige, mini_roadmap.stellingen)
+    changes = per_part.set_index("onderdeel_id")["verschil"]
+    assert changes["onderwijs"] == 1.0  # level 2 -> 3
+    assert changes["kinderopvang"] == 0.0
+    assert pd.isna(changes["gebruikersparticipatie"])
+    assert per_statement["stelling_id"].tolist()[:3] == ["onderwijs.1", "onderwijs.2", "kinderopvang.1"]
+    assert per_statement.set_index("stelling_id")["verschil"].loc[["onderwijs.1", "onderwijs.2"]].tolist() == [3.0, -1.0]
