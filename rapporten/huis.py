@@ -40,6 +40,8 @@ class HuisRapport:
     niveaus: pd.DataFrame
     onenigheid: pd.DataFrame
     blinde_vlekken: pd.DataFrame
+    prioriteiten: pd.DataFrame
+    weg: pd.DataFrame
     loket: pd.DataFrame
 
     @classmethod
@@ -54,13 +56,18 @@ class HuisRapport:
             rondes = store.rondes(connection, huis_id)
             ronde = rondes.iloc[-1] if len(rondes) else None
             deelnemers = store.deelnemers(connection, ronde["id"]) if ronde is not None else pd.DataFrame()
-            niveaus = onenigheid = blinde_vlekken = pd.DataFrame()
+            niveaus = onenigheid = blinde_vlekken = prioriteiten = weg = pd.DataFrame()
             if ronde is not None:
                 stellingen = store.ronde_roadmap(connection, int(ronde["id"])).stellingen
                 antwoorden = store.antwoorden(connection, int(ronde["id"]))
                 niveaus = analysis.per_onderdeel(antwoorden, stellingen)
                 onenigheid = analysis.onenigheid(antwoorden, stellingen).merge(stellingen[["stelling_id", "tekst"]])
                 blinde_vlekken = analysis.blinde_vlekken(antwoorden, stellingen, deelnemers)
+                belangen = store.belangen(connection, int(ronde["id"]))
+                prioriteiten = analysis.prioriteiten(niveaus, belangen)
+                if len(rondes) > 1:
+                    vorige = store.antwoorden(connection, int(rondes.iloc[-2]["id"]))
+                    weg, _ = analysis.afgelegde_weg(vorige, antwoorden, stellingen)
         finally:
             connection.close()
         loket = pd.DataFrame()
@@ -75,6 +82,8 @@ class HuisRapport:
             niveaus=niveaus,
             onenigheid=onenigheid,
             blinde_vlekken=blinde_vlekken,
+            prioriteiten=prioriteiten,
+            weg=weg,
             loket=loket,
         )
 
@@ -120,6 +129,43 @@ class HuisRapport:
             f"<th class='getal'>Weet niet</th></tr></thead><tbody>{rows}</tbody></table>"
         )
         return [heading, Image(charts.to_png(charts.spider(domeinen))), table]
+
+    def afgelegde_weg(self) -> HTML:
+        """Median level per levensdomein in the previous and the latest round."""
+        heading = "<h2>De afgelegde weg</h2>"
+        if self.weg.empty:
+            return HTML(heading + "<p>Er is nog maar één ronde: de vergelijking volgt na de volgende ronde.</p>")
+        vorige = int(self.ronde["nummer"]) - 1
+        domeinen = self.weg.loc[self.weg["soort"] == "levensdomein"]
+        rows = "".join(
+            f"<tr><td>{escape(r.onderdeel)}</td><td class='getal'>{getal(r.vorige)}</td>"
+            f"<td class='getal'>{getal(r.huidige)}</td><td class='getal'>{_signed(r.verschil)}</td></tr>"
+            for r in domeinen.itertuples()
+        )
+        return HTML(
+            heading + f"<p>Mediaan niveau per levensdomein in ronde {vorige} en ronde {int(self.ronde['nummer'])}.</p>"
+            f"<table><thead><tr><th>Levensdomein</th><th class='getal'>Ronde {vorige}</th>"
+            f"<th class='getal'>Ronde {int(self.ronde['nummer'])}</th><th class='getal'>Verschil</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
+
+    def prioriteiten_tabel(self, aantal: int = 5) -> HTML:
+        heading = (
+            "<h2>Mogelijke prioriteiten</h2><p>De levensdomeinen die de partners belangrijk vinden én die"
+            " nog ver van niveau 4 staan: score = belang (mediaan, 1–3) × afstand tot niveau 4. Dit is een"
+            " voorstel voor het gesprek; de groep kiest zelf haar prioriteiten.</p>"
+        )
+        if self.prioriteiten.empty:
+            return HTML(heading + "<p>Geen antwoorden.</p>")
+        rows = "".join(
+            f"<tr><td class='getal'>{r.rang}</td><td>{escape(r.onderdeel)}</td><td class='getal'>{getal(r.belang)}</td>"
+            f"<td class='getal'>{getal(r.afstand)}</td><td class='getal'>{getal(r.score)}</td></tr>"
+            for r in self.prioriteiten.head(aantal).itertuples()
+        )
+        return HTML(
+            heading + "<table><thead><tr><th class='getal'>Rang</th><th>Levensdomein</th><th class='getal'>Belang</th>"
+            f"<th class='getal'>Afstand</th><th class='getal'>Score</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
 
     def waar_oneens(self) -> HTML:
         """The stellingen where partners split into two camps, with how many sit in each."""
@@ -187,3 +233,12 @@ class HuisRapport:
             " 'niet van toepassing' tellen niet mee in mediaan en spreiding. Het niveau van een partner op een"
             " levensdomein is het gemiddelde van zijn scores op de stellingen van dat domein." + demo + "</p>"
         )
+
+
+def _signed(value: float) -> str:
+    """A change with its sign, `+0,5` or `-0,5`, so that progress reads at a glance; a change
+    that rounds to zero shows as `0,0`, never `-0,0`."""
+    if pd.isna(value):
+        return getal(None)
+    rounded = round(float(value), 1) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return f"+{getal(rounded)}" if rounded > 0 else getal(rounded)

@@ -53,3 +53,19 @@ def test_disagreement_and_blind_spot_sections_name_no_participants(demo_database
     assert not any(naam in oneens for naam in rapport.deelnemers["naam"])
     vlekken = rapport.blinde_vlekken_tabel().data
     assert vlekken.count("<tr>") == len(rapport.blinde_vlekken) + (1 if len(rapport.blinde_vlekken) else 0)
+
+
+def test_road_travelled_and_priorities_come_from_the_analysis(demo_database):
+    rapport = HuisRapport.laad(demo_database, 1)
+    assert len(rapport.weg) and rapport.weg["verschil"].notna().any(), "demo Huizen have two rounds"
+    weg = rapport.afgelegde_weg().data
+    assert "Ronde 1" in weg and "Ronde 2" in weg
+    first = rapport.prioriteiten.iloc[0]
+    assert first["rang"] == 1 and first["score"] == rapport.prioriteiten["score"].max()
+    assert rapport.prioriteiten_tabel().data.count("<tr>") == 1 + 5
+
+
+def test_signed_changes_read_the_belgian_way():
+    from rapporten.huis import _signed
+
+    assert [_signed(v) for v in (0.46, -0.44, -0.04, 0.0, float("nan"))] == ["+0,5", "-0,4", "0,0", "0,0", "–"]
