@@ -127,3 +127,41 @@ def test_ids_read_back_through_pandas_can_be_used_again(connection, ronde):
 def test_a_folder_is_not_a_database(tmp_path):
     with pytest.raises(GebruikersFout, match="is een map; geef het pad van een databasebestand op"):
         store.connect(tmp_path)
+
+
+# One partner's device: saves its answers again and again, each save its own transaction.
+SUBMIT = """
+import sys
+import pandas as pd
+from roadmap import store
+database, ronde_id, naam, rounds = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+connection = store.connect(database)
+deelnemer = store.save_deelnemer(connection, ronde_id, naam)
+stellingen = list(store.ronde_roadmap(connection, ronde_id).stellingen["stelling_id"])
+for level in range(rounds):
+    answers = pd.DataFrame({"stelling_id": stellingen, "keuze": "niveau", "niveau": level % 4 + 1})
+    store.save_antwoorden(connection, deelnemer, answers)
+"""
+
+
+def test_partners_submitting_at_the_same_moment_from_separate_processes_lose_nothing(tmp_path, mini_roadmap):
+    import subprocess
+    import sys
+
+    database = tmp_path / "hvhk.sqlite"
+    connection = store.connect(database)
+    ronde = store.save_ronde(connection, store.save_huis(connection, "Huis", ["44086"]), 1, "2026-01-01", mini_roadmap)
+    connection.close()
+    processes = [
+        subprocess.Popen([sys.executable, "-c", SUBMIT, str(database), str(ronde), f"Partner {i}", "25"])
+        for i in range(6)
+    ]
+    assert [p.wait(timeout=120) for p in processes] == [0] * 6
+
+    connection = store.connect(database)
+    answers = store.antwoorden(connection, ronde)
+    assert len(store.deelnemers(connection, ronde)) == 6
+    assert len(answers) == 6 * len(mini_roadmap.stellingen)
+    assert set(answers["niveau"]) == {25 % 4}  # every partner's last save (level 24 % 4 + 1) won
+    assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    connection.close()
