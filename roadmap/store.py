@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -71,13 +72,34 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (deelnemer_id, onderdeel_id)
     );
     """,
+    # 2: the priorities a group chooses in a round, and its action plan.
+    """
+    CREATE TABLE prioriteit (
+        ronde_id INTEGER NOT NULL REFERENCES ronde(id) ON DELETE CASCADE,
+        onderdeel_id TEXT NOT NULL,
+        PRIMARY KEY (ronde_id, onderdeel_id)
+    );
+    CREATE TABLE actie (
+        id INTEGER PRIMARY KEY,
+        ronde_id INTEGER NOT NULL REFERENCES ronde(id) ON DELETE CASCADE,
+        onderdeel_id TEXT NOT NULL,
+        omschrijving TEXT NOT NULL CHECK (length(trim(omschrijving)) > 0),
+        trekker TEXT NOT NULL DEFAULT '',
+        partners TEXT NOT NULL DEFAULT '',
+        termijn TEXT,
+        status TEXT NOT NULL DEFAULT 'gepland' CHECK (status IN ('gepland', 'bezig', 'klaar', 'gestopt'))
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Ids read back through pandas are numpy integers; let them bind like Python ints.
 sqlite3.register_adapter(np.int64, int)
 sqlite3.register_adapter(np.int32, int)
-TABLES = ("huis", "huis_gemeente", "roadmap_versie", "ronde", "deelnemer", "antwoord", "belang")
+TABLES = (
+    "huis", "huis_gemeente", "roadmap_versie", "ronde", "deelnemer", "antwoord", "belang", "prioriteit", "actie"
+)
+STATUSSEN = ("gepland", "bezig", "klaar", "gestopt")
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
@@ -241,6 +263,63 @@ def save_belang(connection: sqlite3.Connection, deelnemer_id: int, belang: dict[
         )
 
 
+def save_prioriteiten(connection: sqlite3.Connection, ronde_id: int, onderdeel_ids: Sequence[str]) -> None:
+    """Set the onderdelen the group chose as priorities in a round (replacing an earlier choice)."""
+    _check_onderdelen(connection, ronde_id, onderdeel_ids)
+    with transaction(connection):
+        connection.execute("DELETE FROM prioriteit WHERE ronde_id = ?", (ronde_id,))
+        connection.executemany(
+            "INSERT INTO prioriteit (ronde_id, onderdeel_id) VALUES (?, ?)", [(ronde_id, o) for o in onderdeel_ids]
+        )
+
+
+def save_actie(
+    connection: sqlite3.Connection,
+    ronde_id: int,
+    onderdeel_id: str,
+    omschrijving: str,
+    trekker: str = "",
+    partners: str = "",
+    termijn: str | None = None,
+    status: str = "gepland",
+    actie_id: int | None = None,
+) -> int:
+    """Add an action to a round's plan, or update action `actie_id`; return its id."""
+    _check_onderdelen(connection, ronde_id, [onderdeel_id])
+    if not omschrijving.strip():
+        raise GebruikersFout("een actie heeft een omschrijving nodig")
+    if status not in STATUSSEN:
+        raise GebruikersFout(f"onbekende status '{status}': kies uit {', '.join(STATUSSEN)}")
+    if termijn:
+        try:
+            date.fromisoformat(termijn)
+        except ValueError:
+            raise GebruikersFout(f"termijn '{termijn}' is geen datum (JJJJ-MM-DD)") from None
+    values = (ronde_id, onderdeel_id, omschrijving.strip(), trekker.strip(), partners.strip(), termijn or None, status)
+    with transaction(connection):
+        if actie_id is None:
+            return connection.execute(
+                "INSERT INTO actie (ronde_id, onderdeel_id, omschrijving, trekker, partners, termijn, status)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                values,
+            ).fetchone()[0]
+        updated = connection.execute(
+            "UPDATE actie SET ronde_id = ?, onderdeel_id = ?, omschrijving = ?, trekker = ?, partners = ?,"
+            " termijn = ?, status = ? WHERE id = ?",
+            (*values, actie_id),
+        ).rowcount
+        if not updated:
+            raise GebruikersFout(f"actie {actie_id} bestaat niet")
+        return actie_id
+
+
+def _check_onderdelen(connection: sqlite3.Connection, ronde_id: int, onderdeel_ids: Sequence[str]) -> None:
+    known = {o.id for o in ronde_roadmap(connection, ronde_id).onderdelen}
+    unknown = [o for o in onderdeel_ids if o not in known]
+    if unknown:
+        raise GebruikersFout(f"onbekend onderdeel: {', '.join(unknown)}")
+
+
 def deelnemer_ronde(connection: sqlite3.Connection, deelnemer_id: int) -> int:
     row = connection.execute("SELECT ronde_id FROM deelnemer WHERE id = ?", (deelnemer_id,)).fetchone()
     if row is None:
@@ -308,6 +387,23 @@ def belangen(connection: sqlite3.Connection, ronde_id: int) -> pd.DataFrame:
         connection,
         "SELECT b.deelnemer_id, b.onderdeel_id, b.belang FROM belang b"
         " JOIN deelnemer d ON d.id = b.deelnemer_id WHERE d.ronde_id = ?",
+        (ronde_id,),
+    )
+
+
+def prioriteiten(connection: sqlite3.Connection, ronde_id: int) -> list[str]:
+    cursor = connection.execute(
+        "SELECT onderdeel_id FROM prioriteit WHERE ronde_id = ? ORDER BY onderdeel_id", (ronde_id,)
+    )
+    return [row[0] for row in cursor]
+
+
+def acties(connection: sqlite3.Connection, ronde_id: int) -> pd.DataFrame:
+    """The action plan of a round, in the order the actions were added."""
+    return _frame(
+        connection,
+        "SELECT id, onderdeel_id, omschrijving, trekker, partners, termijn, status FROM actie"
+        " WHERE ronde_id = ? ORDER BY id",
         (ronde_id,),
     )
 

@@ -165,3 +165,49 @@ def test_partners_submitting_at_the_same_moment_from_separate_processes_lose_not
     assert set(answers["niveau"]) == {25 % 4}  # every partner's last save (level 24 % 4 + 1) won
     assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     connection.close()
+
+
+def test_migration_from_the_first_schema_keeps_the_data(tmp_path, mini_roadmap):
+    path = tmp_path / "oud.sqlite"
+    with sqlite3.connect(path) as raw:  # a database as the first release wrote it
+        raw.executescript(store.MIGRATIONS[0])
+        raw.execute("PRAGMA user_version = 1")
+        raw.execute("INSERT INTO huis (naam) VALUES ('Huis van het Kind Oud')")
+    connection = store.connect(path)
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+    assert store.huizen(connection)["naam"].tolist() == ["Huis van het Kind Oud"]
+    ronde = store.save_ronde(connection, 1, 1, "2026-01-01", mini_roadmap)
+    store.save_actie(connection, ronde, "onderwijs", "Overleg met de scholen")
+    assert len(store.acties(connection, ronde)) == 1
+    connection.close()
+
+
+def test_priorities_and_action_plan(connection, ronde):
+    store.save_prioriteiten(connection, ronde, ["onderwijs", "kinderopvang"])
+    store.save_prioriteiten(connection, ronde, ["kinderopvang"])
+    assert store.prioriteiten(connection, ronde) == ["kinderopvang"]
+
+    actie = store.save_actie(connection, ronde, "kinderopvang", "Loket bekendmaken", "An", "CAW, OCMW", "2026-09-01")
+    store.save_actie(connection, ronde, "kinderopvang", "Loket bekendmaken", "An", "CAW, OCMW", "2026-09-01",
+                     status="bezig", actie_id=actie)
+    plan = store.acties(connection, ronde)
+    assert plan[["omschrijving", "trekker", "termijn", "status"]].values.tolist() == [
+        ["Loket bekendmaken", "An", "2026-09-01", "bezig"]
+    ]
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        ({"onderdeel_id": "ruimtevaart"}, "onbekend onderdeel: ruimtevaart"),
+        ({"omschrijving": "  "}, "een actie heeft een omschrijving nodig"),
+        ({"status": "misschien"}, "onbekende status 'misschien'"),
+        ({"termijn": "volgende week"}, "termijn 'volgende week' is geen datum"),
+        ({"actie_id": 99}, "actie 99 bestaat niet"),
+    ],
+)
+def test_invalid_actions_are_refused_in_dutch(connection, ronde, arguments, message):
+    values = {"onderdeel_id": "onderwijs", "omschrijving": "Iets doen", **arguments}
+    with pytest.raises(GebruikersFout, match=message):
+        store.save_actie(connection, ronde, **values)
+    assert store.acties(connection, ronde).empty
