@@ -117,16 +117,14 @@ class HuisRapport:
         if self.niveaus.empty:
             return [heading, HTML("<p>Geen antwoorden.</p>")]
         domeinen = self.niveaus.loc[self.niveaus["soort"] == "levensdomein"]
-        rows = "".join(
-            f"<tr><td>{escape(r.onderdeel)}</td><td class='getal'>{getal(r.mediaan)}</td>"
-            f"<td class='getal'>{getal(r.q1)} – {getal(r.q3)}</td><td class='getal'>{r.n}</td>"
-            f"<td class='getal'>{procent(r.aandeel_weet_niet)}</td></tr>"
-            for r in domeinen.itertuples()
-        )
         table = HTML(
-            "<table><thead><tr><th>Levensdomein</th><th class='getal'>Mediaan</th>"
-            "<th class='getal'>Middelste helft</th><th class='getal'>Partners met score</th>"
-            f"<th class='getal'>Weet niet</th></tr></thead><tbody>{rows}</tbody></table>"
+            _table(
+                ["Levensdomein", "Mediaan", "Middelste helft", "Partners met score", "Weet niet"],
+                [
+                    [r.onderdeel, getal(r.mediaan), f"{getal(r.q1)} – {getal(r.q3)}", r.n, procent(r.aandeel_weet_niet)]
+                    for r in domeinen.itertuples()
+                ],
+            )
         )
         return [heading, Image(charts.to_png(charts.spider(domeinen))), table]
 
@@ -135,18 +133,14 @@ class HuisRapport:
         heading = "<h2>De afgelegde weg</h2>"
         if self.weg.empty:
             return HTML(heading + "<p>Er is nog maar één ronde: de vergelijking volgt na de volgende ronde.</p>")
-        vorige = int(self.ronde["nummer"]) - 1
+        huidige = int(self.ronde["nummer"])
         domeinen = self.weg.loc[self.weg["soort"] == "levensdomein"]
-        rows = "".join(
-            f"<tr><td>{escape(r.onderdeel)}</td><td class='getal'>{getal(r.vorige)}</td>"
-            f"<td class='getal'>{getal(r.huidige)}</td><td class='getal'>{_signed(r.verschil)}</td></tr>"
-            for r in domeinen.itertuples()
+        table = _table(
+            ["Levensdomein", f"Ronde {huidige - 1}", f"Ronde {huidige}", "Verschil"],
+            [[r.onderdeel, getal(r.vorige), getal(r.huidige), _signed(r.verschil)] for r in domeinen.itertuples()],
         )
         return HTML(
-            heading + f"<p>Mediaan niveau per levensdomein in ronde {vorige} en ronde {int(self.ronde['nummer'])}.</p>"
-            f"<table><thead><tr><th>Levensdomein</th><th class='getal'>Ronde {vorige}</th>"
-            f"<th class='getal'>Ronde {int(self.ronde['nummer'])}</th><th class='getal'>Verschil</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>"
+            heading + f"<p>Mediaan niveau per levensdomein in ronde {huidige - 1} en ronde {huidige}.</p>{table}"
         )
 
     def prioriteiten_tabel(self, aantal: int = 5) -> HTML:
@@ -157,14 +151,16 @@ class HuisRapport:
         )
         if self.prioriteiten.empty:
             return HTML(heading + "<p>Geen antwoorden.</p>")
-        rows = "".join(
-            f"<tr><td class='getal'>{r.rang}</td><td>{escape(r.onderdeel)}</td><td class='getal'>{getal(r.belang)}</td>"
-            f"<td class='getal'>{getal(r.afstand)}</td><td class='getal'>{getal(r.score)}</td></tr>"
-            for r in self.prioriteiten.head(aantal).itertuples()
-        )
         return HTML(
-            heading + "<table><thead><tr><th class='getal'>Rang</th><th>Levensdomein</th><th class='getal'>Belang</th>"
-            f"<th class='getal'>Afstand</th><th class='getal'>Score</th></tr></thead><tbody>{rows}</tbody></table>"
+            heading
+            + _table(
+                ["Rang", "Levensdomein", "Belang", "Afstand", "Score"],
+                [
+                    [r.rang, r.onderdeel, getal(r.belang), getal(r.afstand), getal(r.score)]
+                    for r in self.prioriteiten.head(aantal).itertuples()
+                ],
+                text_columns=(1,),
+            )
         )
 
     def waar_oneens(self) -> HTML:
@@ -177,14 +173,13 @@ class HuisRapport:
         split = self.onenigheid.loc[self.onenigheid["onenig"]] if len(self.onenigheid) else self.onenigheid
         if split.empty:
             return HTML(heading + "<p>Op geen enkele stelling vallen de partners in twee kampen uiteen.</p>")
-        rows = "".join(
-            f"<tr><td>{escape(r.onderdeel)}</td><td>{escape(r.tekst)}</td><td class='getal'>{r.laag}</td>"
-            f"<td class='getal'>{r.hoog}</td></tr>"
-            for r in split.itertuples()
-        )
         return HTML(
-            heading + "<table><thead><tr><th>Onderdeel</th><th>Stelling</th><th class='getal'>Partners op 1–2</th>"
-            f"<th class='getal'>Partners op 3–4</th></tr></thead><tbody>{rows}</tbody></table>"
+            heading
+            + _table(
+                ["Onderdeel", "Stelling", "Partners op 1–2", "Partners op 3–4"],
+                [[r.onderdeel, r.tekst, r.laag, r.hoog] for r in split.itertuples()],
+                text_columns=(0, 1),
+            )
         )
 
     def blinde_vlekken_tabel(self) -> HTML:
@@ -194,10 +189,8 @@ class HuisRapport:
         )
         if self.blinde_vlekken.empty:
             return HTML(heading + "<p>Geen blinde vlekken gevonden.</p>")
-        rows = "".join(
-            f"<tr><td>{escape(r.naam)}</td><td>{escape(r.reden)}</td></tr>" for r in self.blinde_vlekken.itertuples()
-        )
-        return HTML(heading + f"<table><thead><tr><th>Wat</th><th>Waarom</th></tr></thead><tbody>{rows}</tbody></table>")
+        rows = [[r.naam, r.reden] for r in self.blinde_vlekken.itertuples()]
+        return HTML(heading + _table(["Wat", "Waarom"], rows, text_columns=(0, 1)))
 
     def loket_kinderopvang(self) -> HTML:
         """The simulated loket per gemeente: mean over replications with its 95 % interval."""
@@ -211,17 +204,19 @@ class HuisRapport:
         for nis, rows in self.loket.groupby("nis", sort=False):
             by_maat = rows.set_index("maat")
             first = rows.iloc[0]
-            lines = "".join(
-                f"<tr><td>{label}</td><td class='getal'>{fmt(by_maat.at[maat, 'gemiddelde'])}</td>"
-                f"<td class='getal'>{fmt(by_maat.at[maat, 'ci_laag'])} – {fmt(by_maat.at[maat, 'ci_hoog'])}</td></tr>"
-                for maat, (label, fmt) in LOKET_MATEN.items()
-                if maat in by_maat.index
+            table = _table(
+                ["Maat", "Gemiddelde", "95%-interval"],
+                [
+                    [label, fmt(by_maat.at[maat, "gemiddelde"]),
+                     f"{fmt(by_maat.at[maat, 'ci_laag'])} – {fmt(by_maat.at[maat, 'ci_hoog'])}"]
+                    for maat, (label, fmt) in LOKET_MATEN.items()
+                    if maat in by_maat.index
+                ],
             )
             sections.append(
                 f"<h3>{escape(gemeente_naam(nis))}</h3><p>{getal(first['geboorten_per_jaar'], 0)} geboorten per jaar,"
                 f" {getal(first['plaatsen'], 0)} plaatsen, {int(first['loket_medewerkers'])} loketmedewerker(s);"
-                f" {int(first['n'])} replicaties.</p><table><thead><tr><th>Maat</th><th class='getal'>Gemiddelde</th>"
-                f"<th class='getal'>95%-interval</th></tr></thead><tbody>{lines}</tbody></table>"
+                f" {int(first['n'])} replicaties.</p>{table}"
             )
         return HTML(heading + "".join(sections))
 
@@ -233,6 +228,19 @@ class HuisRapport:
             " 'niet van toepassing' tellen niet mee in mediaan en spreiding. Het niveau van een partner op een"
             " levensdomein is het gemiddelde van zijn scores op de stellingen van dat domein." + demo + "</p>"
         )
+
+
+def _table(headers: list[str], rows: list[list], text_columns: tuple[int, ...] = (0,)) -> str:
+    """An HTML table with every cell escaped; columns other than `text_columns` hold numbers and
+    are right-aligned."""
+
+    def cell(tag: str, index: int, value: object) -> str:
+        align = "" if index in text_columns else " class='getal'"
+        return f"<{tag}{align}>{escape(str(value))}</{tag}>"
+
+    head = "".join(cell("th", i, h) for i, h in enumerate(headers))
+    body = "".join("<tr>" + "".join(cell("td", i, v) for i, v in enumerate(row)) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _signed(value: float) -> str:
