@@ -185,7 +185,8 @@ class HuisRapport:
     def blinde_vlekken_tabel(self) -> HTML:
         heading = (
             "<h2>Blinde vlekken</h2><p>Levensdomeinen zonder partner uit dat domein, onderdelen waar minstens"
-            " 30&nbsp;% van de antwoorden 'weet niet' was, en stellingen waar niemand een score gaf.</p>"
+            f" {procent(analysis.DREMPEL_WEET_NIET)} van de antwoorden 'weet niet' was, en stellingen waar niemand"
+            " een score gaf.</p>"
         )
         if self.blinde_vlekken.empty:
             return HTML(heading + "<p>Geen blinde vlekken gevonden.</p>")

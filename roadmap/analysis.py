@@ -6,6 +6,7 @@ case. "weet niet" and "niet van toepassing" are never averaged in: they are coun
 
 import pandas as pd
 
+DREMPEL_WEET_NIET = 0.3  # share of "weet niet" answers from which an onderdeel is a blind spot
 SUMMARY_COLUMNS = ["mediaan", "gemiddelde", "q1", "q3", "minimum", "maximum", "n", "aandeel_weet_niet"]
 
 
@@ -72,7 +73,10 @@ def onenigheid(antwoorden: pd.DataFrame, stellingen: pd.DataFrame, minimum_camp:
 
 
 def blinde_vlekken(
-    antwoorden: pd.DataFrame, stellingen: pd.DataFrame, deelnemers: pd.DataFrame, drempel_weet_niet: float = 0.3
+    antwoorden: pd.DataFrame,
+    stellingen: pd.DataFrame,
+    deelnemers: pd.DataFrame,
+    drempel_weet_niet: float = DREMPEL_WEET_NIET,
 ) -> pd.DataFrame:
     """What the group cannot see: one row per blind spot with its reason.
 

@@ -134,8 +134,17 @@ class Roadmap(_Strict):
         return self._yaml
 
     @property
+    def groepen(self) -> list[tuple[Soort, list[Onderdeel]]]:
+        """The three kinds of onderdeel, each with its soort, in the file's order."""
+        return [
+            ("levensdomein", self.levensdomeinen),
+            ("werkingsprincipe", self.werkingsprincipes),
+            ("groeithema", self.groeithemas),
+        ]
+
+    @property
     def onderdelen(self) -> list[Onderdeel]:
-        return [*self.levensdomeinen, *self.werkingsprincipes, *self.groeithemas]
+        return [onderdeel for _, groep in self.groepen for onderdeel in groep]
 
     @property
     def stellingen(self) -> pd.DataFrame:
@@ -149,11 +158,7 @@ class Roadmap(_Strict):
                 "soort": soort,
                 "pijlers": tuple(s.pijlers),
             }
-            for soort, groep in (
-                ("levensdomein", self.levensdomeinen),
-                ("werkingsprincipe", self.werkingsprincipes),
-                ("groeithema", self.groeithemas),
-            )
+            for soort, groep in self.groepen
             for o in groep
             for s in o.stellingen
         ]

@@ -144,11 +144,7 @@ def test_stellingen_frame_has_one_row_per_stelling_with_its_soort(roadmap):
     frame = roadmap.stellingen
     expected = {
         s.id: (o.id, soort)
-        for soort, groep in (
-            ("levensdomein", roadmap.levensdomeinen),
-            ("werkingsprincipe", roadmap.werkingsprincipes),
-            ("groeithema", roadmap.groeithemas),
-        )
+        for soort, groep in roadmap.groepen
         for o in groep
         for s in o.stellingen
     }
