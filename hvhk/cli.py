@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 import hvhk
 from hvhk.errors import GebruikersFout, describe_os_error
+from hvhk.files import slug
 from hvhk.paths import database_path, output_dir
 
 # argparse builds its own messages with gettext; these are the ones a user of `hvhk` can meet.
@@ -77,7 +79,86 @@ def build_parser() -> argparse.ArgumentParser:
     workshop.add_argument("--poort", type=_port, default=0, metavar="POORT", help="poort (standaard: een vrije poort)")
     workshop.add_argument("--geen-browser", action="store_true", help="open niet zelf een browservenster")
     workshop.set_defaults(run=_workshop)
+    _add_roadmap_commands(commands)
     return parser
+
+
+def _add_roadmap_commands(commands: argparse._SubParsersAction) -> None:
+    roadmap = commands.add_parser(
+        "roadmap",
+        help="Excel-sjabloon maken, antwoorden inlezen of exporteren",
+        description="Werken met Roadmap-antwoorden buiten de workshop-app: een Excel-sjabloon per Huis"
+        " maken, ingevulde sjablonen of CSV-bestanden inlezen, en de gegevens van een Huis exporteren.",
+    )
+    actions = roadmap.add_subparsers(dest="actie", metavar="ACTIE", title="acties", required=True)
+
+    template = actions.add_parser(
+        "sjabloon",
+        help="maak een Excel-sjabloon om in te vullen",
+        description="Maakt een Excel-bestand met een kolom per partner en keuzelijsten op de schaal.",
+    )
+    template.add_argument("--huis", required=True, metavar="NAAM", help="naam van het Huis van het Kind")
+    template.add_argument(
+        "--deelnemers", type=_positive, default=12, metavar="N", help="aantal kolommen voor partners (standaard: 12)"
+    )
+    template.add_argument(
+        "--uitvoer", type=Path, default=None, metavar="BESTAND",
+        help="het .xlsx-bestand (standaard: uitvoer/sjablonen/roadmap-HUIS.xlsx)",
+    )
+    _add_roadmap_file(template)
+    template.set_defaults(run=_sjabloon)
+
+    load = actions.add_parser(
+        "importeer",
+        help="lees een ingevuld sjabloon (.xlsx) of CSV-bestand in",
+        description="Leest een ingevuld Excel-sjabloon of een CSV-bestand in lange vorm"
+        " (deelnemer;organisatie;levensdomein;id;antwoord;toelichting) in een ronde van een Huis."
+        " Bevat het bestand een fout, dan wordt niets ingelezen en staat elke fout met rij en kolom in de melding.",
+    )
+    load.add_argument("bestand", type=Path, metavar="BESTAND", help="het .xlsx- of .csv-bestand")
+    load.add_argument("--huis", required=True, metavar="NAAM", help="naam van het Huis van het Kind")
+    load.add_argument(
+        "--gemeente", action="append", default=[], metavar="GEMEENTE",
+        help="gemeente (naam of NIS-code) van een nieuw Huis; herhaal voor meer gemeenten",
+    )
+    load.add_argument(
+        "--ronde", type=_positive, default=None, metavar="N", help="ronde om in te lezen (standaard: een nieuwe ronde)"
+    )
+    load.add_argument("--datum", type=_date, default=None, metavar="JJJJ-MM-DD", help="datum van een nieuwe ronde (standaard: vandaag)")
+    _add_database(load)
+    _add_roadmap_file(load)
+    load.set_defaults(run=_importeer)
+
+    export = actions.add_parser(
+        "exporteer",
+        help="exporteer de gegevens van een Huis",
+        description="Schrijft één ronde als CSV in lange vorm (.csv, opnieuw in te lezen) of alle gegevens van"
+        " een Huis als Excel-werkmap (.xlsx). Deelnemers heten 'Partner A', 'Partner B', ... tenzij u"
+        " --met-namen opgeeft.",
+    )
+    export.add_argument("--huis", required=True, metavar="NAAM", help="naam van het Huis van het Kind")
+    export.add_argument(
+        "--uitvoer", type=Path, default=None, metavar="BESTAND",
+        help=".csv of .xlsx (standaard: uitvoer/export/HUIS.xlsx)",
+    )
+    export.add_argument("--ronde", type=_positive, default=None, metavar="N", help="ronde voor een .csv (standaard: de laatste)")
+    export.add_argument("--met-namen", action="store_true", help="toon de namen en organisaties van de deelnemers")
+    _add_database(export)
+    export.set_defaults(run=_exporteer)
+
+
+def _add_roadmap_file(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--roadmap", type=Path, default=None, metavar="BESTAND",
+        help="een aangepast Roadmap-bestand (standaard: de meegeleverde Roadmap)",
+    )
+
+
+def _date(text: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is geen datum (JJJJ-MM-DD)") from None
 
 
 def _add_database(parser: argparse.ArgumentParser) -> None:
@@ -103,6 +184,55 @@ def _workshop(arguments: argparse.Namespace) -> int:
     from hvhk.workshop import serve
 
     serve(arguments.database or database_path(), arguments.poort, open_browser=not arguments.geen_browser)
+
+
+def _sjabloon(arguments: argparse.Namespace) -> int:
+    from roadmap.definition import load_roadmap
+    from roadmap.excel import sjabloon
+
+    path = arguments.uitvoer or output_dir() / "sjablonen" / f"roadmap-{slug(arguments.huis)}.xlsx"
+    sjabloon(path, load_roadmap(arguments.roadmap), arguments.huis, arguments.deelnemers)
+    print(f"Sjabloon geschreven: {path}")
+    return 0
+
+
+def _importeer(arguments: argparse.Namespace) -> int:
+    from hvhk.formatting import getal
+    from hvhk.gemeenten import zoek_gemeente
+    from roadmap import store
+    from roadmap.definition import load_roadmap
+    from roadmap.importing import importeer
+
+    roadmap = load_roadmap(arguments.roadmap)
+    connection = store.connect(arguments.database or database_path())
+    try:
+        with store.transaction(connection):  # a new Huis is only kept when its file is read in too
+            if arguments.gemeente:
+                huis_id = store.save_huis(connection, arguments.huis, [zoek_gemeente(g) for g in arguments.gemeente])
+            else:
+                huis_id = store.huis_id(connection, arguments.huis)
+            verslag = importeer(connection, arguments.bestand, huis_id, roadmap, arguments.ronde, arguments.datum)
+    finally:
+        connection.close()
+    print(
+        f"Ingelezen in ronde {verslag.nummer} van '{arguments.huis}': {getal(verslag.deelnemers, 0)} deelnemers,"
+        f" {getal(verslag.antwoorden, 0)} antwoorden en {getal(verslag.belangen, 0)} keer belang."
+    )
+    return 0
+
+
+def _exporteer(arguments: argparse.Namespace) -> int:
+    from roadmap import store
+    from roadmap.export import exporteer
+
+    path = arguments.uitvoer or output_dir() / "export" / f"{slug(arguments.huis)}.xlsx"
+    connection = store.connect(arguments.database or database_path())
+    try:
+        exporteer(connection, store.huis_id(connection, arguments.huis), path, arguments.ronde, arguments.met_namen)
+    finally:
+        connection.close()
+    print(f"Geëxporteerd naar {path}" + ("" if arguments.met_namen else " (deelnemers zonder naam)"))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

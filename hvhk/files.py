@@ -1,7 +1,9 @@
 """Writing files so that a crash never leaves half a file behind."""
 
 import os
+import re
 import tempfile
+import unicodedata
 from pathlib import Path
 
 
@@ -20,3 +22,9 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def slug(naam: str, fallback: str = "huis") -> str:
+    """A safe file-name part: only a-z, 0-9 and dashes, so a name like '../x' cannot leave a folder."""
+    ascii_name = unicodedata.normalize("NFKD", naam).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or fallback

@@ -38,3 +38,15 @@ def gemeente_naam(nis: str) -> str:
     if match.empty:
         raise GebruikersFout(f"onbekende NIS-code '{nis}': geen Vlaamse of Brusselse gemeente")
     return match.iloc[0]
+
+
+def zoek_gemeente(tekst: str) -> str:
+    """The NIS code of a gemeente given by its NIS code or its Dutch or French name."""
+    table = gemeenten()
+    wanted = tekst.strip().casefold()
+    match = table.loc[
+        (table["nis"] == wanted) | (table["naam"].str.casefold() == wanted) | (table["naam_fr"].str.casefold() == wanted)
+    ]
+    if match.empty:
+        raise GebruikersFout(f"onbekende gemeente '{tekst}': geef de naam of de NIS-code van een Vlaamse of Brusselse gemeente")
+    return match["nis"].iloc[0]

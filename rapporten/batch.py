@@ -5,8 +5,6 @@ One failing Huis never stops the others: its error is kept and shown on the inde
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +13,7 @@ import pandas as pd
 from jinja2 import Template
 from tqdm import tqdm
 
-from hvhk.files import write_atomic
+from hvhk.files import slug, write_atomic
 from hvhk.gemeenten import gemeente_naam
 from rapporten.render import TEMPLATES, page, render
 
@@ -45,10 +43,8 @@ class Resultaat:
 
 
 def file_name(huis_id: int, naam: str) -> str:
-    """A safe file name: only a-z, 0-9 and dashes, so a name like '../x' cannot leave the folder."""
-    ascii_name = unicodedata.normalize("NFKD", naam).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "huis"
-    return f"{huis_id:03d}-{slug}.html"
+    """A file name of the Huis's report that cannot leave the output folder."""
+    return f"{huis_id:03d}-{slug(naam)}.html"
 
 
 def huis_opdrachten(huizen: pd.DataFrame, database: Path, simulatie: Path, uitvoer: Path) -> list[Opdracht]:

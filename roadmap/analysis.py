@@ -147,3 +147,66 @@ def afgelegde_weg(
     per_statement["verschil"] = per_statement["huidige"] - per_statement["vorige"]
     order = per_statement["verschil"].abs().sort_values(ascending=False, na_position="last", kind="stable").index
     return per_part.reset_index(), per_statement.loc[order].reset_index()
+
+
+MINIMUM_HUIZEN = 5  # fewest other Huizen a comparison may show, so that no single Huis can be recognised
+
+
+def pseudoniemen(deelnemer_ids: pd.Series) -> pd.Series:
+    """'Partner A', 'Partner B', ... per participant id, in id order: positions without names."""
+    ids = sorted(deelnemer_ids.unique())
+    return pd.Series([f"Partner {_letters(i)}" for i in range(len(ids))], index=ids, name="partner")
+
+
+def _letters(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: as spreadsheet columns, so there are always enough."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def posities(antwoorden: pd.DataFrame, deelnemers: pd.DataFrame, stellingen: pd.DataFrame) -> pd.DataFrame:
+    """Who sits where on each stelling, by pseudonym and levensdomein, never by name.
+
+    One row per score: stelling_id, partner, levensdomein (the name of the domain the partner comes
+    from, or empty) and niveau, sorted by stelling and level, for showing the camps of `onenigheid`.
+    """
+    domains = stellingen.drop_duplicates("onderdeel_id").set_index("onderdeel_id")["onderdeel"]
+    people = deelnemers.set_index("id")
+    scored = antwoorden.loc[antwoorden["keuze"] == "niveau", ["deelnemer_id", "stelling_id", "niveau"]]
+    result = scored.assign(
+        partner=scored["deelnemer_id"].map(pseudoniemen(deelnemers["id"])),
+        levensdomein=scored["deelnemer_id"].map(people["levensdomein_id"]).map(domains).fillna(""),
+    )
+    columns = ["stelling_id", "partner", "levensdomein", "niveau"]
+    return result.sort_values(["stelling_id", "niveau", "partner"], ignore_index=True)[columns]
+
+
+def vergelijking(alle_rondes: pd.DataFrame, huis_id: int, minimum: int = MINIMUM_HUIZEN) -> pd.DataFrame:
+    """A Huis's latest levels against the other Huizen's latest levels, per onderdeel.
+
+    `alle_rondes` holds `per_onderdeel` for every round (`aggregate.per_onderdeel_alle_rondes`).
+    The others are summarised by quartiles and the share of them that stands lower; where fewer
+    than `minimum` other Huizen have a level, those columns stay empty so nobody is recognisable.
+    """
+    latest = alle_rondes.loc[alle_rondes.groupby("huis_id")["nummer"].transform("max") == alle_rondes["nummer"]]
+    eigen = latest.loc[latest["huis_id"] == huis_id].set_index("onderdeel_id")[["onderdeel", "soort", "mediaan"]]
+    others = latest.loc[(latest["huis_id"] != huis_id) & latest["mediaan"].notna(), ["onderdeel_id", "mediaan"]]
+    grouped = others.groupby("onderdeel_id")["mediaan"]
+    lower = others["mediaan"] < others["onderdeel_id"].map(eigen["mediaan"])
+    stats = pd.DataFrame(
+        {
+            "andere_q1": grouped.quantile(0.25),
+            "andere_mediaan": grouped.median(),
+            "andere_q3": grouped.quantile(0.75),
+            "aandeel_lager": lower.groupby(others["onderdeel_id"]).mean(),
+        }
+    )
+    result = eigen.join(stats).join(grouped.size().rename("huizen"))
+    result["huizen"] = result["huizen"].fillna(0).astype(int)
+    result.loc[result["huizen"] < minimum, list(stats.columns)] = float("nan")
+    result.loc[result["mediaan"].isna(), "aandeel_lager"] = float("nan")
+    return result.reset_index()

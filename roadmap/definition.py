@@ -71,6 +71,21 @@ class Schaal(_Strict):
             raise ValueError("belang moet precies de waarden 1, 2 en 3 hebben")
         return self
 
+    @property
+    def antwoorden(self) -> dict[str, tuple[str, int | None]]:
+        """The answers a partner can give to a stelling, as shown in lists: label -> (keuze, niveau)."""
+        options: dict[str, tuple[str, int | None]] = {
+            f"{n.waarde} – {n.label}": ("niveau", n.waarde) for n in self.niveaus
+        }
+        options[self.weet_niet] = ("weet_niet", None)
+        options[self.niet_van_toepassing] = ("niet_van_toepassing", None)
+        return options
+
+    @property
+    def belangen(self) -> dict[str, int]:
+        """The belang options as shown in lists: label -> value."""
+        return {f"{waarde} – {label}": waarde for waarde, label in sorted(self.belang.items())}
+
 
 class Pijler(_Strict):
     id: str = Slug

@@ -7,6 +7,7 @@ schema carries its version in `PRAGMA user_version` and grows by forward migrati
 
 from __future__ import annotations
 
+import difflib
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -148,7 +149,21 @@ def _migrate(connection: sqlite3.Connection, path: Path) -> None:
 
 @contextmanager
 def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """Run a block as one write transaction: all of it is saved, or none of it."""
+    """Run a block as one write transaction: all of it is saved, or none of it.
+
+    Inside another transaction the block becomes a savepoint, so an import can wrap several
+    `save_*` calls and still commit the whole file or nothing.
+    """
+    if connection.in_transaction:
+        connection.execute("SAVEPOINT genest")
+        try:
+            yield connection
+        except BaseException:
+            connection.execute("ROLLBACK TO genest")
+            connection.execute("RELEASE genest")
+            raise
+        connection.execute("RELEASE genest")
+        return
     connection.execute("BEGIN IMMEDIATE")
     try:
         yield connection
@@ -354,6 +369,17 @@ def huizen(connection: sqlite3.Connection) -> pd.DataFrame:
     frame["gemeenten"] = frame["gemeenten"].map(lambda codes: tuple((codes or "").split(",")) if codes else ())
     frame["demo"] = frame["demo"].astype(bool)
     return frame
+
+
+def huis_id(connection: sqlite3.Connection, naam: str) -> int:
+    """The id of the Huis called `naam`; a Dutch error that suggests close names if there is none."""
+    row = connection.execute("SELECT id FROM huis WHERE naam = ?", (naam.strip(),)).fetchone()
+    if row is not None:
+        return row[0]
+    known = [r[0] for r in connection.execute("SELECT naam FROM huis")]
+    close = difflib.get_close_matches(naam, known, n=3, cutoff=0.5)
+    hint = f"; bedoelt u {' of '.join(repr(c) for c in close)}?" if close else ""
+    raise GebruikersFout(f"geen Huis met de naam '{naam}' in de database{hint}")
 
 
 def rondes(connection: sqlite3.Connection, huis_id: int) -> pd.DataFrame:

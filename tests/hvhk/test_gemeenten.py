@@ -1,7 +1,7 @@
 import pytest
 
 from hvhk.errors import GebruikersFout
-from hvhk.gemeenten import gemeente_naam, gemeenten
+from hvhk.gemeenten import gemeente_naam, gemeenten, zoek_gemeente
 
 
 def test_counts_after_the_mergers_of_2025():
@@ -27,3 +27,14 @@ def test_merged_away_gemeente_is_gone_and_unknown_code_is_a_dutch_error():
 
 def test_walloon_gemeenten_are_not_included():
     assert "Namur" not in set(gemeenten()["naam_fr"])
+
+
+@pytest.mark.parametrize("text", ["44021", "Gent", " gent ", "Gand"])
+def test_zoek_gemeente_by_code_or_name(text):
+    assert zoek_gemeente(text) == "44021"
+
+
+def test_zoek_gemeente_refuses_an_old_or_walloon_name():
+    for text in ("Nazareth", "Namur"):
+        with pytest.raises(GebruikersFout, match=f"onbekende gemeente '{text}'"):
+            zoek_gemeente(text)

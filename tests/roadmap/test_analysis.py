@@ -1,7 +1,16 @@
 import pandas as pd
 import pytest
 
-from roadmap.analysis import afgelegde_weg, blinde_vlekken, onenigheid, per_onderdeel, prioriteiten
+from roadmap.analysis import (
+    afgelegde_weg,
+    blinde_vlekken,
+    onenigheid,
+    per_onderdeel,
+    posities,
+    prioriteiten,
+    pseudoniemen,
+    vergelijking,
+)
 
 
 def _answers(rows):
@@ -127,3 +136,50 @@ def test_afgelegde_weg_by_hand(mini_roadmap):
     assert pd.isna(changes["gebruikersparticipatie"])
     assert per_statement["stelling_id"].tolist()[:3] == ["onderwijs.1", "onderwijs.2", "kinderopvang.1"]
     assert per_statement.set_index("stelling_id")["verschil"].loc[["onderwijs.1", "onderwijs.2"]].tolist() == [3.0, -1.0]
+
+
+def test_pseudoniemen_follow_id_order_and_never_run_out():
+    names = pseudoniemen(pd.Series([30, 10, 20, 10]))
+    assert names.to_dict() == {10: "Partner A", 20: "Partner B", 30: "Partner C"}
+    many = pseudoniemen(pd.Series(range(28)))
+    assert many.iloc[[25, 26, 27]].tolist() == ["Partner Z", "Partner AA", "Partner AB"]
+
+
+def test_posities_show_camps_by_pseudonym_and_domain(mini_roadmap):
+    answers = _answers(
+        [(1, "onderwijs.1", "niveau", 4), (2, "onderwijs.1", "niveau", 1), (3, "onderwijs.1", "weet_niet", None)]
+    )
+    deelnemers = pd.DataFrame(
+        {"id": [1, 2, 3], "naam": ["An", "Bart", "Chloé"], "levensdomein_id": ["kinderopvang", None, "onderwijs"]}
+    )
+    result = posities(answers, deelnemers, mini_roadmap.stellingen)
+    assert result.values.tolist() == [
+        ["onderwijs.1", "Partner B", "", 1],
+        ["onderwijs.1", "Partner A", "Kinderopvang", 4],
+    ]
+    assert not set(result.astype(str).values.ravel()) & {"An", "Bart", "Chloé"}
+
+
+def _latest_levels(levels: dict[int, float], nummer: int = 1) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"huis_id": list(levels), "nummer": nummer, "onderdeel_id": "onderwijs", "onderdeel": "Onderwijs",
+         "soort": "levensdomein", "mediaan": list(levels.values())}
+    )
+
+
+def test_vergelijking_by_hand():
+    # Huis 1 stands at 2.5; five other Huizen at 1, 2, 3, 3, 4; an older round of Huis 2 is ignored
+    alle = pd.concat(
+        [_latest_levels({1: 2.5, 2: 1, 3: 2, 4: 3, 5: 3, 6: 4}, nummer=2), _latest_levels({2: 4.0}, nummer=1)]
+    )
+    row = vergelijking(alle, huis_id=1).set_index("onderdeel_id").loc["onderwijs"]
+    assert (row["mediaan"], row["huizen"]) == (2.5, 5)
+    assert (row["andere_q1"], row["andere_mediaan"], row["andere_q3"]) == (2.0, 3.0, 3.0)
+    assert row["aandeel_lager"] == pytest.approx(2 / 5)
+
+
+def test_vergelijking_hides_the_others_below_five_huizen():
+    alle = _latest_levels({1: 2.5, 2: 1, 3: 2, 4: 3, 5: 3})  # only four others
+    row = vergelijking(alle, huis_id=1).iloc[0]
+    assert row["huizen"] == 4
+    assert row[["andere_q1", "andere_mediaan", "andere_q3", "aandeel_lager"]].isna().all()

@@ -1,0 +1,179 @@
+"""Import a round's answers from a file: the Excel template or CSV in long format.
+
+All or nothing: the whole file is read and checked against the round's Roadmap first, every
+problem is reported with file, sheet, row and column, and only a file without problems is saved,
+in one transaction. Importing the same file twice gives the same round.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from hvhk.errors import GebruikersFout
+from roadmap import excel, longcsv, store
+from roadmap.definition import Roadmap, Schaal
+from roadmap.records import Antwoord, Deelnemer, Fouten
+
+LEZERS = {".xlsx": excel.lees, ".csv": longcsv.lees}
+_LEADING_NUMBER = re.compile(r"^(-?\d+)\s*(?:[–-].*)?$")
+
+
+@dataclass(frozen=True)
+class Invoer:
+    """A checked file: participants, their scores and their belang, ready to save."""
+
+    deelnemers: pd.DataFrame  # naam, organisatie, levensdomein_id
+    antwoorden: pd.DataFrame  # deelnemer, stelling_id, keuze, niveau, toelichting
+    belangen: pd.DataFrame  # deelnemer, onderdeel_id, belang
+
+
+@dataclass(frozen=True)
+class Verslag:
+    """What an import saved, for the line the CLI prints."""
+
+    ronde_id: int
+    nummer: int
+    deelnemers: int
+    antwoorden: int
+    belangen: int
+
+
+def lees(path: Path, roadmap: Roadmap) -> Invoer:
+    """Read and check the file at `path` against `roadmap`; nothing is saved."""
+    reader = LEZERS.get(path.suffix.lower())
+    if reader is None:
+        raise GebruikersFout(f"{path}: onbekend bestandstype; gebruik het Excel-sjabloon (.xlsx) of een .csv-bestand")
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise GebruikersFout(f"{path}: bestand niet gevonden") from None
+    fouten = Fouten(str(path))
+    if size == 0:
+        raise fouten.stop("bestand", "het bestand is leeg")
+    deelnemers, antwoorden = reader(path, fouten)
+    invoer = _controleer(deelnemers, antwoorden, roadmap, fouten)
+    fouten.check()
+    return invoer
+
+
+def importeer(
+    connection: sqlite3.Connection,
+    path: Path,
+    huis_id: int,
+    roadmap: Roadmap,
+    nummer: int | None = None,
+    datum: str | None = None,
+) -> Verslag:
+    """Import `path` into round `nummer` of a Huis (default: a new round after the last one).
+
+    An existing round is read against its own Roadmap version; a new one is given under `roadmap`.
+    Participants already in the round keep their other answers; the file's answers replace theirs.
+    """
+    rounds = store.rondes(connection, huis_id).set_index("nummer")
+    if nummer is None:
+        nummer = int(rounds.index.max()) + 1 if len(rounds) else 1
+    if nummer in rounds.index:
+        roadmap = store.ronde_roadmap(connection, int(rounds.loc[nummer, "id"]))
+        datum = datum or rounds.loc[nummer, "datum"]
+    invoer = lees(path, roadmap)
+    with store.transaction(connection):
+        ronde_id = store.save_ronde(connection, huis_id, nummer, datum or date.today().isoformat(), roadmap)
+        for deelnemer in invoer.deelnemers.itertuples(index=False):
+            levensdomein = None if pd.isna(deelnemer.levensdomein_id) else deelnemer.levensdomein_id
+            deelnemer_id = store.save_deelnemer(connection, ronde_id, deelnemer.naam, deelnemer.organisatie, levensdomein)
+            eigen = invoer.antwoorden.loc[invoer.antwoorden["deelnemer"] == deelnemer.naam]
+            store.save_antwoorden(connection, deelnemer_id, eigen)
+            belang = invoer.belangen.loc[invoer.belangen["deelnemer"] == deelnemer.naam]
+            store.save_belang(connection, deelnemer_id, dict(zip(belang["onderdeel_id"], belang["belang"])))
+    return Verslag(ronde_id, nummer, len(invoer.deelnemers), len(invoer.antwoorden), len(invoer.belangen))
+
+
+def _controleer(
+    deelnemers: list[Deelnemer], antwoorden: list[Antwoord], roadmap: Roadmap, fouten: Fouten
+) -> Invoer:
+    domeinen = {d.id.casefold(): d.id for d in roadmap.levensdomeinen}
+    domeinen |= {d.naam.casefold(): d.id for d in roadmap.levensdomeinen}
+    people, seen_people = [], {}
+    for d in deelnemers:
+        key = d.naam.casefold()
+        if key in seen_people:
+            fouten.add(d.waar, f"deelnemer '{d.naam}' staat er twee keer (ook: {seen_people[key]})")
+            continue
+        seen_people[key] = d.waar
+        levensdomein = domeinen.get(d.levensdomein.strip().casefold()) if d.levensdomein.strip() else None
+        if d.levensdomein.strip() and levensdomein is None:
+            fouten.add(d.waar, f"onbekend levensdomein '{d.levensdomein}'")
+        people.append((d.naam, d.organisatie, levensdomein))
+
+    stellingen = set(roadmap.stellingen["stelling_id"])
+    onderdelen = {o.id for o in roadmap.onderdelen}
+    scores, belangen, seen = [], [], {}
+    for a in antwoorden:
+        key = (a.deelnemer.casefold(), a.id)
+        if key in seen:
+            fouten.add(a.waar, f"dubbel antwoord van '{a.deelnemer}' op '{a.id}' (ook: {seen[key]})")
+            continue
+        seen[key] = a.waar
+        try:
+            if a.id in stellingen:
+                keuze, niveau = _antwoord(a.waarde, roadmap.schaal)
+                scores.append((a.deelnemer, a.id, keuze, niveau, a.toelichting))
+            elif a.id in onderdelen:
+                belangen.append((a.deelnemer, a.id, _belang(a.waarde, roadmap.schaal)))
+            else:
+                fouten.add(a.waar, f"onbekende stelling of onderdeel '{a.id}' in Roadmap-versie {roadmap.versie}")
+        except ValueError as problem:
+            fouten.add(a.waar, str(problem))
+    if not fouten.lijst and not scores and not belangen:
+        fouten.add("bestand", "er staan geen antwoorden in")
+    return Invoer(
+        pd.DataFrame(people, columns=["naam", "organisatie", "levensdomein_id"]),
+        pd.DataFrame(scores, columns=["deelnemer", "stelling_id", "keuze", "niveau", "toelichting"]),
+        pd.DataFrame(belangen, columns=["deelnemer", "onderdeel_id", "belang"]),
+    )
+
+
+def _antwoord(waarde: object, schaal: Schaal) -> tuple[str, int | None]:
+    """A cell's value as (keuze, niveau): a level 1-4 by number or label, or weet niet / nvt."""
+    labels = {label.casefold(): option for label, option in schaal.antwoorden.items()}
+    labels |= {n.label.casefold(): ("niveau", n.waarde) for n in schaal.niveaus}
+    labels |= {"nvt": ("niet_van_toepassing", None), "n.v.t.": ("niet_van_toepassing", None)}
+    hint = f"kies 1 tot 4, '{schaal.weet_niet}' of '{schaal.niet_van_toepassing}'"
+    number = _number(waarde, labels, hint)
+    if isinstance(number, tuple):
+        return number
+    if not 1 <= number <= 4:
+        raise ValueError(f"score {number} ligt niet tussen 1 en 4")
+    return "niveau", number
+
+
+def _belang(waarde: object, schaal: Schaal) -> int:
+    labels = {label.casefold(): value for label, value in schaal.belangen.items()}
+    labels |= {label.casefold(): value for value, label in schaal.belang.items()}
+    number = _number(waarde, labels, "kies 1, 2 of 3")
+    if not 1 <= number <= 3:
+        raise ValueError(f"belang {number} moet 1, 2 of 3 zijn")
+    return number
+
+
+def _number(waarde: object, labels: dict, hint: str):
+    """A whole number from a cell, or the option its label names; ValueError with `hint` otherwise."""
+    if isinstance(waarde, bool):
+        raise ValueError(f"'{waarde}' is geen geldig antwoord; {hint}")
+    if isinstance(waarde, (int, float)):
+        if waarde != int(waarde):
+            raise ValueError(f"{waarde} is geen geheel getal; {hint}")
+        return int(waarde)
+    text = str(waarde).strip()
+    if text.casefold() in labels:
+        return labels[text.casefold()]
+    match = _LEADING_NUMBER.match(text)
+    if match is None:
+        raise ValueError(f"'{text}' is geen geldig antwoord; {hint}")
+    return int(match.group(1))

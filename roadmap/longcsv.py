@@ -1,0 +1,92 @@
+"""CSV in long format: one row per participant and stelling (a score) or onderdeel (a belang).
+
+Columns: deelnemer;organisatie;levensdomein;id;antwoord;toelichting. The `id` names a stelling
+(the answer is a level, 'weet niet' or 'niet van toepassing') or an onderdeel (the answer is a
+belang 1-3): the Roadmap keeps those ids apart. Written with ';' and a UTF-8 mark, as Excel in
+Belgium opens it; read with ';' or ','.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from hvhk.files import write_atomic
+from roadmap.records import Antwoord, Deelnemer, Fouten
+
+KOLOMMEN = ("deelnemer", "organisatie", "levensdomein", "id", "antwoord", "toelichting")
+VERPLICHT = ("deelnemer", "id", "antwoord")
+SAVE_AS = "bewaar het in Excel als 'CSV UTF-8 (door komma's gescheiden)'"
+
+
+def lees(path: Path, fouten: Fouten) -> tuple[list[Deelnemer], list[Antwoord]]:
+    """The participants and answers in a long-format CSV; every problem goes to `fouten`."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        row = raw[: error.start].count(b"\n") + 1
+        raise fouten.stop(f"rij {row}", f"het bestand is niet in UTF-8 gecodeerd; {SAVE_AS}") from None
+    if not text.strip():
+        raise fouten.stop("bestand", "het bestand is leeg")
+    first = text.splitlines()[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [name.strip().lower() for name in next(rows)]
+    expected = ";".join(KOLOMMEN)
+    missing = [name for name in VERPLICHT if name not in header]
+    if missing:
+        raise fouten.stop(
+            "rij 1",
+            f"kolom {', '.join(repr(m) for m in missing)} ontbreekt; verwacht: {expected}"
+            " (kolommen gescheiden door ';' of ',')",
+        )
+    for name in header:
+        if name not in KOLOMMEN:
+            fouten.add("rij 1", f"onbekende kolom '{name}'; verwacht: {expected}")
+        elif header.count(name) > 1:
+            fouten.add("rij 1", f"kolom '{name}' staat er twee keer")
+    fouten.check()
+
+    people: dict[str, tuple[Deelnemer, int]] = {}
+    antwoorden = []
+    for number, cells in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            fouten.add(f"rij {number}", f"{len(cells)} velden in plaats van {len(header)}")
+            continue
+        record = dict.fromkeys(KOLOMMEN, "") | {name: cell.strip() for name, cell in zip(header, cells)}
+        formulas = [name for name, value in record.items() if value.startswith("=")]
+        for name in formulas:
+            fouten.add(f"rij {number}, kolom '{name}'", "bevat een formule; typ de waarde zelf in")
+        for name in VERPLICHT[:2]:
+            if not record[name]:
+                fouten.add(f"rij {number}, kolom '{name}'", "is leeg")
+        if formulas or not record["deelnemer"] or not record["id"]:
+            continue
+        person = Deelnemer(
+            record["deelnemer"], record["organisatie"], record["levensdomein"], f"rij {number}, kolom 'levensdomein'"
+        )
+        earlier, earlier_row = people.setdefault(person.naam, (person, number))
+        for name in ("organisatie", "levensdomein"):
+            if getattr(person, name) != getattr(earlier, name):
+                fouten.add(
+                    f"rij {number}, kolom '{name}'",
+                    f"'{getattr(person, name)}' verschilt van rij {earlier_row} ('{getattr(earlier, name)}')"
+                    f" voor dezelfde deelnemer '{person.naam}'",
+                )
+        if record["antwoord"]:
+            where = f"rij {number}, kolom 'antwoord'"
+            antwoorden.append(Antwoord(person.naam, record["id"], record["antwoord"], record["toelichting"], where))
+        elif record["toelichting"]:
+            fouten.add(f"rij {number}, kolom 'antwoord'", "is leeg, maar er staat een toelichting")
+    return [person for person, _ in people.values()], antwoorden
+
+
+def schrijf(path: Path, tabel: pd.DataFrame) -> None:
+    """Write a long table (columns KOLOMMEN) so that Excel in Belgium opens it as it is."""
+    write_atomic(path, tabel.loc[:, list(KOLOMMEN)].to_csv(sep=";", index=False).encode("utf-8-sig"))
