@@ -8,6 +8,7 @@ them must say "fictieve demogegevens" (`LABEL`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -63,13 +64,20 @@ FIRST_NAMES = (
     "Marieke", "Nathalie", "Olivier", "Pieter", "Rania", "Sofie", "Tom", "Valerie", "Wim", "Yasmina", "Zeynep",
 )
 
+ACTIES = (
+    "Het aanbod van de partners in dit levensdomein in kaart brengen en delen",
+    "Afspraken over warme doorverwijzing vastleggen en opvolgen",
+    "Gezinnen bevragen over wat ze missen, met aandacht voor kwetsbare gezinnen",
+    "Een gezamenlijk overleg met de partners van dit domein opstarten",
+)
+
 
 @dataclass(frozen=True)
 class Demo:
     """All demo data: `huizen` (naam, gemeenten), `gemeenten` (loket figures) and `rondes`.
 
-    `rondes` holds one entry per (Huis, round) with its participants, answers and belang, as the
-    store's `save_*` functions take them.
+    `rondes` holds one entry per (Huis, round) with its participants, answers, belang, chosen
+    priorities and actions, as the store's `save_*` functions take them.
     """
 
     huizen: pd.DataFrame
@@ -170,5 +178,39 @@ def _rondes(rng: np.random.Generator, huis: str, roadmap: Roadmap) -> list[dict]
                     "belang": belang,
                 }
             )
-        result.append({"huis": huis, "nummer": nummer, "datum": datum, "deelnemers": deelnemers})
+        prioriteiten = sorted((o.id for o in roadmap.levensdomeinen), key=maturity.get)[:2]
+        result.append(
+            {
+                "huis": huis,
+                "nummer": nummer,
+                "datum": datum,
+                "deelnemers": deelnemers,
+                "prioriteiten": prioriteiten,
+                "acties": _acties(prioriteiten, deelnemers, nummer, datum),
+            }
+        )
     return result
+
+
+def _acties(prioriteiten: list[str], deelnemers: list[dict], nummer: int, datum: str) -> list[dict]:
+    """An action per chosen priority, led by a partner from that domain where one took part.
+
+    Drawn without the random generator, so adding them changed none of the other demo data;
+    the first round's actions are further along, as a year later they would be.
+    """
+    termijn = (date.fromisoformat(datum) + timedelta(days=182)).isoformat()
+    status = ("klaar", "bezig") if nummer == 1 else ("gepland", "gepland")
+    acties = []
+    for index, onderdeel_id in enumerate(prioriteiten):
+        leaders = [d["organisatie"] for d in deelnemers if d["levensdomein_id"] == onderdeel_id]
+        acties.append(
+            {
+                "onderdeel_id": onderdeel_id,
+                "omschrijving": ACTIES[(nummer + index) % len(ACTIES)],
+                "trekker": (leaders or [deelnemers[0]["organisatie"]])[0],
+                "partners": ", ".join(sorted({d["organisatie"] for d in deelnemers[1:3]})),
+                "termijn": termijn,
+                "status": status[index],
+            }
+        )
+    return acties

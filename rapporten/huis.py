@@ -6,6 +6,7 @@ The template notebook only calls these methods, so every number it shows is comp
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -41,6 +42,9 @@ class HuisRapport:
     onenigheid: pd.DataFrame
     blinde_vlekken: pd.DataFrame
     prioriteiten: pd.DataFrame
+    gekozen: list[str]
+    acties: pd.DataFrame
+    posities: pd.DataFrame
     weg: pd.DataFrame
     loket: pd.DataFrame
 
@@ -56,7 +60,8 @@ class HuisRapport:
             rondes = store.rondes(connection, huis_id)
             ronde = rondes.iloc[-1] if len(rondes) else None
             deelnemers = store.deelnemers(connection, ronde["id"]) if ronde is not None else pd.DataFrame()
-            niveaus = onenigheid = blinde_vlekken = prioriteiten = weg = pd.DataFrame()
+            niveaus = onenigheid = blinde_vlekken = prioriteiten = acties = posities = weg = pd.DataFrame()
+            gekozen = []
             if ronde is not None:
                 stellingen = store.ronde_roadmap(connection, int(ronde["id"])).stellingen
                 antwoorden = store.antwoorden(connection, int(ronde["id"]))
@@ -65,6 +70,10 @@ class HuisRapport:
                 blinde_vlekken = analysis.blinde_vlekken(antwoorden, stellingen, deelnemers)
                 belangen = store.belangen(connection, int(ronde["id"]))
                 prioriteiten = analysis.prioriteiten(niveaus, belangen)
+                names = stellingen.drop_duplicates("onderdeel_id").set_index("onderdeel_id")["onderdeel"]
+                gekozen = [names[o] for o in store.prioriteiten(connection, int(ronde["id"]))]
+                acties = store.acties(connection, int(ronde["id"])).assign(onderdeel=lambda a: a["onderdeel_id"].map(names))
+                posities = analysis.posities(antwoorden, deelnemers, stellingen)
                 if len(rondes) > 1:
                     vorige = store.antwoorden(connection, int(rondes.iloc[-2]["id"]))
                     weg, _ = analysis.afgelegde_weg(vorige, antwoorden, stellingen)
@@ -83,6 +92,9 @@ class HuisRapport:
             onenigheid=onenigheid,
             blinde_vlekken=blinde_vlekken,
             prioriteiten=prioriteiten,
+            gekozen=gekozen,
+            acties=acties,
+            posities=posities,
             weg=weg,
             loket=loket,
         )
@@ -163,24 +175,49 @@ class HuisRapport:
             )
         )
 
-    def waar_oneens(self) -> HTML:
-        """The stellingen where partners split into two camps, with how many sit in each."""
+    def waar_oneens(self, aantal: int = 10) -> HTML:
+        """The stellingen where partners split most evenly into two camps, and who sits where."""
         heading = (
             "<h2>Waar zijn we het oneens?</h2><p>Stellingen waarop de partners in twee kampen uiteenvallen:"
             " een deel ziet het nog niet gebeuren (niveau 1–2), een deel wel (niveau 3–4). Zulke verschillen"
-            " zijn een goed vertrekpunt voor het gesprek. Namen worden niet getoond.</p>"
+            " zijn een goed vertrekpunt voor het gesprek. Partners heten hier Partner A, B, ..., met het"
+            " levensdomein waaruit ze komen; namen worden niet getoond.</p>"
         )
         split = self.onenigheid.loc[self.onenigheid["onenig"]] if len(self.onenigheid) else self.onenigheid
         if split.empty:
             return HTML(heading + "<p>Op geen enkele stelling vallen de partners in twee kampen uiteen.</p>")
+        evenness = split[["laag", "hoog"]].min(axis=1) / split["n"]
+        shown = split.assign(evenness=evenness).sort_values("evenness", ascending=False, kind="stable").head(aantal)
+        rows = [
+            [r.onderdeel, r.tekst, self._kamp(r.stelling_id, 1, 2), self._kamp(r.stelling_id, 3, 4)]
+            for r in shown.itertuples()
+        ]
+        more = len(split) - len(shown)
+        tail = f"<p>En nog {more} stelling(en) met twee kampen.</p>" if more > 0 else ""
         return HTML(
             heading
-            + _table(
-                ["Onderdeel", "Stelling", "Partners op 1–2", "Partners op 3–4"],
-                [[r.onderdeel, r.tekst, r.laag, r.hoog] for r in split.itertuples()],
-                text_columns=(0, 1),
-            )
+            + _table(["Onderdeel", "Stelling", "Op niveau 1–2", "Op niveau 3–4"], rows, text_columns=(0, 1, 2, 3))
+            + tail
         )
+
+    def _kamp(self, stelling_id: str, laag: int, hoog: int) -> str:
+        camp = self.posities.loc[(self.posities["stelling_id"] == stelling_id) & self.posities["niveau"].between(laag, hoog)]
+        return ", ".join(f"{p.partner} ({p.levensdomein})" if p.levensdomein else p.partner for p in camp.itertuples())
+
+    def actieplan(self) -> HTML:
+        """The priorities the group chose in this round and its action plan."""
+        heading = "<h2>Gekozen prioriteiten en actieplan</h2>"
+        if not self.gekozen and self.acties.empty:
+            return HTML(heading + "<p>De groep koos in deze ronde nog geen prioriteiten of acties.</p>")
+        chosen = f"<p>Gekozen prioriteiten: {escape(', '.join(self.gekozen))}.</p>" if self.gekozen else ""
+        if self.acties.empty:
+            return HTML(heading + chosen + "<p>Nog geen acties vastgelegd.</p>")
+        rows = [
+            [a.omschrijving, a.onderdeel, a.trekker, a.partners, datum(a.termijn) if a.termijn else getal(None), a.status]
+            for a in self.acties.itertuples()
+        ]
+        table = _table(["Actie", "Onderdeel", "Trekker", "Partners", "Termijn", "Status"], rows, text_columns=range(6))
+        return HTML(heading + chosen + table)
 
     def blinde_vlekken_tabel(self) -> HTML:
         heading = (
@@ -231,7 +268,7 @@ class HuisRapport:
         )
 
 
-def _table(headers: list[str], rows: list[list], text_columns: tuple[int, ...] = (0,)) -> str:
+def _table(headers: list[str], rows: list[list], text_columns: Sequence[int] = (0,)) -> str:
     """An HTML table with every cell escaped; columns other than `text_columns` hold numbers and
     are right-aligned."""
 
