@@ -18,7 +18,7 @@ from hvhk.demodata import LABEL
 from hvhk.errors import GebruikersFout
 from hvhk.formatting import datum, getal, procent
 from hvhk.gemeenten import gemeente_naam
-from roadmap import analysis, charts, store
+from roadmap import aggregate, analysis, charts, store
 
 # The loket results a Huis report shows, with their Dutch label and how to format them.
 LOKET_MATEN = {
@@ -45,6 +45,7 @@ class HuisRapport:
     gekozen: list[str]
     acties: pd.DataFrame
     posities: pd.DataFrame
+    vergelijking: pd.DataFrame
     weg: pd.DataFrame
     loket: pd.DataFrame
 
@@ -62,6 +63,9 @@ class HuisRapport:
             deelnemers = store.deelnemers(connection, ronde["id"]) if ronde is not None else pd.DataFrame()
             niveaus = onenigheid = blinde_vlekken = prioriteiten = acties = posities = weg = pd.DataFrame()
             gekozen = []
+            peers = huizen.index[huizen["demo"] == huis["demo"]]  # demo data never mixes with real Huizen
+            alle = aggregate.per_onderdeel_alle_rondes(connection)
+            vergelijking = analysis.vergelijking(alle.loc[alle["huis_id"].isin(peers)], huis_id)
             if ronde is not None:
                 stellingen = store.ronde_roadmap(connection, int(ronde["id"])).stellingen
                 antwoorden = store.antwoorden(connection, int(ronde["id"]))
@@ -95,6 +99,7 @@ class HuisRapport:
             gekozen=gekozen,
             acties=acties,
             posities=posities,
+            vergelijking=vergelijking,
             weg=weg,
             loket=loket,
         )
@@ -218,6 +223,26 @@ class HuisRapport:
         ]
         table = _table(["Actie", "Onderdeel", "Trekker", "Partners", "Termijn", "Status"], rows, text_columns=range(6))
         return HTML(heading + chosen + table)
+
+    def andere_huizen(self) -> HTML:
+        """The Huis's levels against those of the other Huizen, only where no Huis can be recognised."""
+        heading = (
+            "<h2>Vergelijking met andere Huizen</h2><p>Per levensdomein het mediane niveau van dit Huis naast"
+            " dat van de andere Huizen (hun laatste ronde): de middelste helft en de mediaan. Alleen getoond"
+            f" waar minstens {analysis.MINIMUM_HUIZEN} andere Huizen scoorden, zodat geen enkel Huis herkenbaar is.</p>"
+        )
+        domeinen = self.vergelijking.loc[self.vergelijking["soort"] == "levensdomein"]
+        domeinen = domeinen.loc[domeinen["huizen"] >= analysis.MINIMUM_HUIZEN]
+        if domeinen.empty:
+            return HTML(heading + "<p>Te weinig andere Huizen om te vergelijken.</p>")
+        rows = [
+            [r.onderdeel, getal(r.mediaan), f"{getal(r.andere_q1)} – {getal(r.andere_q3)}", getal(r.andere_mediaan),
+             procent(r.aandeel_lager), r.huizen]
+            for r in domeinen.itertuples()
+        ]
+        headers = ["Levensdomein", "Dit Huis", "Andere Huizen, middelste helft", "Andere Huizen, mediaan",
+                   "Andere Huizen lager", "Aantal andere Huizen"]
+        return HTML(heading + _table(headers, rows))
 
     def blinde_vlekken_tabel(self) -> HTML:
         heading = (

@@ -19,7 +19,8 @@ def per_onderdeel(antwoorden: pd.DataFrame, stellingen: pd.DataFrame) -> pd.Data
     `aandeel_weet_niet` is the share of all answers on the onderdeel that were "weet niet".
     Onderdelen appear in the Roadmap's order, also those nobody answered (with n = 0).
     """
-    answers = antwoorden.merge(stellingen[["stelling_id", "onderdeel_id"]], on="stelling_id", how="inner")
+    # as floats: a round without answers comes from the store as an empty frame of plain objects
+    answers = antwoorden.astype({"niveau": float}).merge(stellingen[["stelling_id", "onderdeel_id"]], on="stelling_id")
     scored = answers.loc[answers["keuze"] == "niveau"]
     per_participant = scored.groupby(["onderdeel_id", "deelnemer_id"])["niveau"].mean()
     grouped = per_participant.groupby(level="onderdeel_id")

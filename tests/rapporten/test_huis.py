@@ -1,9 +1,11 @@
+import shutil
 from html import escape
 
 import pandas as pd
 import pytest
 
 from hvhk.errors import GebruikersFout
+from hvhk.formatting import getal
 from rapporten.huis import HuisRapport
 from roadmap import analysis, store
 
@@ -86,3 +88,23 @@ def test_signed_changes_read_the_belgian_way():
     from rapporten.huis import _signed
 
     assert [_signed(v) for v in (0.46, -0.44, -0.04, 0.0, float("nan"))] == ["+0,5", "-0,4", "0,0", "0,0", "–"]
+
+
+def test_comparison_with_other_huizen_comes_from_the_analysis(demo_database):
+    rapport = HuisRapport.laad(demo_database, 1)
+    domeinen = rapport.vergelijking.loc[rapport.vergelijking["soort"] == "levensdomein"]
+    assert (domeinen["huizen"] == 11).all(), "the eleven other demo Huizen"
+    html = rapport.andere_huizen().data
+    assert html.count("<tr>") == 1 + len(domeinen)
+    first = domeinen.iloc[0]
+    assert f"<td class='getal'>{getal(first['andere_mediaan'])}</td>" in html
+
+
+def test_comparison_is_withheld_with_fewer_than_five_other_huizen(tmp_path, demo_database):
+    small = tmp_path / "klein.sqlite"
+    shutil.copy(demo_database, small)
+    connection = store.connect(small)
+    connection.execute("DELETE FROM huis WHERE id > 5")  # Huis 1 and four others remain
+    connection.close()
+    html = HuisRapport.laad(small, 1).andere_huizen().data
+    assert "Te weinig andere Huizen om te vergelijken." in html and "<table>" not in html

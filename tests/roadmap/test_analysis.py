@@ -1,6 +1,8 @@
 import pandas as pd
 import pytest
 
+from roadmap import store
+
 from roadmap.analysis import (
     afgelegde_weg,
     blinde_vlekken,
@@ -50,6 +52,14 @@ def test_per_onderdeel_by_hand(mini_roadmap):
     assert result.loc["gebruikersparticipatie", "n"] == 0
     assert list(result.index) == ["onderwijs", "kinderopvang", "gebruikersparticipatie"]
     assert result.loc["gebruikersparticipatie", "soort"] == "werkingsprincipe"
+
+
+def test_per_onderdeel_of_a_round_without_answers(connection, mini_roadmap):
+    huis = store.save_huis(connection, "Huis", ["44021"])
+    ronde = store.save_ronde(connection, huis, 1, "2026-01-01", mini_roadmap)
+    store.save_deelnemer(connection, ronde, "An")
+    result = per_onderdeel(store.antwoorden(connection, ronde), mini_roadmap.stellingen)
+    assert result["n"].tolist() == [0, 0, 0] and result["mediaan"].isna().all()
 
 
 def test_onenigheid_flags_two_camps_not_one_outlier(mini_roadmap):
