@@ -43,6 +43,31 @@ def per_onderdeel(antwoorden: pd.DataFrame, stellingen: pd.DataFrame) -> pd.Data
     return result.reset_index()
 
 
+def per_stelling(antwoorden: pd.DataFrame, stellingen: pd.DataFrame) -> pd.DataFrame:
+    """Where the group stands per stelling: the same summary as `per_onderdeel`, over the scores given.
+
+    Stellingen appear in the Roadmap's order, also those nobody answered (with n = 0).
+    """
+    answers = antwoorden.astype({"niveau": float})
+    scored = answers.loc[answers["keuze"] == "niveau"].groupby("stelling_id")["niveau"]
+    summary = pd.DataFrame(
+        {
+            "mediaan": scored.median(),
+            "gemiddelde": scored.mean(),
+            "q1": scored.quantile(0.25),
+            "q3": scored.quantile(0.75),
+            "minimum": scored.min(),
+            "maximum": scored.max(),
+            "n": scored.size(),
+            "aandeel_weet_niet": (answers["keuze"] == "weet_niet").groupby(answers["stelling_id"]).mean(),
+        }
+    )
+    result = stellingen.set_index("stelling_id")[["tekst", "onderdeel_id", "onderdeel", "soort"]]
+    result = result.join(summary.reindex(columns=SUMMARY_COLUMNS), how="left")
+    result["n"] = result["n"].fillna(0).astype(int)
+    return result.reset_index()
+
+
 def onenigheid(antwoorden: pd.DataFrame, stellingen: pd.DataFrame, minimum_camp: int = 2) -> pd.DataFrame:
     """Per stelling: do the partners split into two camps?
 

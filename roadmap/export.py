@@ -1,4 +1,5 @@
-"""Export a Huis's data: one round as long CSV (importable again), or everything as an Excel workbook.
+"""Export a Huis's data: one round as long CSV (importable again), or everything as an Excel workbook
+with the results per onderdeel and per stelling for analysts.
 
 Participants appear as 'Partner A', 'Partner B', ... and without organisation unless the user
 asks for names explicitly: workshop answers are personal opinions of named partners.
@@ -15,7 +16,7 @@ import pandas as pd
 from hvhk.errors import GebruikersFout
 from hvhk.files import write_atomic
 from roadmap import longcsv, store
-from roadmap.analysis import pseudoniemen
+from roadmap.analysis import per_onderdeel, per_stelling, pseudoniemen
 
 
 def lange_tabel(connection: sqlite3.Connection, ronde_id: int, met_namen: bool = False) -> pd.DataFrame:
@@ -70,8 +71,13 @@ def _werkmap(connection: sqlite3.Connection, huis_id: int, rounds: pd.DataFrame,
         "Huis": pd.DataFrame({"naam": [huis["naam"]], "gemeenten (NIS)": [", ".join(huis["gemeenten"])]}),
         "Rondes": rounds.rename(columns={"id": "ronde_id"}),
     }
-    per_round = {"Deelnemers": [], "Antwoorden": [], "Prioriteiten": [], "Acties": []}
+    per_round = {
+        "Deelnemers": [], "Antwoorden": [], "Per onderdeel": [], "Per stelling": [], "Prioriteiten": [], "Acties": []
+    }
     for ronde_id, nummer in zip(rounds["id"], rounds["nummer"]):
+        antwoorden, stellingen = store.antwoorden(connection, ronde_id), store.ronde_roadmap(connection, ronde_id).stellingen
+        per_round["Per onderdeel"].append(per_onderdeel(antwoorden, stellingen).assign(ronde=nummer))
+        per_round["Per stelling"].append(per_stelling(antwoorden, stellingen).assign(ronde=nummer))
         people = _deelnemers(connection, ronde_id, met_namen).drop(columns="id")
         per_round["Deelnemers"].append(people.assign(ronde=nummer))
         per_round["Antwoorden"].append(lange_tabel(connection, ronde_id, met_namen).assign(ronde=nummer))

@@ -9,6 +9,7 @@ from roadmap.analysis import (
     onenigheid,
     per_onderdeel,
     posities,
+    per_stelling,
     prioriteiten,
     pseudoniemen,
     vergelijking,
@@ -52,6 +53,27 @@ def test_per_onderdeel_by_hand(mini_roadmap):
     assert result.loc["gebruikersparticipatie", "n"] == 0
     assert list(result.index) == ["onderwijs", "kinderopvang", "gebruikersparticipatie"]
     assert result.loc["gebruikersparticipatie", "soort"] == "werkingsprincipe"
+
+
+def test_per_stelling_by_hand(mini_roadmap):
+    answers = _answers(
+        [
+            (1, "onderwijs.1", "niveau", 1),
+            (2, "onderwijs.1", "niveau", 2),
+            (3, "onderwijs.1", "niveau", 4),
+            (4, "onderwijs.1", "weet_niet", None),
+            (5, "onderwijs.1", "niet_van_toepassing", None),
+            (1, "kinderopvang.1", "weet_niet", None),
+        ]
+    )
+    result = per_stelling(answers, mini_roadmap.stellingen).set_index("stelling_id")
+    row = result.loc["onderwijs.1"]
+    # scores 1, 2, 4: median 2, mean 7/3, quartiles 1.5 and 3 (linear interpolation)
+    assert (row["mediaan"], row["q1"], row["q3"], row["minimum"], row["maximum"], row["n"]) == (2, 1.5, 3, 1, 4, 3)
+    assert row["gemiddelde"] == pytest.approx(7 / 3) and row["aandeel_weet_niet"] == pytest.approx(1 / 5)
+    assert result.loc["kinderopvang.1", "n"] == 0 and result.loc["kinderopvang.1", "aandeel_weet_niet"] == 1.0
+    assert result.loc["onderwijs.2", "n"] == 0 and pd.isna(result.loc["onderwijs.2", "aandeel_weet_niet"])
+    assert list(result.index) == list(mini_roadmap.stellingen["stelling_id"])
 
 
 def test_per_onderdeel_of_a_round_without_answers(connection, mini_roadmap):

@@ -122,7 +122,11 @@ def test_full_export_names_nobody_unless_asked(tmp_path, connection, huis, templ
     export.exporteer(connection, huis, named, met_namen=True)
     assert not texts(anonymous) & {"An", "Bart", "Chloé", "CLB Gent", "Kind en Gezin"}
     assert {"An", "Bart", "Chloé", "CLB Gent", "Overleg met de scholen"} <= texts(named)
-    assert load_workbook(named).sheetnames == ["Huis", "Rondes", "Deelnemers", "Antwoorden", "Prioriteiten", "Acties"]
+    assert load_workbook(named).sheetnames == [
+        "Huis", "Rondes", "Deelnemers", "Antwoorden", "Per onderdeel", "Per stelling", "Prioriteiten", "Acties"
+    ]
+    results = pd.read_excel(anonymous, sheet_name="Per stelling").set_index("stelling_id")
+    assert results.loc["onderwijs.1", ["ronde", "n", "mediaan", "aandeel_weet_niet"]].tolist() == [1, 1, 3, 0.5]
 
 
 def _csv(tmp_path, text, encoding="utf-8", name="antwoorden.csv"):
