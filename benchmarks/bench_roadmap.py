@@ -21,9 +21,10 @@ import numpy as np
 import pandas as pd
 from openpyxl import load_workbook
 
-from roadmap import aggregate, excel, importing, store
+from roadmap import aggregate, store
 from roadmap.analysis import per_onderdeel
 from roadmap.definition import Roadmap, load_roadmap
+from roadmap.io import excel, importing
 
 TARGET_SECONDS = 1.0
 KEUZES = np.array(["niveau", "weet_niet", "niet_van_toepassing"])

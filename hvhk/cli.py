@@ -188,7 +188,7 @@ def _workshop(arguments: argparse.Namespace) -> int:
 
 def _sjabloon(arguments: argparse.Namespace) -> int:
     from roadmap.definition import load_roadmap
-    from roadmap.excel import sjabloon
+    from roadmap.io.excel import sjabloon
 
     path = arguments.uitvoer or output_dir() / "sjablonen" / f"roadmap-{slug(arguments.huis)}.xlsx"
     sjabloon(path, load_roadmap(arguments.roadmap), arguments.huis, arguments.deelnemers)
@@ -201,7 +201,7 @@ def _importeer(arguments: argparse.Namespace) -> int:
     from hvhk.gemeenten import zoek_gemeente
     from roadmap import store
     from roadmap.definition import load_roadmap
-    from roadmap.importing import importeer
+    from roadmap.io.importing import importeer
 
     roadmap = load_roadmap(arguments.roadmap)
     connection = store.connect(arguments.database or database_path())
@@ -223,7 +223,7 @@ def _importeer(arguments: argparse.Namespace) -> int:
 
 def _exporteer(arguments: argparse.Namespace) -> int:
     from roadmap import store
-    from roadmap.export import exporteer
+    from roadmap.io.export import exporteer
 
     path = arguments.uitvoer or output_dir() / "export" / f"{slug(arguments.huis)}.xlsx"
     connection = store.connect(arguments.database or database_path())

@@ -3,7 +3,8 @@
 from openpyxl import load_workbook
 
 from hvhk.cli import main
-from roadmap import excel, store
+from roadmap import store
+from roadmap.io import excel
 
 
 def _fill(template, target):

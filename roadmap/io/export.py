@@ -15,8 +15,9 @@ import pandas as pd
 
 from hvhk.errors import GebruikersFout
 from hvhk.files import write_atomic
-from roadmap import longcsv, store
+from roadmap import store
 from roadmap.analysis import per_onderdeel, per_stelling, pseudoniemen
+from roadmap.io import longcsv
 
 
 def lange_tabel(connection: sqlite3.Connection, ronde_id: int, met_namen: bool = False) -> pd.DataFrame:

@@ -3,7 +3,7 @@
 One workbook per Huis and round. Sheet 'Antwoorden' has a column per participant (name,
 organisation and levensdomein on top) and a row per stelling, with drop-down lists on the scale,
 plus a belang row after each levensdomein. Sheet 'Toelichting' has the same grid for free text.
-The reader knows this layout; the checks of the values themselves are in `roadmap.importing`.
+The reader knows this layout; the checks of the values themselves are in `roadmap.io.importing`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from hvhk.files import write_atomic
 from roadmap.definition import Roadmap
-from roadmap.records import Antwoord, Deelnemer, Fouten
+from roadmap.io.records import Antwoord, Deelnemer, Fouten
 
 ANTWOORDEN = "Antwoorden"
 TOELICHTING = "Toelichting"

@@ -7,8 +7,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from hvhk.errors import GebruikersFout
-from roadmap import excel, export, importing, store
-from roadmap.records import MAX_GEMELD
+from roadmap import store
+from roadmap.io import excel, export, importing
+from roadmap.io.records import MAX_GEMELD
 
 PARTNERS = [("An", "CLB Gent", "Onderwijs"), ("Bart", "Kind en Gezin", "kinderopvang"), ("Chloé", "", "")]
 

@@ -1,7 +1,7 @@
 """What a file reader hands to the import: raw values with the place in the file they came from.
 
 The readers (Excel template, CSV) only know cells; checking the values against the Roadmap happens
-once, in `roadmap.importing`. Every value carries its place so that each problem can be reported
+once, in `roadmap.io.importing`. Every value carries its place so that each problem can be reported
 with file, sheet, row and column.
 """
 

@@ -16,9 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from hvhk.errors import GebruikersFout
-from roadmap import excel, longcsv, store
+from roadmap import store
 from roadmap.definition import Roadmap, Schaal
-from roadmap.records import Antwoord, Deelnemer, Fouten
+from roadmap.io import excel, longcsv
+from roadmap.io.records import Antwoord, Deelnemer, Fouten
 
 LEZERS = {".xlsx": excel.lees, ".csv": longcsv.lees}
 _LEADING_NUMBER = re.compile(r"^(-?\d+)\s*(?:[–-].*)?$")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from hvhk.files import write_atomic
-from roadmap.records import Antwoord, Deelnemer, Fouten
+from roadmap.io.records import Antwoord, Deelnemer, Fouten
 
 KOLOMMEN = ("deelnemer", "organisatie", "levensdomein", "id", "antwoord", "toelichting")
 VERPLICHT = ("deelnemer", "id", "antwoord")
