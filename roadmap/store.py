@@ -8,6 +8,8 @@ schema carries its version in `PRAGMA user_version` and grows by forward migrati
 from __future__ import annotations
 
 import difflib
+import hmac
+import secrets
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -90,6 +92,12 @@ MIGRATIONS: list[str] = [
         termijn TEXT,
         status TEXT NOT NULL DEFAULT 'gepland' CHECK (status IN ('gepland', 'bezig', 'klaar', 'gestopt'))
     );
+    """,
+    # 3: the networked workshop: a round's access code, and whether partners may see the group view.
+    """
+    ALTER TABLE ronde ADD COLUMN toegangscode TEXT;
+    ALTER TABLE ronde ADD COLUMN groep_zichtbaar INTEGER NOT NULL DEFAULT 0 CHECK (groep_zichtbaar IN (0, 1));
+    CREATE UNIQUE INDEX ronde_toegangscode ON ronde (toegangscode);
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -335,6 +343,55 @@ def _check_onderdelen(connection: sqlite3.Connection, ronde_id: int, onderdeel_i
         raise GebruikersFout(f"onbekend onderdeel: {', '.join(unknown)}")
 
 
+# Codes partners type on a phone: no 0/O, 1/I/L or other look-alikes.
+CODE_LETTERS = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTE = 6
+
+
+def maak_toegangscode(connection: sqlite3.Connection, ronde_id: int) -> str:
+    """Give a round a new random access code for the networked workshop (the old one stops working)."""
+    with transaction(connection):
+        while True:
+            code = "".join(secrets.choice(CODE_LETTERS) for _ in range(CODE_LENGTE))
+            try:
+                updated = connection.execute(
+                    "UPDATE ronde SET toegangscode = ? WHERE id = ?", (code, ronde_id)
+                ).rowcount
+            except sqlite3.IntegrityError:  # another round has this code: draw again
+                continue
+            if not updated:
+                raise GebruikersFout(f"ronde {ronde_id} bestaat niet")
+            return code
+
+
+def ronde_voor_code(connection: sqlite3.Connection, code: str) -> int | None:
+    """The round that access code `code` opens, or None.
+
+    Every stored code is compared in constant time, so the answer time tells nothing about how
+    close a guess was.
+    """
+    typed = "".join(code.split()).upper().encode()
+    found = None
+    for ronde_id, stored in connection.execute("SELECT id, toegangscode FROM ronde WHERE toegangscode IS NOT NULL"):
+        if hmac.compare_digest(typed, stored.encode()):
+            found = ronde_id
+    return found
+
+
+def toegangscode(connection: sqlite3.Connection, ronde_id: int) -> str | None:
+    return connection.execute("SELECT toegangscode FROM ronde WHERE id = ?", (ronde_id,)).fetchone()[0]
+
+
+def zet_groep_zichtbaar(connection: sqlite3.Connection, ronde_id: int, zichtbaar: bool) -> None:
+    """Let the partners of a networked round see the group results, or hide them again."""
+    with transaction(connection):
+        connection.execute("UPDATE ronde SET groep_zichtbaar = ? WHERE id = ?", (int(zichtbaar), ronde_id))
+
+
+def groep_zichtbaar(connection: sqlite3.Connection, ronde_id: int) -> bool:
+    return bool(connection.execute("SELECT groep_zichtbaar FROM ronde WHERE id = ?", (ronde_id,)).fetchone()[0])
+
+
 def deelnemer_ronde(connection: sqlite3.Connection, deelnemer_id: int) -> int:
     row = connection.execute("SELECT ronde_id FROM deelnemer WHERE id = ?", (deelnemer_id,)).fetchone()
     if row is None:
@@ -394,6 +451,16 @@ def deelnemers(connection: sqlite3.Connection, ronde_id: int) -> pd.DataFrame:
     return _frame(
         connection,
         "SELECT id, naam, organisatie, levensdomein_id FROM deelnemer WHERE ronde_id = ? ORDER BY id",
+        (ronde_id,),
+    )
+
+
+def voortgang(connection: sqlite3.Connection, ronde_id: int) -> pd.DataFrame:
+    """Per participant of a round: how many stellingen they answered (any choice counts)."""
+    return _frame(
+        connection,
+        "SELECT d.id, d.naam, count(a.stelling_id) AS beantwoord FROM deelnemer d"
+        " LEFT JOIN antwoord a ON a.deelnemer_id = d.id WHERE d.ronde_id = ? GROUP BY d.id ORDER BY d.id",
         (ronde_id,),
     )
 
