@@ -41,6 +41,7 @@ def melding() -> widgets.HTML:
 def toon(widget: widgets.HTML, tekst: str, fout: bool = False) -> None:
     """Show `tekst` (escaped: it may hold a user's input) as a success or a problem."""
     css = "hvhk-fout" if fout else "hvhk-ok"
+    tekst = tekst[:1].upper() + tekst[1:]  # store messages start in lower case, as CLI lines do
     widget.value = f"<p class='{css}'>{'⚠ ' if fout else ''}{escape(tekst)}</p>"
 
 

@@ -1,0 +1,1 @@
+"""The workshop app's screens (ipywidgets); notebooks only call these."""

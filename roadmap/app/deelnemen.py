@@ -1,0 +1,85 @@
+"""The partner's screen in a networked workshop: access code, who you are, your own answers.
+
+A partner sees only their own answers; the group's results appear only after the coordinator
+releases them for the round. Coming back with the same name (after a reload, or on another
+device) reopens the answers saved so far.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import ipywidgets as widgets
+from IPython.display import Image
+
+from hvhk import ui
+from hvhk.errors import GebruikersFout
+from roadmap import analysis, charts, store
+from roadmap.app.deelnemers import domein_opties
+from roadmap.app.invullen import Invulscherm
+
+WACHT_NA_FOUTE_CODE = 1.0  # seconds: makes guessing codes slow without bothering a partner who mistyped
+
+
+def deelnemen_app(database: Path) -> widgets.Widget:
+    connection = store.connect(database)
+    melding = ui.melding()
+    veilig = ui.veilig(melding)
+    code = widgets.Text(description="Toegangscode", placeholder="bv. K7P3QX")
+    verder = widgets.Button(description="Verder", button_style="primary")
+    naam = widgets.Text(description="Naam", placeholder="naam of schuilnaam")
+    organisatie = widgets.Text(description="Organisatie")
+    domein = widgets.Dropdown(description="Levensdomein")
+    beginnen = widgets.Button(description="Beginnen", button_style="primary")
+    for field in (code, naam, organisatie, domein):
+        field.style.description_width = "7rem"
+    stap_code = widgets.VBox([widgets.HTML("<p>Typ de code die de begeleider toont.</p>"), code, verder])
+    stap_wie = widgets.VBox([widgets.HTML("<p>Wie bent u? Een schuilnaam mag.</p>"), naam, organisatie, domein, beginnen])
+    stap_wie.layout.display = "none"
+    invullen = widgets.VBox()
+    groep = widgets.Output()
+    groep_knop = widgets.Button(description="Groepsresultaat bekijken")
+    groep_knop.layout.display = "none"
+    ronde: dict[str, int] = {}
+
+    @veilig
+    def open_ronde(_=None) -> None:
+        ronde_id = store.ronde_voor_code(connection, code.value)
+        if ronde_id is None:
+            time.sleep(WACHT_NA_FOUTE_CODE)
+            raise GebruikersFout("deze toegangscode klopt niet; vraag de code aan de begeleider")
+        ronde["id"] = ronde_id
+        domein.options = domein_opties(connection, ronde_id)
+        stap_code.layout.display, stap_wie.layout.display = "none", ""
+        melding.value = ""
+
+    @veilig
+    def begin(_=None) -> None:
+        if not naam.value.strip():
+            raise GebruikersFout("geef een naam of een schuilnaam op")
+        known = store.deelnemers(connection, ronde["id"]).set_index("naam")
+        terug = naam.value.strip() in known.index
+        deelnemer_id = store.save_deelnemer(
+            connection, ronde["id"], naam.value, organisatie.value,
+            known.at[naam.value.strip(), "levensdomein_id"] if terug and domein.value is None else domein.value,
+        )
+        invullen.children = [Invulscherm(connection, deelnemer_id).widget]
+        stap_wie.layout.display, groep_knop.layout.display = "none", ""
+        ui.toon(melding, "Welkom terug: uw antwoorden staan er nog." if terug else "Elk antwoord wordt meteen bewaard.")
+
+    @veilig
+    def toon_groep(_=None) -> None:
+        groep.clear_output()
+        if not store.groep_zichtbaar(connection, ronde["id"]):
+            raise GebruikersFout("de begeleider heeft het groepsresultaat nog niet vrijgegeven")
+        stellingen = store.ronde_roadmap(connection, ronde["id"]).stellingen
+        niveaus = analysis.per_onderdeel(store.antwoorden(connection, ronde["id"]), stellingen)
+        figure = charts.spider(niveaus.loc[niveaus["soort"] == "levensdomein"], "Waar staan we samen?")
+        groep.append_display_data(Image(charts.to_png(figure)))
+
+    verder.on_click(open_ronde)
+    beginnen.on_click(begin)
+    groep_knop.on_click(toon_groep)
+    title = widgets.HTML("<h2>Roadmap Huizen van het Kind — uw antwoorden</h2>")
+    return widgets.VBox([ui.stijl(), title, stap_code, stap_wie, melding, invullen, groep_knop, groep])

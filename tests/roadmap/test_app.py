@@ -1,0 +1,125 @@
+"""The workshop screens driven in Python, as a coordinator or partner clicks them, on a real SQLite file."""
+
+import ipywidgets as widgets
+import pytest
+
+from roadmap import store
+from roadmap.app import deelnemen as deelnemen_module
+from roadmap.app.deelnemen import deelnemen_app
+from roadmap.app.deelnemers import CONSENSUS, Deelnemers
+from roadmap.app.invullen import Invulscherm
+from roadmap.app.kiezen import NIEUW, HuisRondeKiezer
+
+
+def find(root: widgets.Widget, css: str | None = None, kind: type | None = None) -> list[widgets.Widget]:
+    """Every widget under `root` with CSS class `css` and/or of type `kind`, depth first."""
+    found = []
+    if (css is None or css in getattr(root, "_dom_classes", ())) and (kind is None or isinstance(root, kind)):
+        found.append(root)
+    for child in getattr(root, "children", ()):
+        found += find(child, css, kind)
+    return found
+
+
+@pytest.fixture
+def ronde(connection, mini_roadmap):
+    huis = store.save_huis(connection, "Huis van het Kind Test", ["44021"])
+    return store.save_ronde(connection, huis, 1, "2026-05-01", mini_roadmap)
+
+
+def test_every_click_is_saved_at_once_and_shown_again_after_a_reload(connection, ronde):
+    an = store.save_deelnemer(connection, ronde, "An")
+    screen = Invulscherm(connection, an)
+    assert screen.teller.value == "0 van 4 stellingen beantwoord"
+    buttons = find(screen.widget, "stelling-onderwijs-1")[0]
+    buttons.value = ("niveau", 3)
+    note = find(screen.widget, kind=widgets.Text)[0]
+    note.value = "Goede afspraken met de scholen"
+    find(screen.widget, "stelling-onderwijs-2")[0].value = ("weet_niet", None)
+    find(screen.widget, "belang-onderwijs")[0].value = 3
+    answers = store.antwoorden(connection, ronde).set_index("stelling_id")
+    assert answers.loc["onderwijs.1", ["keuze", "niveau", "toelichting"]].tolist() == ["niveau", 3, "Goede afspraken met de scholen"]
+    assert answers.loc["onderwijs.2", "keuze"] == "weet_niet"
+    assert store.belangen(connection, ronde)["belang"].tolist() == [3]
+    assert screen.voortgang.value == 2 and screen.teller.value == "2 van 4 stellingen beantwoord"
+    assert screen.kiezer.options[0][0] == "Levensdomein: Onderwijs ✓"
+
+    again = Invulscherm(connection, an)  # a reloaded page builds the screen anew from the store
+    assert find(again.widget, "stelling-onderwijs-1")[0].value == ("niveau", 3)
+    assert find(again.widget, kind=widgets.Text)[0].value == "Goede afspraken met de scholen"
+    assert find(again.widget, "belang-onderwijs")[0].value == 3
+    again.volgende.click()
+    assert "Kinderopvang" in again.pagina.children[0].value
+    assert find(again.widget, "stelling-kinderopvang-1")[0].value is None
+
+
+def test_a_note_without_an_answer_asks_for_the_answer_first(connection, ronde):
+    screen = Invulscherm(connection, store.save_deelnemer(connection, ronde, "An"))
+    find(screen.widget, kind=widgets.Text)[0].value = "waarom?"
+    assert "Kies eerst een antwoord" in screen.melding.value and "hvhk-fout" in screen.melding.value
+    assert store.antwoorden(connection, ronde).empty
+
+
+def test_participants_are_checked_and_listed_with_their_progress(connection, ronde):
+    changed = []
+    screen = Deelnemers(connection, bij_wijziging=lambda: changed.append(1))
+    screen.toon(ronde)
+    screen.toevoegen.click()
+    assert "Geef een naam of een schuilnaam op" in screen.melding.value
+    screen.naam.value, screen.organisatie.value, screen.domein.value = "<b>An</b>", "CLB", "onderwijs"
+    screen.toevoegen.click()
+    screen.naam.value = "<B>AN</B>"
+    screen.toevoegen.click()
+    assert "er is al een deelnemer" in screen.melding.value.lower()
+    screen.consensus.click()
+    assert store.deelnemers(connection, ronde)["naam"].tolist() == ["<b>An</b>", CONSENSUS]
+    assert "&lt;b&gt;An&lt;/b&gt;" in screen.tabel.value and "<b>An</b>" not in screen.tabel.value
+    assert "0 van 4" in screen.tabel.value and "Onderwijs" in screen.tabel.value
+    assert changed == [1, 1]
+
+
+def test_a_new_huis_and_round_from_the_picker(connection, mini_roadmap):
+    chosen = []
+    picker = HuisRondeKiezer(connection, chosen.append)
+    assert picker.huis.value == NIEUW and picker.nieuw_huis.layout.display == ""
+    picker.naam.value = "Huis van het Kind Gent"
+    picker.huis_opslaan.click()
+    assert "kies minstens één gemeente" in picker.melding.value
+    picker.gemeenten.value = ["Gent"]
+    picker.huis_opslaan.click()
+    huis = store.huis_id(connection, "Huis van het Kind Gent")
+    assert picker.huis.value == huis and picker.nieuw_huis.layout.display == "none"
+    picker.huis.value = NIEUW
+    picker.naam.value = "Huis van het Kind Gent"
+    picker.gemeenten.value = ["Gent"]
+    picker.huis_opslaan.click()
+    assert "bestaat al een Huis" in picker.melding.value
+    picker.huis.value = huis
+    picker.ronde_starten.click()
+    rondes = store.rondes(connection, huis)
+    assert rondes["nummer"].tolist() == [1] and chosen[-1] == rondes["id"].iloc[0]
+
+
+def test_a_partner_needs_the_code_and_sees_the_group_only_when_released(connection, ronde, tmp_path, monkeypatch):
+    monkeypatch.setattr(deelnemen_module, "WACHT_NA_FOUTE_CODE", 0)
+    database = connection.execute("PRAGMA database_list").fetchone()[2]
+    code = store.maak_toegangscode(connection, ronde)
+    app = deelnemen_app(database)
+    text, *_ = find(app, kind=widgets.Text)
+    buttons = {b.description: b for b in find(app, kind=widgets.Button)}
+    text.value = "FOUT12"
+    buttons["Verder"].click()
+    assert any("Deze toegangscode klopt niet" in w.value for w in find(app, kind=widgets.HTML))
+    text.value = code.lower()
+    buttons["Verder"].click()
+    naam = next(t for t in find(app, kind=widgets.Text) if t.description == "Naam")
+    naam.value = "Bart"
+    buttons["Beginnen"].click()
+    find(app, "stelling-onderwijs-1")[0].value = ("niveau", 2)
+    assert store.antwoorden(connection, ronde)["niveau"].tolist() == [2]
+    buttons["Groepsresultaat bekijken"].click()
+    assert any("nog niet vrijgegeven" in w.value for w in find(app, kind=widgets.HTML))
+    store.zet_groep_zichtbaar(connection, ronde, True)
+    buttons["Groepsresultaat bekijken"].click()
+    output = find(app, kind=widgets.Output)[-1]
+    assert any("image/png" in o.get("data", {}) for o in output.outputs)
