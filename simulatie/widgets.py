@@ -1,0 +1,168 @@
+"""The loket scenario explorer: a gemeente's current loket next to one changed scenario.
+
+Simulations run only when the user clicks, so opening the app is instant. Both situations use the
+gemeente's NIS code as seed, as `hvhk demo` does, so the same inputs always give the same table.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import textwrap
+from collections.abc import Callable
+from html import escape
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from hvhk import demodata
+from hvhk.errors import GebruikersFout
+from hvhk.formatting import procent
+from hvhk.gemeenten import gemeente_naam, gemeenten, zoek_gemeente
+from hvhk.ui import melding, stijl, toon, veilig
+from rapporten.huis import LOKET_MATEN
+from roadmap.charts import BLUE, ORANGE, to_png
+from roadmap.definition import load_roadmap
+from simulatie.experiment import run_replicaties, samenvatting
+from simulatie.scenario import Scenario
+
+BELEID = [("Wie eerst komt, eerst maalt", "fifo"), ("Voorrang voor kwetsbare gezinnen", "kwetsbaar_eerst")]
+HUIDIG, SCENARIO = "Huidige situatie", "Scenario"
+START, BUSY = "Simuleren", "Bezig met simuleren…"
+INTRO = (
+    "<p class='hvhk-uitleg'>Kies een gemeente en vul de huidige situatie van het loket in. Zet er een scenario"
+    " naast: extra plaatsen, extra loketmedewerkers of een andere toewijzing van de plaatsen. Elke situatie"
+    " wordt een aantal keer gesimuleerd (replicaties); de tabel toont per maat het gemiddelde en het"
+    " 95%-interval. Hoe smaller het interval, hoe zekerder het gemiddelde: meer replicaties maken het smaller,"
+    " maar duren langer. Het model is een vereenvoudiging van het loket, geen voorspelling.</p>"
+)
+
+
+def scenario_app() -> widgets.Widget:
+    """Pick a gemeente, change places, staff or allotment, and compare with the current loket."""
+    demo = demodata.generate(load_roadmap()).gemeenten.set_index("gemeente")
+    message, source, results = melding(), widgets.HTML(), widgets.VBox()
+    gemeente = widgets.Combobox(
+        description="Gemeente", options=sorted(gemeenten()["naam"]), ensure_option=True,
+        placeholder="Typ de naam van de gemeente",
+    )
+    geboorten = widgets.IntText(description="Geboorten per jaar")
+    plaatsen = widgets.IntText(description="Plaatsen")
+    medewerkers = widgets.IntText(description="Loketmedewerkers")
+    beleid = widgets.Dropdown(description="Toewijzing", options=BELEID)
+    extra_plaatsen = widgets.IntText(description="Extra plaatsen")
+    extra_medewerkers = widgets.IntText(description="Extra loketmedewerkers")
+    nieuw_beleid = widgets.Dropdown(description="Toewijzing", options=BELEID)
+    replicaties = widgets.BoundedIntText(value=10, min=2, max=100, description="Replicaties")
+    button = widgets.Button(description=START, button_style="primary")
+    for field in (gemeente, geboorten, plaatsen, medewerkers, beleid, extra_plaatsen, extra_medewerkers,
+                  nieuw_beleid, replicaties):
+        field.style.description_width = "11rem"
+        field.layout.width = "26rem"
+
+    @veilig(message)
+    def prefill(_change=None) -> None:
+        if gemeente.value not in demo.index:
+            source.value = ("<p class='hvhk-uitleg'>Vul de huidige cijfers van de gemeente in: geboorten per"
+                            " jaar, plaatsen kinderopvang en loketmedewerkers.</p>")
+            return
+        figures = demo.loc[gemeente.value]
+        geboorten.value = int(figures["geboorten_per_jaar"])
+        plaatsen.value = int(figures["plaatsen"])
+        medewerkers.value = int(figures["loket_medewerkers"])
+        source.value = (f"<p class='hvhk-uitleg'>Ingevuld met {demodata.LABEL} voor {escape(gemeente.value)};"
+                        " vervang ze door de echte cijfers van de gemeente.</p>")
+
+    def scenarios() -> tuple[Scenario, Scenario]:
+        """Both situations, validated: a wrong input raises the Scenario's Dutch message."""
+        if not gemeente.value.strip():
+            raise GebruikersFout("Kies eerst een gemeente: typ de naam en kies ze uit de lijst.")
+        current = Scenario(
+            naam=HUIDIG, gemeente=zoek_gemeente(gemeente.value), geboorten_per_jaar=float(geboorten.value),
+            plaatsen=plaatsen.value, loket_medewerkers=medewerkers.value, beleid=beleid.value,
+        )
+        changed = dataclasses.replace(
+            current, naam=SCENARIO, plaatsen=plaatsen.value + extra_plaatsen.value,
+            loket_medewerkers=medewerkers.value + extra_medewerkers.value, beleid=nieuw_beleid.value,
+        )
+        return current, changed
+
+    @veilig(message)
+    def simulate(_button=None) -> None:
+        results.children = []
+        situations = scenarios()
+        toon(message, BUSY)
+        button.disabled, button.description = True, BUSY
+        try:
+            summaries = {
+                s.naam: samenvatting(run_replicaties(s, replicaties.value, seed=int(s.gemeente))) for s in situations
+            }
+        finally:
+            button.disabled, button.description = False, START
+        results.children = [widgets.HTML(table(summaries)), widgets.Image(value=to_png(chart(summaries)))]
+        toon(message, f"Klaar: {replicaties.value} replicaties per situatie voor "
+             f"{gemeente_naam(situations[0].gemeente)}.")
+
+    gemeente.observe(prefill, names="value")
+    gemeente.value = demo.index[0]
+    button.on_click(simulate)
+    return widgets.VBox([
+        stijl(), widgets.HTML(INTRO), gemeente, source,
+        widgets.HBox([
+            widgets.VBox([widgets.HTML(f"<h3>{HUIDIG}</h3>"), geboorten, plaatsen, medewerkers, beleid]),
+            widgets.VBox([widgets.HTML(f"<h3>{SCENARIO}</h3>"), extra_plaatsen, extra_medewerkers, nieuw_beleid]),
+        ]),
+        replicaties, button, message, results,
+    ])
+
+
+def table(summaries: dict[str, pd.DataFrame]) -> str:
+    """Per loket measure the mean and 95 % interval of each situation, side by side."""
+    header = ["Maat"] + [column for naam in summaries for column in (naam, "95%-interval")]
+    rows = []
+    for maat, (label, fmt) in LOKET_MATEN.items():
+        cells = [label]
+        for summary in summaries.values():
+            row = summary.set_index("maat").loc[maat]
+            low, high = fmt(row["ci_laag"]), fmt(row["ci_hoog"])
+            interval = f"{low} – {high}" if row[["ci_laag", "ci_hoog"]].notna().all() else fmt(None)
+            cells += [fmt(row["gemiddelde"]), interval]
+        rows.append(cells)
+
+    def line(cells: list[str], tag: str) -> str:
+        align = [""] + [" style='text-align: right'"] * (len(cells) - 1)  # numbers right-aligned
+        return "<tr>" + "".join(f"<{tag}{a}>{escape(c)}</{tag}>" for a, c in zip(align, cells)) + "</tr>"
+
+    body = "".join(line(cells, "td") for cells in rows)
+    return f"<table><thead>{line(header, 'th')}</thead><tbody>{body}</tbody></table>"
+
+
+def chart(summaries: dict[str, pd.DataFrame]) -> Figure:
+    """One small panel per measure, because the measures have different units (days, shares)."""
+    rows = math.ceil(len(LOKET_MATEN) / 3)
+    figure = Figure(figsize=(10, 3.2 * rows), layout="constrained")
+    for axes, (maat, (label, fmt)) in zip(figure.subplots(rows, 3, squeeze=False).flat, LOKET_MATEN.items()):
+        values = pd.DataFrame([summary.set_index("maat").loc[maat] for summary in summaries.values()])
+        mean = values["gemiddelde"].to_numpy(dtype=float)
+        errors = np.nan_to_num([mean - values["ci_laag"], values["ci_hoog"] - mean])  # no error bar where undefined
+        axes.bar(range(len(summaries)), mean, yerr=errors, capsize=6, color=[BLUE, ORANGE])
+        axes.set_xticks(range(len(summaries)), list(summaries))
+        axes.set_xlim(-0.6, len(summaries) - 0.4)  # keep an undefined bar's place
+        for position in np.flatnonzero(np.isnan(mean)):
+            axes.text(position, 0, "geen\nwaarde", ha="center", va="bottom", fontsize=9)
+        axes.set_title(textwrap.fill(label, 32), fontsize=10)
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _position, fmt=fmt: _tick(value, fmt)))
+        axes.spines[["top", "right"]].set_visible(False)
+    figure.suptitle("Gemiddelde per situatie; het zwarte streepje toont het 95%-interval")
+    return figure
+
+
+def _tick(value: float, fmt: Callable[[float], str]) -> str:
+    """An axis label with a decimal comma and as many decimals as the tick needs: `getal` and
+    `procent` round, which would label 0.15 and 0.2 (or 1.2 % and 1.4 %) alike."""
+    if fmt is procent:
+        return f"{value * 100:g}".replace(".", ",") + "\u00a0%"
+    return f"{value:g}".replace(".", ",")

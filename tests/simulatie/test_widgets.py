@@ -1,0 +1,96 @@
+import re
+
+import ipywidgets as widgets
+import pytest
+
+import simulatie.widgets
+from rapporten.huis import LOKET_MATEN
+from simulatie.widgets import scenario_app
+
+
+def _all(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _all(child)
+
+
+def _field(app, description, number=0):
+    return [w for w in _all(app) if getattr(w, "description", None) == description][number]
+
+
+def _texts(app):
+    return [w.value for w in _all(app) if isinstance(w, widgets.HTML)]
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("HVHK_UITVOER", str(tmp_path))  # where hvhk.ui would log an unexpected error
+    app = scenario_app()
+    _field(app, "Replicaties").value = 3
+    return app
+
+
+def test_a_demo_gemeente_is_filled_in_and_labelled_as_demo_data(app):
+    assert _field(app, "Gemeente").value == "Nazareth-De Pinte"
+    assert _field(app, "Plaatsen").value > 0 and _field(app, "Loketmedewerkers").value >= 1
+    assert any("fictieve demogegevens" in text for text in _texts(app))
+
+    plaatsen = _field(app, "Plaatsen").value
+    _field(app, "Gemeente").value = "Gent"  # no demo figures: the user's own figures stay
+    assert _field(app, "Plaatsen").value == plaatsen
+    assert not any("fictieve demogegevens" in text for text in _texts(app))
+
+
+def test_a_run_shows_both_situations_formatted_the_belgian_way(app):
+    _field(app, "Extra plaatsen").value = 150
+    _field(app, "Toewijzing", 1).value = "kwetsbaar_eerst"
+    _field(app, "Simuleren").click()
+
+    table = next(text for text in _texts(app) if "<table" in text)
+    assert "Huidige situatie" in table and "Scenario" in table and "95%-interval" in table
+    assert all(label in table for label, _ in LOKET_MATEN.values())
+    rows = {cells[0]: cells[1:] for cells in (re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in table.split("<tr>"))
+            if cells}
+    answer = rows["Tijd tot eerste antwoord van het loket (dagen)"]
+    assert re.fullmatch(r"\d+,\d", answer[0]) and re.fullmatch(r"\d+,\d – \d+,\d", answer[1]), "decimal comma"
+    kwetsbaar = rows["Tijdig geplaatst, kwetsbare gezinnen"]
+    assert all(re.fullmatch(r"\d+\u00a0%", kwetsbaar[i]) for i in (0, 2)), "shares as percentages"
+    assert int(kwetsbaar[2].split()[0]) > int(kwetsbaar[0].split()[0]), "more places and priority: more on time"
+    assert not any("." in cell or "nan" in cell for cells in rows.values() for cell in cells[1:])
+    assert any(isinstance(w, widgets.Image) and bytes(w.value).startswith(b"\x89PNG") for w in _all(app))
+    assert "Klaar: 3 replicaties" in " ".join(_texts(app))
+
+
+def test_the_button_is_disabled_while_simulating(app, monkeypatch):
+    button, seen = _field(app, "Simuleren"), []
+    real = simulatie.widgets.run_replicaties
+
+    def spy(*arguments, **keywords):
+        seen.append((button.disabled, button.description))
+        return real(*arguments, **keywords)
+
+    monkeypatch.setattr(simulatie.widgets, "run_replicaties", spy)
+    button.click()
+    assert seen == [(True, "Bezig met simuleren…")] * 2
+    assert not button.disabled and button.description == "Simuleren"
+
+
+@pytest.mark.parametrize(
+    ("description", "value", "message"),
+    [
+        ("Plaatsen", -5, "veld plaatsen: moet 0 of meer zijn"),
+        ("Loketmedewerkers", 0, "veld loket_medewerkers: moet 1 of meer zijn"),
+        ("Extra loketmedewerkers", -1, "Scenario &#x27;Scenario&#x27;, veld loket_medewerkers"),
+        ("Geboorten per jaar", 0, "veld geboorten_per_jaar: moet groter dan 0 zijn"),
+        ("Gemeente", "", "Kies eerst een gemeente"),
+    ],
+)
+def test_a_wrong_input_shows_a_dutch_message_and_no_table(app, description, value, message):
+    _field(app, "Simuleren").click()
+    assert any("<table" in text for text in _texts(app))
+    _field(app, description).value = value
+    _field(app, "Simuleren").click()
+    assert any("hvhk-fout" in text and message in text for text in _texts(app))
+    assert not any("<table" in text for text in _texts(app)), "the previous table is gone"
+    assert not any(isinstance(w, widgets.Image) for w in _all(app))
+    assert not _field(app, "Simuleren").disabled
