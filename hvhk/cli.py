@@ -73,11 +73,16 @@ def build_parser() -> argparse.ArgumentParser:
     workshop = commands.add_parser(
         "workshop",
         help="open de workshop-app in de browser",
-        description="Start de workshop-app (Voilà) op deze computer (127.0.0.1) en toont het adres.",
+        description="Start de apps (workshop, resultaten, loket-scenario's, rapporten) op deze computer"
+        " (127.0.0.1) en toont hun adressen. Met --netwerk kunnen partners op hun eigen toestel invullen.",
     )
     _add_database(workshop)
     workshop.add_argument("--poort", type=_port, default=0, metavar="POORT", help="poort (standaard: een vrije poort)")
     workshop.add_argument("--geen-browser", action="store_true", help="open niet zelf een browservenster")
+    workshop.add_argument(
+        "--netwerk", action="store_true",
+        help="laat partners op hun eigen toestel invullen via het lokale netwerk, met een toegangscode per ronde",
+    )
     workshop.set_defaults(run=_workshop)
     _add_roadmap_commands(commands)
     return parser
@@ -183,7 +188,10 @@ def _demo(arguments: argparse.Namespace) -> int:
 def _workshop(arguments: argparse.Namespace) -> int:
     from hvhk.workshop import serve
 
-    serve(arguments.database or database_path(), arguments.poort, open_browser=not arguments.geen_browser)
+    serve(
+        arguments.database or database_path(), arguments.poort, open_browser=not arguments.geen_browser,
+        netwerk=arguments.netwerk,
+    )
 
 
 def _sjabloon(arguments: argparse.Namespace) -> int:

@@ -18,3 +18,11 @@ def database_path() -> Path:
 
 def output_dir() -> Path:
     return Path(os.environ.get("HVHK_UITVOER", "uitvoer")).absolute()
+
+
+PARTNER_ADDRESS = "HVHK_PARTNER_ADRES"  # set by `hvhk workshop --netwerk` for the coordinator's app
+
+
+def partner_address() -> str | None:
+    """Where partners open their screen in a networked workshop; None when the workshop is local."""
+    return os.environ.get(PARTNER_ADDRESS)

@@ -81,5 +81,4 @@ def deelnemen_app(database: Path) -> widgets.Widget:
     verder.on_click(open_ronde)
     beginnen.on_click(begin)
     groep_knop.on_click(toon_groep)
-    title = widgets.HTML("<h2>Roadmap Huizen van het Kind — uw antwoorden</h2>")
-    return widgets.VBox([ui.stijl(), title, stap_code, stap_wie, melding, invullen, groep_knop, groep])
+    return widgets.VBox([ui.stijl(), stap_code, stap_wie, melding, invullen, groep_knop, groep])

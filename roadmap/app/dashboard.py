@@ -1,0 +1,293 @@
+"""The results dashboard of a round, live during the workshop, and the results app around it."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import ipywidgets as widgets
+import pandas as pd
+from matplotlib.figure import Figure
+
+from hvhk import ui
+from hvhk.demodata import LABEL
+from hvhk.errors import GebruikersFout
+from hvhk.formatting import datum, getal, procent
+from roadmap import analysis, charts, store
+from roadmap.app.actieplan import Actieplan
+
+INTERVAL = 5  # seconds between two looks at the store while "Automatisch vernieuwen" is on
+SECTIES = [
+    "Waar staan we?", "Verschillen tussen partners", "Blinde vlekken", "Prioriteiten", "Afgelegde weg", "Actieplan"
+]
+TABEL_STIJL = """<style>
+.hvhk-tabel { border-collapse: collapse; margin: .5rem 0; }
+.hvhk-tabel th, .hvhk-tabel td { padding: .2rem .6rem; border-bottom: 1px solid #ddd; text-align: left; }
+</style>"""
+
+
+class Dashboard:
+    """The results of one round in tabs, redrawn on demand or, when asked, whenever the store changes."""
+
+    def __init__(self, database: Path):
+        self.connection = store.connect(database)
+        self.ronde_id: int | None = None
+        self.handtekening: tuple | None = None
+        self.interval = INTERVAL
+        self.peiler: asyncio.Task | None = None
+        self.melding = ui.melding()
+        self.samenvatting = widgets.HTML()
+        self.vernieuwen = widgets.Button(description="Vernieuwen", icon="refresh")
+        self.automatisch = widgets.Checkbox(description="Automatisch vernieuwen", indent=False)
+        self.projectie = widgets.ToggleButton(description="Projectiemodus", icon="desktop")
+        self.secties = [widgets.VBox() for _ in SECTIES[:-1]]
+        self.actieplan = Actieplan(self.connection)
+        self.tabs = widgets.Tab(children=[*self.secties, self.actieplan.widget], titles=SECTIES)
+        veilig = ui.veilig(self.melding)
+        self.vernieuwen.on_click(veilig(lambda _: self.toon(self.ronde_id)))
+        self.automatisch.observe(veilig(self._automatisch), names="value")
+        self.projectie.observe(veilig(self._projectie), names="value")
+        knoppen = widgets.HBox([self.vernieuwen, self.automatisch, self.projectie])
+        self.widget = widgets.VBox([widgets.HTML(TABEL_STIJL), knoppen, self.melding, self.samenvatting, self.tabs])
+        self.widget.add_class("hvhk-dashboard")
+        self.toon(None)
+
+    def toon(self, ronde_id: int | None) -> None:
+        """Draw every section for round `ronde_id` from what the store holds now."""
+        self.ronde_id = ronde_id
+        self.handtekening = self._handtekening()
+        self.melding.value = ""  # an earlier problem is solved once the round draws
+        self.actieplan.toon(ronde_id)
+        if ronde_id is None:
+            self.samenvatting.value = "<p>Nog geen ronde om te tonen.</p>"
+            for sectie in self.secties:
+                sectie.children = []
+            return
+        groot = self.projectie.value
+        stellingen = store.ronde_roadmap(self.connection, ronde_id).stellingen
+        antwoorden = store.antwoorden(self.connection, ronde_id)
+        deelnemers = store.deelnemers(self.connection, ronde_id)
+        niveaus = analysis.per_onderdeel(antwoorden, stellingen)
+        rondes = self._rondes_van_huis()
+        ronde = rondes.loc[rondes["id"] == ronde_id].iloc[0]
+        eerdere = rondes.loc[rondes["nummer"] < ronde["nummer"]]
+        vorige = None
+        if len(eerdere):
+            vorige = int(eerdere["nummer"].iloc[-1]), store.antwoorden(self.connection, int(eerdere["id"].iloc[-1]))
+        self.samenvatting.value = (
+            f"<p><strong>Ronde {ronde['nummer']}</strong> van {datum(ronde['datum'])}: {len(deelnemers)} deelnemers,"
+            f" van wie {antwoorden['deelnemer_id'].nunique()} al antwoordden; {getal(len(antwoorden), 0)}"
+            " antwoorden in totaal.</p>"
+        )
+        sections = [
+            _waar_staan_we(niveaus, groot),
+            _verschillen(antwoorden, deelnemers, stellingen, groot),
+            _blinde_vlekken(antwoorden, deelnemers, stellingen),
+            _prioriteiten(niveaus, store.belangen(self.connection, ronde_id), groot),
+            _afgelegde_weg(antwoorden, stellingen, int(ronde["nummer"]), vorige, groot),
+        ]
+        for sectie, children in zip(self.secties, sections):
+            sectie.children = children
+
+    def _rondes_van_huis(self) -> pd.DataFrame:
+        """The rounds of the Huis that the shown round belongs to, for the previous round."""
+        for huis_id in store.huizen(self.connection)["id"]:
+            rondes = store.rondes(self.connection, int(huis_id))
+            if self.ronde_id in set(rondes["id"]):
+                return rondes
+        raise GebruikersFout(f"ronde {self.ronde_id} bestaat niet")
+
+    def _handtekening(self) -> tuple | None:
+        """A fingerprint of everything the round's results are drawn from: polling redraws only when it changes."""
+        if self.ronde_id is None:
+            return None
+        frames = [
+            read(self.connection, self.ronde_id)
+            for read in (store.antwoorden, store.deelnemers, store.belangen, store.acties)
+        ]
+        hashes = [pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes() for frame in frames]
+        return *hashes, tuple(store.prioriteiten(self.connection, self.ronde_id))
+
+    def _vernieuw_als_gewijzigd(self) -> None:
+        if self._handtekening() != self.handtekening:
+            self.toon(self.ronde_id)
+
+    def _automatisch(self, change) -> None:
+        if change["new"]:
+            self.peiler = asyncio.get_running_loop().create_task(self._peil())
+        elif self.peiler is not None:
+            self.peiler.cancel()
+            self.peiler = None
+
+    async def _peil(self) -> None:
+        """Look at the store every `interval` seconds; the kernel's event loop runs this between other work."""
+        vernieuw = ui.veilig(self.melding)(self._vernieuw_als_gewijzigd)
+        while True:
+            await asyncio.sleep(self.interval)
+            vernieuw()
+
+    def _projectie(self, change) -> None:
+        if change["new"]:
+            self.widget.add_class(ui.PROJECTOR)
+        else:
+            self.widget.remove_class(ui.PROJECTOR)
+        self.toon(self.ronde_id)
+
+
+def _waar_staan_we(niveaus: pd.DataFrame, groot: bool) -> list[widgets.Widget]:
+    domeinen = niveaus.loc[niveaus["soort"] == "levensdomein"]
+    rows = [
+        [r.onderdeel, getal(r.mediaan), f"{getal(r.q1)} – {getal(r.q3)}", r.n, procent(r.aandeel_weet_niet)]
+        for r in domeinen.itertuples()
+    ]
+    return [
+        _uitleg("Per levensdomein het mediane niveau (1 tot 4) dat de partners gaven, met de middelste helft van"
+                " hun scores als band. Een levensdomein zonder scores staat op 0."),
+        _grafiek(charts.spider(domeinen, groot=groot)),
+        _tabel(["Levensdomein", "Mediaan", "Middelste helft", "Partners met score", "Weet niet"], rows),
+    ]
+
+
+def _verschillen(
+    antwoorden: pd.DataFrame, deelnemers: pd.DataFrame, stellingen: pd.DataFrame, groot: bool
+) -> list[widgets.Widget]:
+    """Everyone's level per domain, and the stellingen where the partners split into two camps."""
+    uitleg = _uitleg(
+        "Elke rij is een partner, elke kolom een levensdomein, met het gemiddelde van de scores die die partner"
+        " gaf. Een kolom met donkere én lichte vakjes toont een verschil van inzicht. Partners heten hier"
+        " Partner A, B, ..., met het levensdomein waaruit ze komen; namen worden niet getoond."
+    )
+    if deelnemers.empty:
+        return [uitleg, widgets.HTML("<p>Nog geen deelnemers in deze ronde.</p>")]
+    domeinen = stellingen.loc[stellingen["soort"] == "levensdomein"]
+    parts = [
+        uitleg,
+        _grafiek(charts.heatmap(antwoorden, deelnemers, domeinen, groot=groot)),
+        widgets.HTML("<h3>Stellingen met twee kampen</h3>"),
+        _uitleg("Een deel van de partners ziet het nog niet gebeuren (niveau 1–2), een deel wel (niveau 3–4):"
+                " een goed vertrekpunt voor het gesprek."),
+    ]
+    split = analysis.onenigheid(antwoorden, stellingen).merge(stellingen[["stelling_id", "tekst"]])
+    split = split.loc[split["onenig"]]
+    if split.empty:
+        return [*parts, widgets.HTML("<p>Op geen enkele stelling vallen de partners in twee kampen uiteen.</p>")]
+    posities = analysis.posities(antwoorden, deelnemers, stellingen)
+
+    def kamp(stelling_id: str, laag: int, hoog: int) -> str:
+        camp = posities.loc[(posities["stelling_id"] == stelling_id) & posities["niveau"].between(laag, hoog)]
+        return ", ".join(f"{p.partner} ({p.levensdomein})" if p.levensdomein else p.partner for p in camp.itertuples())
+
+    rows = [[r.onderdeel, r.tekst, kamp(r.stelling_id, 1, 2), kamp(r.stelling_id, 3, 4)] for r in split.itertuples()]
+    return [*parts, _tabel(["Onderdeel", "Stelling", "Op niveau 1–2", "Op niveau 3–4"], rows)]
+
+
+def _blinde_vlekken(antwoorden: pd.DataFrame, deelnemers: pd.DataFrame, stellingen: pd.DataFrame) -> list:
+    vlekken = analysis.blinde_vlekken(antwoorden, stellingen, deelnemers)
+    uitleg = _uitleg(
+        "Levensdomeinen zonder partner uit dat domein (nodig er een uit), onderdelen waar minstens"
+        f" {procent(analysis.DREMPEL_WEET_NIET)} van de antwoorden 'weet niet' was (zoek het samen uit), en"
+        " stellingen waar niemand een score gaf (bespreek ze)."
+    )
+    if vlekken.empty:
+        return [uitleg, widgets.HTML("<p>Geen blinde vlekken gevonden.</p>")]
+    return [uitleg, _tabel(["Wat", "Waarom"], [[r.naam, r.reden] for r in vlekken.itertuples()])]
+
+
+def _prioriteiten(niveaus: pd.DataFrame, belangen: pd.DataFrame, groot: bool) -> list[widgets.Widget]:
+    ranking = analysis.prioriteiten(niveaus, belangen)
+    uitleg = _uitleg(
+        "De levensdomeinen die de partners belangrijk vinden én die nog ver van niveau 4 staan: score = belang"
+        " (mediaan, 1–3) × afstand tot niveau 4. Dit is een voorstel voor het gesprek; de groep kiest zelf haar"
+        " prioriteiten, in het tabblad 'Actieplan'."
+    )
+    if ranking["score"].isna().all():
+        return [uitleg, widgets.HTML("<p>Nog geen scores en belang om een voorstel uit te maken.</p>")]
+    rows = [[r.rang, r.onderdeel, getal(r.belang), getal(r.afstand), getal(r.score)] for r in ranking.itertuples()]
+    return [
+        uitleg,
+        _grafiek(charts.prioriteitenmatrix(ranking, groot=groot)),
+        _tabel(["Rang", "Levensdomein", "Belang", "Afstand", "Score"], rows),
+    ]
+
+
+def _afgelegde_weg(
+    antwoorden: pd.DataFrame,
+    stellingen: pd.DataFrame,
+    nummer: int,
+    vorige: tuple[int, pd.DataFrame] | None,
+    groot: bool,
+) -> list[widgets.Widget]:
+    """`vorige` is the number and the answers of the Huis's previous round; None in its first round."""
+    if vorige is None:
+        return [widgets.HTML("<p>Dit is de eerste ronde van dit Huis: de vergelijking volgt na de volgende ronde.</p>")]
+    vorig_nummer, vorige_antwoorden = vorige
+    weg, _ = analysis.afgelegde_weg(vorige_antwoorden, antwoorden, stellingen)
+    domeinen = weg.loc[weg["soort"] == "levensdomein"]
+    labels = [f"Ronde {vorig_nummer}", f"Ronde {nummer}"]
+    rows = [[r.onderdeel, getal(r.vorige), getal(r.huidige), _verschil(r.verschil)] for r in domeinen.itertuples()]
+    return [
+        _uitleg(f"Mediaan niveau per levensdomein in ronde {vorig_nummer} (open bolletje) en ronde {nummer}"
+                " (gevuld bolletje)."),
+        _grafiek(charts.afgelegde_weg(domeinen, *labels, groot=groot)),
+        _tabel(["Levensdomein", *labels, "Verschil"], rows),
+    ]
+
+
+def _verschil(value: float) -> str:
+    """A change with its sign (`+0,5`), so that progress reads at a glance; never `-0,0`."""
+    if pd.isna(value):
+        return getal(None)
+    rounded = round(float(value), 1) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return f"+{getal(rounded)}" if rounded > 0 else getal(rounded)
+
+
+def _uitleg(tekst: str) -> widgets.HTML:
+    return widgets.HTML(f"<p class='hvhk-uitleg'>{tekst}</p>")
+
+
+def _grafiek(figure: Figure) -> widgets.Image:
+    return widgets.Image(value=charts.to_png(figure), format="png", layout=widgets.Layout(max_width="100%"))
+
+
+def _tabel(kolommen: list[str], rows: list[list]) -> widgets.HTML:
+    """A table of formatted cells; pandas escapes each cell, as some hold what users typed."""
+    return widgets.HTML(pd.DataFrame(rows, columns=kolommen).to_html(index=False, border=0, classes="hvhk-tabel"))
+
+
+def resultaten_app(database: Path) -> widgets.Widget:
+    """Pick a Huis and a round, and see its results: the dashboard on a page of its own."""
+    melding = ui.melding()
+    try:
+        dashboard = Dashboard(database)
+    except GebruikersFout as error:
+        ui.toon(melding, str(error), fout=True)
+        return widgets.VBox([ui.stijl(), melding])
+    huizen = store.huizen(dashboard.connection)
+    demo = widgets.HTML()
+    huis = widgets.Dropdown(description="Huis", options=list(zip(huizen["naam"], huizen["id"])))
+    ronde = widgets.Dropdown(description="Ronde")
+    for keuze in (huis, ronde):
+        keuze.layout.width = "34rem"
+        keuze.style.description_width = "5rem"
+
+    def huis_gekozen(_=None) -> None:
+        is_demo = huis.value is not None and bool(huizen.set_index("id").at[huis.value, "demo"])
+        demo.value = f"<p class='hvhk-fout'>Let op: dit Huis bevat {LABEL}.</p>" if is_demo else ""
+        rondes = store.rondes(dashboard.connection, huis.value) if huis.value is not None else None
+        # newest first and chosen: a new list may itself select its first entry, so the latest round is drawn once
+        ronde.options = [] if rondes is None else [
+            (f"Ronde {r.nummer} – {datum(r.datum)}", int(r.id)) for r in rondes.iloc[::-1].itertuples()
+        ]
+        ronde.value = ronde.options[0][1] if ronde.options else None
+
+    veilig = ui.veilig(melding)
+    huis.observe(veilig(huis_gekozen), names="value")
+    ronde.observe(veilig(lambda change: dashboard.toon(change["new"])), names="value")
+    veilig(huis_gekozen)()
+    if huizen.empty:
+        melding.value = (
+            "<p>Er staan nog geen Huizen in de database. Start een workshop (<code>hvhk workshop</code>) of laad"
+            " de demogegevens (<code>hvhk demo</code>).</p>"
+        )
+    title = widgets.HTML("<h2>Resultaten van de zelfevaluatie</h2>")
+    return widgets.VBox([ui.stijl(), title, huis, ronde, demo, melding, dashboard.widget])

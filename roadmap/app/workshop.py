@@ -1,0 +1,122 @@
+"""The coordinator's workshop app: Huis and round, participants, filling in, results, partner access."""
+
+from __future__ import annotations
+
+import sqlite3
+from html import escape
+from pathlib import Path
+
+import ipywidgets as widgets
+
+from hvhk import ui
+from hvhk.paths import partner_address
+from roadmap import store
+from roadmap.app.dashboard import Dashboard
+from roadmap.app.deelnemers import Deelnemers
+from roadmap.app.invullen import Invulscherm
+from roadmap.app.kiezen import HuisRondeKiezer
+
+class InvulTab:
+    """Pick who fills in (a participant, or the group's consensus), then their Invulscherm."""
+
+    def __init__(self, connection: sqlite3.Connection):
+        self.connection = connection
+        self.ronde_id: int | None = None
+        self.melding = ui.melding()
+        self.wie = widgets.Dropdown(description="Wie vult in?", layout=widgets.Layout(width="30rem"))
+        self.wie.style.description_width = "7rem"
+        self.scherm = widgets.VBox()
+        self.wie.observe(ui.veilig(self.melding)(self._toon_scherm), names="value")
+        self.widget = widgets.VBox([self.wie, self.melding, self.scherm])
+
+    def toon(self, ronde_id: int | None) -> None:
+        self.ronde_id = ronde_id
+        self.vul()
+
+    def vul(self) -> None:
+        people = store.deelnemers(self.connection, self.ronde_id) if self.ronde_id is not None else None
+        if people is None or people.empty:
+            self.wie.options = []
+            self.scherm.children = [widgets.HTML("<p>Voeg eerst deelnemers toe bij 'Deelnemers'.</p>")]
+            return
+        current = self.wie.value
+        self.wie.options = [(naam, int(deelnemer_id)) for naam, deelnemer_id in zip(people["naam"], people["id"])]
+        if current in {value for _, value in self.wie.options}:
+            self.wie.value = current
+
+    def _toon_scherm(self, change) -> None:
+        self.scherm.children = [] if change["new"] is None else [Invulscherm(self.connection, change["new"]).widget]
+
+
+class Toegang:
+    """The networked mode: the round's access code for the partners, and revealing the group view."""
+
+    def __init__(self, connection: sqlite3.Connection, adres: str):
+        self.connection = connection
+        self.adres = adres
+        self.ronde_id: int | None = None
+        self.melding = ui.melding()
+        self.code = widgets.HTML()
+        self.nieuwe_code = widgets.Button(description="Nieuwe toegangscode", layout=widgets.Layout(width="auto"))
+        self.tonen = widgets.Checkbox(description="Partners mogen het groepsresultaat zien", indent=False)
+        veilig = ui.veilig(self.melding)
+        self.nieuwe_code.on_click(veilig(self._nieuwe_code))
+        self.tonen.observe(veilig(self._zichtbaar), names="value")
+        self.widget = widgets.VBox([self.code, self.nieuwe_code, self.tonen, self.melding])
+
+    def toon(self, ronde_id: int | None) -> None:
+        self.ronde_id = ronde_id
+        self.widget.layout.display = "none" if ronde_id is None else ""
+        if ronde_id is None:
+            return
+        code = store.toegangscode(self.connection, ronde_id) or store.maak_toegangscode(self.connection, ronde_id)
+        self._toon_code(code)
+        self.tonen.value = store.groep_zichtbaar(self.connection, ronde_id)
+
+    def _toon_code(self, code: str) -> None:
+        self.code.value = (
+            f"<p>Partners openen op hun eigen toestel <strong>{escape(self.adres)}</strong> en typen deze code:</p>"
+            f"<p class='hvhk-code' style='font-size:3rem;letter-spacing:.4rem;font-weight:bold'>{escape(code)}</p>"
+            "<p class='hvhk-uitleg'>Elke partner ziet alleen de eigen antwoorden, tot u hieronder het"
+            " groepsresultaat vrijgeeft.</p>"
+        )
+
+    def _nieuwe_code(self, _=None) -> None:
+        self._toon_code(store.maak_toegangscode(self.connection, self.ronde_id))
+        ui.toon(self.melding, "Nieuwe code gemaakt; de vorige werkt niet meer.")
+
+    def _zichtbaar(self, change) -> None:
+        if self.ronde_id is not None:
+            store.zet_groep_zichtbaar(self.connection, self.ronde_id, change["new"])
+
+
+def workshop_app(database: Path) -> widgets.Widget:
+    """The whole workshop on one screen, in tabs, for the coordinator."""
+    connection = store.connect(database)
+    dashboard = Dashboard(database)
+    invullen = InvulTab(connection)
+    deelnemers = Deelnemers(connection, bij_wijziging=invullen.vul)
+    adres = partner_address()
+    toegang = Toegang(connection, adres) if adres else None
+    parts = [("Deelnemers", deelnemers), ("Invullen", invullen), ("Resultaten", dashboard)]
+    if toegang:
+        parts.append(("Partners op hun toestel", toegang))
+    tabs = widgets.Tab(children=[part.widget for _, part in parts], titles=[title for title, _ in parts])
+    gekozen: dict[str, int | None] = {"ronde": None}
+
+    def bij_ronde(ronde_id: int | None) -> None:
+        gekozen["ronde"] = ronde_id
+        tabs.layout.display = "none" if ronde_id is None else ""
+        for title, part in parts:
+            if title != "Resultaten" or tabs.selected_index == 2:  # charts only when looked at
+                part.toon(ronde_id)
+
+    kiezer = HuisRondeKiezer(connection, bij_ronde)
+
+    @ui.veilig(kiezer.melding)
+    def tab_gekozen(change) -> None:
+        if change["new"] == 2:
+            dashboard.toon(gekozen["ronde"])
+
+    tabs.observe(tab_gekozen, names="selected_index")
+    return widgets.VBox([ui.stijl(), kiezer.widget, tabs])
