@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from hvhk.paths import PROJECT_ROOT
 
@@ -43,17 +44,81 @@ def browser(chromium):
         browser.close()
 
 
-@pytest.fixture
-def screenshot():
-    """Save a full-page screenshot of `page` as uitvoer/screenshots/NAME.png."""
+APP_TIMEOUT = 25_000  # ms before a page that did not show its app is reloaded, as a user would
 
-    def take(page, name: str) -> Path:
+
+class Pagina:
+    """A browser tab on one of the apps, with the few gestures the tests need."""
+
+    def __init__(self, page):
+        self.page = page
+
+    def open(self, url: str, ready: str) -> float:
+        """Open `url` until the element `ready` shows; the seconds since the server first answered.
+
+        The server prints its address just before it listens, so a refused connection is retried.
+        """
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                start = time.monotonic()
+                self.page.goto(url)
+                break
+            except PlaywrightError:
+                assert time.monotonic() < deadline, f"{url} antwoordt niet"
+                time.sleep(0.3)
+        for attempt in range(3):
+            if attempt:  # Voilà now and then never streams the outputs of a fresh kernel; a reload does
+                print(f"herladen: {url}")
+                self.page.reload()
+            try:
+                self.page.locator(ready).first.wait_for(timeout=APP_TIMEOUT)
+                return time.monotonic() - start
+            except PlaywrightError:
+                continue
+        raise AssertionError(f"{url} toonde de app niet na 3 pogingen")
+
+    def tekstveld(self, label: str):
+        return self.page.locator(f".widget-text:has(label:text-is('{label}')) input >> visible=true")
+
+    def keuzelijst(self, label: str):
+        return self.page.locator(f".widget-dropdown:has(label:text-is('{label}')) select >> visible=true")
+
+    def knop(self, naam: str):
+        return self.page.get_by_role("button", name=naam)
+
+    def antwoord(self, stelling: str, label: str) -> None:
+        self.page.locator(f".stelling-{stelling.replace('.', '-')} button", has_text=label).click()
+
+    def tab(self, titel: str) -> None:
+        self.page.locator(".lm-TabBar-tab", has_text=titel).first.click()
+
+    def controleer_schoon(self) -> None:
+        """What a user must never see: a traceback, a warning on stderr, or code."""
+        body = self.page.locator("body").inner_text()
+        assert "Traceback" not in body and "Error" not in body, body[:2000]
+        assert not self.page.locator("[data-mime-type='application/vnd.jupyter.stderr']").count()
+        assert "import " not in body, "code must not be shown"
+
+    def screenshot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=path, full_page=True)
+        self.page.screenshot(path=path, full_page=True)
         return path
 
-    return take
+
+@pytest.fixture
+def pagina(browser):
+    """Open a new tab, in its own browser context (as another device would), set to Belgian Dutch."""
+    contexts = []
+
+    def new(width: int = 1280) -> Pagina:
+        contexts.append(browser.new_context(viewport={"width": width, "height": 900}, locale="nl-BE"))
+        return Pagina(contexts[-1].new_page())
+
+    yield new
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

@@ -8,46 +8,10 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 
 from roadmap import store
 
 HUIS = "Huis van het Kind Teststad"
-APP_TIMEOUT = 25_000  # ms before a page that did not show its app is reloaded, as a user would
-
-
-def open_app(page, url: str, ready: str) -> float:
-    """Open `url` until the element `ready` shows; the seconds from the first answer of the server.
-
-    The server prints its address just before it listens, so a refused connection is retried.
-    """
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            start = time.monotonic()
-            page.goto(url)
-            break
-        except PlaywrightError:
-            assert time.monotonic() < deadline, f"{url} antwoordt niet"
-            time.sleep(0.3)
-    for attempt in range(3):
-        if attempt:  # Voilà now and then never streams the outputs of a fresh kernel; a reload does
-            print(f"herladen: {url}")
-            page.reload()
-        try:
-            page.locator(ready).first.wait_for(timeout=APP_TIMEOUT)
-            return time.monotonic() - start
-        except PlaywrightError:
-            continue
-    raise AssertionError(f"{url} toonde de app niet na 3 pogingen")
-
-
-def text_field(page, label: str):
-    return page.locator(f".widget-text:has(label:text-is('{label}')) input")
-
-
-def answer(page, stelling: str, label: str) -> None:
-    page.locator(f".stelling-{stelling.replace('.', '-')} button", has_text=label).click()
 
 
 def wait_for_rows(database, sql: str, expected: int, timeout: float = 10) -> float:
@@ -63,23 +27,14 @@ def wait_for_rows(database, sql: str, expected: int, timeout: float = 10) -> flo
     return time.monotonic() - start
 
 
-def join(page, url: str, code: str, naam: str, domein: str) -> None:
-    open_app(page, url, ".widget-text:has(label:text-is('Toegangscode')) input")
-    text_field(page, "Toegangscode").fill(code)
-    page.get_by_role("button", name="Verder").click()
-    text_field(page, "Naam").fill(naam)
-    page.locator(".widget-dropdown:has(label:text-is('Levensdomein')) select").select_option(label=domein)
-    page.get_by_role("button", name="Beginnen").click()
-    page.locator(".stelling-onderwijs-1").wait_for()
-
-
-@pytest.fixture
-def database(tmp_path):
-    path = tmp_path / "hvhk.sqlite"
-    connection = store.connect(path)
-    store.save_huis(connection, HUIS, ["44021"])
-    connection.close()
-    return path
+def join(partner, url: str, code: str, naam: str, domein: str) -> None:
+    partner.open(url, ".widget-text:has(label:text-is('Toegangscode')) input")
+    partner.tekstveld("Toegangscode").fill(code)
+    partner.knop("Verder").click()
+    partner.tekstveld("Naam").fill(naam)
+    partner.keuzelijst("Levensdomein").select_option(label=domein)
+    partner.knop("Beginnen").click()
+    partner.page.locator(".stelling-onderwijs-1").wait_for()
 
 
 def listening_address(url: str) -> str:
@@ -93,56 +48,65 @@ def listening_address(url: str) -> str:
     raise AssertionError(f"niemand luistert op poort {port}")
 
 
-def test_networked_round_with_two_partners_at_once(browser, database, start_server, screenshot):
+@pytest.fixture
+def database(tmp_path):
+    path = tmp_path / "hvhk.sqlite"
+    connection = store.connect(path)
+    store.save_huis(connection, HUIS, ["44021"])
+    connection.close()
+    return path
+
+
+def test_networked_round_with_two_partners_at_once(database, start_server, pagina):
     server = start_server(database, "--netwerk")
-    coordinator = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-BE").new_page()
-    seconds = open_app(coordinator, server.workshop, "button:has-text('Nieuwe ronde starten')")
+    coordinator = pagina()
+    seconds = coordinator.open(server.workshop, "button:has-text('Nieuwe ronde starten')")
     print(f"\nworkshop-app interactief na {seconds:.1f} s")
     # the coordinator's screens stay on this computer; only the partner screen is on the network
     assert (listening_address(server.workshop), listening_address(server.partner)) == ("127.0.0.1", "0.0.0.0")
-    coordinator.get_by_role("button", name="Nieuwe ronde starten").click()
-    coordinator.get_by_text("Ronde 1 gestart.").wait_for()
-    screenshot(coordinator, "workshop-start")
-    coordinator.locator(".lm-TabBar-tab", has_text="Partners op hun toestel").click()
-    code = coordinator.locator(".hvhk-code").inner_text().strip()
-    screenshot(coordinator, "workshop-toegangscode")
+    coordinator.knop("Nieuwe ronde starten").click()
+    coordinator.page.get_by_text("Ronde 1 gestart.").wait_for()
+    coordinator.screenshot("workshop-start")
+    coordinator.tab("Partners op hun toestel")
+    code = coordinator.page.locator(".hvhk-code").inner_text().strip()
+    coordinator.screenshot("workshop-toegangscode")
 
-    an, bart = (browser.new_context(viewport={"width": 1100, "height": 900}, locale="nl-BE").new_page() for _ in range(2))
+    an, bart = pagina(1100), pagina(1100)
     join(an, server.partner, code, "An", "Onderwijs")
     join(bart, server.partner, code, "Bart", "Kinderopvang")
     latencies = []
     clicks = [(an, "onderwijs.1", "3 – Uitbouwen"), (bart, "onderwijs.1", "1 – Verkennen"),
               (an, "onderwijs.2", "Weet niet"), (bart, "onderwijs.2", "2 – Opstarten")]
-    for count, (page, stelling, label) in enumerate(clicks, start=1):
-        answer(page, stelling, label)
+    for count, (partner, stelling, label) in enumerate(clicks, start=1):
+        partner.antwoord(stelling, label)
         latencies.append(wait_for_rows(database, "SELECT count(*) FROM antwoord", count))
     print(f"antwoord in de database na {1000 * max(latencies):.0f} ms (traagste van {len(latencies)})")
-    screenshot(an, "deelnemen-invullen")
+    an.screenshot("deelnemen-invullen")
 
-    an.reload()  # a closed tab or a reload midway loses nothing
+    an.page.reload()  # a closed tab or a reload midway loses nothing
     join(an, server.partner, code, "An", "Onderwijs")
-    an.get_by_text("Welkom terug").wait_for()
-    selected = an.locator(".stelling-onderwijs-1 button.mod-active")
-    assert selected.inner_text().strip() == "3 – Uitbouwen"
-    answer(an, "onderwijs.3", "4 – Verankerd")
+    an.page.get_by_text("Welkom terug").wait_for()
+    assert an.page.locator(".stelling-onderwijs-1 button.mod-active").inner_text().strip() == "3 – Uitbouwen"
+    an.antwoord("onderwijs.3", "4 – Verankerd")
     wait_for_rows(database, "SELECT count(*) FROM antwoord", 5)
 
-    an.get_by_role("button", name="Groepsresultaat bekijken").click()
-    an.get_by_text("nog niet vrijgegeven").wait_for()
-    coordinator.get_by_text("Partners mogen het groepsresultaat zien").click()
+    an.knop("Groepsresultaat bekijken").click()
+    an.page.get_by_text("nog niet vrijgegeven").wait_for()
+    coordinator.page.get_by_text("Partners mogen het groepsresultaat zien").click()
     wait_for_rows(database, "SELECT groep_zichtbaar FROM ronde", 1)
-    an.get_by_role("button", name="Groepsresultaat bekijken").click()
-    an.locator(".jp-OutputArea-output img, .output_png img, img").last.wait_for()
-    screenshot(an, "deelnemen-groepsresultaat")
+    an.knop("Groepsresultaat bekijken").click()
+    an.page.locator(".widget-output img").last.wait_for()
+    an.screenshot("deelnemen-groepsresultaat")
 
-    coordinator.locator(".lm-TabBar-tab", has_text="Deelnemers").click()
-    coordinator.get_by_role("button", name="Vernieuwen").click()
-    table = coordinator.locator(".hvhk-deelnemers")
+    coordinator.tab("Deelnemers")
+    coordinator.knop("Vernieuwen").click()
+    table = coordinator.page.locator(".hvhk-deelnemers")
     table.get_by_text("3 van 96").wait_for()
     assert "An" in table.inner_text() and "2 van 96" in table.inner_text()
-    coordinator.locator(".lm-TabBar-tab", has_text="Resultaten").click()
-    coordinator.locator(".hvhk-dashboard img").first.wait_for(timeout=30_000)
-    screenshot(coordinator, "workshop-resultaten")
+    coordinator.tab("Resultaten")
+    coordinator.page.locator(".hvhk-dashboard img").first.wait_for(timeout=30_000)
+    assert "2 deelnemers" in coordinator.page.locator(".hvhk-dashboard").inner_text()
+    coordinator.screenshot("workshop-resultaten")
 
     connection = store.connect(database)
     rows = connection.execute(
@@ -157,3 +121,5 @@ def test_networked_round_with_two_partners_at_once(browser, database, start_serv
         ("Bart", "onderwijs.1", "niveau", 1),
         ("Bart", "onderwijs.2", "niveau", 2),
     ]
+    for page in (coordinator, an, bart):
+        page.controleer_schoon()
