@@ -29,3 +29,12 @@ def procent(share: float | None, decimals: int = 0) -> str:
 def datum(iso: str) -> str:
     """`2026-03-17` as `17 maart 2026`."""
     return format_date(datetime.date.fromisoformat(iso), format="long", locale=LOCALE)
+
+
+def verschil(value: float | None) -> str:
+    """A change with its sign, `+0,5` or `-0,5`, so that progress reads at a glance; a change that
+    rounds to zero shows as `0,0`, never `-0,0`."""
+    if value is None or math.isnan(value):
+        return MISSING
+    rounded = round(float(value), 1) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return f"+{getal(rounded)}" if rounded > 0 else getal(rounded)

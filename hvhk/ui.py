@@ -22,6 +22,8 @@ STYLE = f"""<style>
 .hvhk-fout {{ color: #B00020; font-weight: bold; }}
 .hvhk-ok {{ color: #1B7A3A; }}
 .hvhk-uitleg {{ color: #444; max-width: 60rem; }}
+.hvhk-tabel {{ border-collapse: collapse; margin: .5rem 0; }}
+.hvhk-tabel th, .hvhk-tabel td {{ padding: .2rem .6rem; border-bottom: 1px solid #ddd; text-align: left; }}
 .widget-tab > .lm-TabBar .lm-TabBar-tab {{ max-width: none !important; flex: 0 0 auto !important; padding: 0 1rem; }}
 .{PROJECTOR}, .{PROJECTOR} .widget-label, .{PROJECTOR} .widget-html-content, .{PROJECTOR} button,
 .{PROJECTOR} select, .{PROJECTOR} input, .{PROJECTOR} td, .{PROJECTOR} th {{ font-size: 1.45rem !important; }}

@@ -16,7 +16,8 @@ from IPython.display import HTML, Image
 
 from hvhk.demodata import LABEL
 from hvhk.errors import GebruikersFout
-from hvhk.formatting import datum, getal, procent
+from hvhk.figures import to_png
+from hvhk.formatting import datum, getal, procent, verschil
 from hvhk.gemeenten import gemeente_naam
 from roadmap import aggregate, analysis, charts, store
 
@@ -143,7 +144,7 @@ class HuisRapport:
                 ],
             )
         )
-        return [heading, Image(charts.to_png(charts.spider(domeinen))), table]
+        return [heading, Image(to_png(charts.spider(domeinen))), table]
 
     def afgelegde_weg(self) -> HTML:
         """Median level per levensdomein in the previous and the latest round."""
@@ -154,7 +155,7 @@ class HuisRapport:
         domeinen = self.weg.loc[self.weg["soort"] == "levensdomein"]
         table = _table(
             ["Levensdomein", f"Ronde {huidige - 1}", f"Ronde {huidige}", "Verschil"],
-            [[r.onderdeel, getal(r.vorige), getal(r.huidige), _signed(r.verschil)] for r in domeinen.itertuples()],
+            [[r.onderdeel, getal(r.vorige), getal(r.huidige), verschil(r.verschil)] for r in domeinen.itertuples()],
         )
         return HTML(
             heading + f"<p>Mediaan niveau per levensdomein in ronde {huidige - 1} en ronde {huidige}.</p>{table}"
@@ -193,10 +194,8 @@ class HuisRapport:
             return HTML(heading + "<p>Op geen enkele stelling vallen de partners in twee kampen uiteen.</p>")
         evenness = split[["laag", "hoog"]].min(axis=1) / split["n"]
         shown = split.assign(evenness=evenness).sort_values("evenness", ascending=False, kind="stable").head(aantal)
-        rows = [
-            [r.onderdeel, r.tekst, self._kamp(r.stelling_id, 1, 2), self._kamp(r.stelling_id, 3, 4)]
-            for r in shown.itertuples()
-        ]
+        camps = analysis.kampen(self.posities).reindex(shown["stelling_id"]).fillna("")
+        rows = [[r.onderdeel, r.tekst, *camps.loc[r.stelling_id]] for r in shown.itertuples()]
         more = len(split) - len(shown)
         tail = f"<p>En nog {more} stelling(en) met twee kampen.</p>" if more > 0 else ""
         return HTML(
@@ -204,10 +203,6 @@ class HuisRapport:
             + _table(["Onderdeel", "Stelling", "Op niveau 1–2", "Op niveau 3–4"], rows, text_columns=(0, 1, 2, 3))
             + tail
         )
-
-    def _kamp(self, stelling_id: str, laag: int, hoog: int) -> str:
-        camp = self.posities.loc[(self.posities["stelling_id"] == stelling_id) & self.posities["niveau"].between(laag, hoog)]
-        return ", ".join(f"{p.partner} ({p.levensdomein})" if p.levensdomein else p.partner for p in camp.itertuples())
 
     def actieplan(self) -> HTML:
         """The priorities the group chose in this round and its action plan."""
@@ -304,12 +299,3 @@ def _table(headers: list[str], rows: list[list], text_columns: Sequence[int] = (
     head = "".join(cell("th", i, h) for i, h in enumerate(headers))
     body = "".join("<tr>" + "".join(cell("td", i, v) for i, v in enumerate(row)) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _signed(value: float) -> str:
-    """A change with its sign, `+0,5` or `-0,5`, so that progress reads at a glance; a change
-    that rounds to zero shows as `0,0`, never `-0,0`."""
-    if pd.isna(value):
-        return getal(None)
-    rounded = round(float(value), 1) + 0.0  # + 0.0 turns -0.0 into 0.0
-    return f"+{getal(rounded)}" if rounded > 0 else getal(rounded)

@@ -19,11 +19,8 @@ def per_onderdeel(antwoorden: pd.DataFrame, stellingen: pd.DataFrame) -> pd.Data
     `aandeel_weet_niet` is the share of all answers on the onderdeel that were "weet niet".
     Onderdelen appear in the Roadmap's order, also those nobody answered (with n = 0).
     """
-    # as floats: a round without answers comes from the store as an empty frame of plain objects
-    answers = antwoorden.astype({"niveau": float}).merge(stellingen[["stelling_id", "onderdeel_id"]], on="stelling_id")
-    scored = answers.loc[answers["keuze"] == "niveau"]
-    per_participant = scored.groupby(["onderdeel_id", "deelnemer_id"])["niveau"].mean()
-    grouped = per_participant.groupby(level="onderdeel_id")
+    answers = antwoorden.merge(stellingen[["stelling_id", "onderdeel_id"]], on="stelling_id")
+    grouped = niveau_per_deelnemer(antwoorden, stellingen).groupby(level="onderdeel_id")
     summary = pd.DataFrame(
         {
             "mediaan": grouped.median(),
@@ -41,6 +38,16 @@ def per_onderdeel(antwoorden: pd.DataFrame, stellingen: pd.DataFrame) -> pd.Data
     result = order.join(summary.reindex(columns=SUMMARY_COLUMNS), how="left")
     result["n"] = result["n"].fillna(0).astype(int)
     return result.reset_index()
+
+
+def niveau_per_deelnemer(antwoorden: pd.DataFrame, stellingen: pd.DataFrame) -> pd.Series:
+    """Each participant's level on each onderdeel: the mean of their scores on its stellingen.
+
+    Indexed by (onderdeel_id, deelnemer_id); only pairs with at least one score appear.
+    """
+    # as floats: a round without answers comes from the store as an empty frame of plain objects
+    answers = antwoorden.astype({"niveau": float}).merge(stellingen[["stelling_id", "onderdeel_id"]], on="stelling_id")
+    return answers.loc[answers["keuze"] == "niveau"].groupby(["onderdeel_id", "deelnemer_id"])["niveau"].mean()
 
 
 def per_stelling(antwoorden: pd.DataFrame, stellingen: pd.DataFrame) -> pd.DataFrame:
@@ -194,21 +201,30 @@ def _letters(index: int) -> str:
     return letters
 
 
-def posities(antwoorden: pd.DataFrame, deelnemers: pd.DataFrame, stellingen: pd.DataFrame) -> pd.DataFrame:
-    """Who sits where on each stelling, by pseudonym and levensdomein, never by name.
-
-    One row per score: stelling_id, partner, levensdomein (the name of the domain the partner comes
-    from, or empty) and niveau, sorted by stelling and level, for showing the camps of `onenigheid`.
-    """
+def partners(deelnemers: pd.DataFrame, stellingen: pd.DataFrame) -> pd.Series:
+    """Per participant id the label shown instead of a name: 'Partner A (Onderwijs)', or 'Partner A'
+    for someone from no levensdomein."""
     domains = stellingen.drop_duplicates("onderdeel_id").set_index("onderdeel_id")["onderdeel"]
-    people = deelnemers.set_index("id")
+    names = pseudoniemen(deelnemers["id"])
+    domain = deelnemers.set_index("id")["levensdomein_id"].map(domains).reindex(names.index)
+    return names.where(domain.isna(), names + " (" + domain + ")")
+
+
+def posities(antwoorden: pd.DataFrame, deelnemers: pd.DataFrame, stellingen: pd.DataFrame) -> pd.DataFrame:
+    """Who sits where on each stelling, by `partners` label, never by name.
+
+    One row per score: stelling_id, partner and niveau, sorted by stelling and level.
+    """
     scored = antwoorden.loc[antwoorden["keuze"] == "niveau", ["deelnemer_id", "stelling_id", "niveau"]]
-    result = scored.assign(
-        partner=scored["deelnemer_id"].map(pseudoniemen(deelnemers["id"])),
-        levensdomein=scored["deelnemer_id"].map(people["levensdomein_id"]).map(domains).fillna(""),
-    )
-    columns = ["stelling_id", "partner", "levensdomein", "niveau"]
-    return result.sort_values(["stelling_id", "niveau", "partner"], ignore_index=True)[columns]
+    result = scored.assign(partner=scored["deelnemer_id"].map(partners(deelnemers, stellingen)))
+    return result.sort_values(["stelling_id", "niveau", "partner"], ignore_index=True)[["stelling_id", "partner", "niveau"]]
+
+
+def kampen(posities: pd.DataFrame) -> pd.DataFrame:
+    """Per stelling the partners in each camp of `onenigheid` as one text: laag (1-2) and hoog (3-4)."""
+    camp = posities["niveau"].le(2).map({True: "laag", False: "hoog"}).rename("kamp")
+    joined = posities["partner"].groupby([posities["stelling_id"], camp]).agg(", ".join)
+    return joined.unstack().reindex(columns=["laag", "hoog"]).fillna("")
 
 
 def vergelijking(alle_rondes: pd.DataFrame, huis_id: int, minimum: int = MINIMUM_HUIZEN) -> pd.DataFrame:

@@ -4,7 +4,6 @@ Every function takes `groot` for the projector: text grows more than the figure,
 reads from the back of the room.
 """
 
-import io
 import textwrap
 from collections.abc import Mapping
 
@@ -13,11 +12,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from hvhk.figures import BLUE, GREY, ORANGE
 from hvhk.formatting import getal
 from roadmap import analysis
 
-# Okabe-Ito palette: distinguishable with the common forms of colour blindness.
-BLUE, ORANGE, GREY = "#0072B2", "#E69F00", "#999999"
 GEEN_SCORE = "#E8E8E8"  # background of a heatmap cell without scores
 # cividis: a sequential colour map made to read the same with and without colour blindness.
 NIVEAUKLEUREN = matplotlib.colormaps["cividis"].with_extremes(bad=GEEN_SCORE)
@@ -79,14 +77,10 @@ def heatmap(
     """
     onderdelen = stellingen.drop_duplicates("onderdeel_id").set_index("onderdeel_id")["onderdeel"]
     rows = sorted(deelnemers["id"])
-    if namen is None:
-        eigen = deelnemers.set_index("id")["levensdomein_id"].map(onderdelen).dropna()
-        namen = {i: f"{p} ({eigen[i]})" if i in eigen else p for i, p in analysis.pseudoniemen(deelnemers["id"]).items()}
-    scored = antwoorden.loc[antwoorden["keuze"] == "niveau"].astype({"niveau": float})
-    scored = scored.merge(stellingen[["stelling_id", "onderdeel_id"]], on="stelling_id")
-    levels = scored.groupby(["deelnemer_id", "onderdeel_id"])["niveau"].mean()
-    matrix = levels.reindex(pd.MultiIndex.from_product([rows, onderdelen.index])).to_numpy(dtype=float)
-    matrix = matrix.reshape(len(rows), len(onderdelen))
+    namen = analysis.partners(deelnemers, stellingen) if namen is None else namen
+    levels = analysis.niveau_per_deelnemer(antwoorden, stellingen)
+    matrix = levels.reindex(pd.MultiIndex.from_product([onderdelen.index, rows])).to_numpy(dtype=float)
+    matrix = matrix.reshape(len(onderdelen), len(rows)).T
 
     figure, letters = _figuur(4 + 0.8 * len(onderdelen), 2.8 + 0.38 * len(rows), groot)
     axes = figure.add_subplot()
@@ -177,10 +171,3 @@ def afgelegde_weg(
     axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, fontsize=9 * letters, frameon=False)
     axes.set_title(title, fontsize=12 * letters, pad=28 * letters)
     return figure
-
-
-def to_png(figure: Figure) -> bytes:
-    """The figure as PNG bytes, for reports and widgets alike (no pyplot state involved)."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110)
-    return buffer.getvalue()

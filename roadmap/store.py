@@ -439,6 +439,16 @@ def huis_id(connection: sqlite3.Connection, naam: str) -> int:
     raise GebruikersFout(f"geen Huis met de naam '{naam}' in de database{hint}")
 
 
+def ronde(connection: sqlite3.Connection, ronde_id: int) -> sqlite3.Row:
+    """One round: id, huis_id, nummer, datum, roadmap_versie."""
+    row = connection.execute(
+        "SELECT id, huis_id, nummer, datum, roadmap_versie FROM ronde WHERE id = ?", (ronde_id,)
+    ).fetchone()
+    if row is None:
+        raise GebruikersFout(f"ronde {ronde_id} bestaat niet")
+    return row
+
+
 def rondes(connection: sqlite3.Connection, huis_id: int) -> pd.DataFrame:
     return _frame(
         connection,

@@ -20,11 +20,11 @@ from matplotlib.ticker import FuncFormatter
 
 from hvhk import demodata
 from hvhk.errors import GebruikersFout
+from hvhk.figures import BLUE, ORANGE, to_png
 from hvhk.formatting import procent
 from hvhk.gemeenten import gemeente_naam, gemeenten, zoek_gemeente
 from hvhk.ui import melding, stijl, toon, veilig
 from rapporten.huis import LOKET_MATEN
-from roadmap.charts import BLUE, ORANGE, to_png
 from roadmap.definition import load_roadmap
 from simulatie.experiment import run_replicaties, samenvatting
 from simulatie.scenario import Scenario

@@ -12,7 +12,8 @@ from matplotlib.figure import Figure
 from hvhk import ui
 from hvhk.demodata import LABEL
 from hvhk.errors import GebruikersFout
-from hvhk.formatting import datum, getal, procent
+from hvhk.figures import to_png
+from hvhk.formatting import datum, getal, procent, verschil
 from roadmap import analysis, charts, store
 from roadmap.app.actieplan import Actieplan
 
@@ -20,11 +21,6 @@ INTERVAL = 5  # seconds between two looks at the store while "Automatisch vernie
 SECTIES = [
     "Waar staan we?", "Verschillen tussen partners", "Blinde vlekken", "Prioriteiten", "Afgelegde weg", "Actieplan"
 ]
-TABEL_STIJL = """<style>
-.hvhk-tabel { border-collapse: collapse; margin: .5rem 0; }
-.hvhk-tabel th, .hvhk-tabel td { padding: .2rem .6rem; border-bottom: 1px solid #ddd; text-align: left; }
-</style>"""
-
 
 class Dashboard:
     """The results of one round in tabs, redrawn on demand or, when asked, whenever the store changes."""
@@ -48,7 +44,7 @@ class Dashboard:
         self.automatisch.observe(veilig(self._automatisch), names="value")
         self.projectie.observe(veilig(self._projectie), names="value")
         knoppen = widgets.HBox([self.vernieuwen, self.automatisch, self.projectie])
-        self.widget = widgets.VBox([widgets.HTML(TABEL_STIJL), knoppen, self.melding, self.samenvatting, self.tabs])
+        self.widget = widgets.VBox([knoppen, self.melding, self.samenvatting, self.tabs])
         self.widget.add_class("hvhk-dashboard")
         self.toon(None)
 
@@ -68,14 +64,14 @@ class Dashboard:
         antwoorden = store.antwoorden(self.connection, ronde_id)
         deelnemers = store.deelnemers(self.connection, ronde_id)
         niveaus = analysis.per_onderdeel(antwoorden, stellingen)
-        rondes = self._rondes_van_huis()
-        ronde = rondes.loc[rondes["id"] == ronde_id].iloc[0]
+        ronde = store.ronde(self.connection, ronde_id)
+        rondes = store.rondes(self.connection, ronde["huis_id"])
         eerdere = rondes.loc[rondes["nummer"] < ronde["nummer"]]
         vorige = None
         if len(eerdere):
             vorige = int(eerdere["nummer"].iloc[-1]), store.antwoorden(self.connection, int(eerdere["id"].iloc[-1]))
         self.samenvatting.value = (
-            f"<p><strong>Ronde {ronde['nummer']}</strong> van {datum(ronde['datum'])}: {len(deelnemers)} deelnemers,"
+            f"<p><strong>Ronde {ronde['nummer']}</strong> van {datum(ronde['datum'])}: {_aantal(len(deelnemers))},"
             f" van wie {antwoorden['deelnemer_id'].nunique()} al antwoordden; {getal(len(antwoorden), 0)}"
             " antwoorden in totaal.</p>"
         )
@@ -88,14 +84,6 @@ class Dashboard:
         ]
         for sectie, children in zip(self.secties, sections):
             sectie.children = children
-
-    def _rondes_van_huis(self) -> pd.DataFrame:
-        """The rounds of the Huis that the shown round belongs to, for the previous round."""
-        for huis_id in store.huizen(self.connection)["id"]:
-            rondes = store.rondes(self.connection, int(huis_id))
-            if self.ronde_id in set(rondes["id"]):
-                return rondes
-        raise GebruikersFout(f"ronde {self.ronde_id} bestaat niet")
 
     def _handtekening(self) -> tuple | None:
         """A fingerprint of everything the round's results are drawn from: polling redraws only when it changes."""
@@ -171,13 +159,8 @@ def _verschillen(
     split = split.loc[split["onenig"]]
     if split.empty:
         return [*parts, widgets.HTML("<p>Op geen enkele stelling vallen de partners in twee kampen uiteen.</p>")]
-    posities = analysis.posities(antwoorden, deelnemers, stellingen)
-
-    def kamp(stelling_id: str, laag: int, hoog: int) -> str:
-        camp = posities.loc[(posities["stelling_id"] == stelling_id) & posities["niveau"].between(laag, hoog)]
-        return ", ".join(f"{p.partner} ({p.levensdomein})" if p.levensdomein else p.partner for p in camp.itertuples())
-
-    rows = [[r.onderdeel, r.tekst, kamp(r.stelling_id, 1, 2), kamp(r.stelling_id, 3, 4)] for r in split.itertuples()]
+    camps = analysis.kampen(analysis.posities(antwoorden, deelnemers, stellingen)).reindex(split["stelling_id"])
+    rows = [[r.onderdeel, r.tekst, *camps.fillna("").loc[r.stelling_id]] for r in split.itertuples()]
     return [*parts, _tabel(["Onderdeel", "Stelling", "Op niveau 1–2", "Op niveau 3–4"], rows)]
 
 
@@ -224,7 +207,7 @@ def _afgelegde_weg(
     weg, _ = analysis.afgelegde_weg(vorige_antwoorden, antwoorden, stellingen)
     domeinen = weg.loc[weg["soort"] == "levensdomein"]
     labels = [f"Ronde {vorig_nummer}", f"Ronde {nummer}"]
-    rows = [[r.onderdeel, getal(r.vorige), getal(r.huidige), _verschil(r.verschil)] for r in domeinen.itertuples()]
+    rows = [[r.onderdeel, getal(r.vorige), getal(r.huidige), verschil(r.verschil)] for r in domeinen.itertuples()]
     return [
         _uitleg(f"Mediaan niveau per levensdomein in ronde {vorig_nummer} (open bolletje) en ronde {nummer}"
                 " (gevuld bolletje)."),
@@ -233,12 +216,8 @@ def _afgelegde_weg(
     ]
 
 
-def _verschil(value: float) -> str:
-    """A change with its sign (`+0,5`), so that progress reads at a glance; never `-0,0`."""
-    if pd.isna(value):
-        return getal(None)
-    rounded = round(float(value), 1) + 0.0  # + 0.0 turns -0.0 into 0.0
-    return f"+{getal(rounded)}" if rounded > 0 else getal(rounded)
+def _aantal(deelnemers: int) -> str:
+    return "1 deelnemer" if deelnemers == 1 else f"{deelnemers} deelnemers"
 
 
 def _uitleg(tekst: str) -> widgets.HTML:
@@ -246,7 +225,7 @@ def _uitleg(tekst: str) -> widgets.HTML:
 
 
 def _grafiek(figure: Figure) -> widgets.Image:
-    return widgets.Image(value=charts.to_png(figure), format="png", layout=widgets.Layout(max_width="100%"))
+    return widgets.Image(value=to_png(figure), format="png", layout=widgets.Layout(max_width="100%"))
 
 
 def _tabel(kolommen: list[str], rows: list[list]) -> widgets.HTML:

@@ -15,6 +15,7 @@ from IPython.display import Image
 
 from hvhk import ui
 from hvhk.errors import GebruikersFout
+from hvhk.figures import to_png
 from roadmap import analysis, charts, store
 from roadmap.app.deelnemers import domein_opties
 from roadmap.app.invullen import Invulscherm
@@ -76,7 +77,7 @@ def deelnemen_app(database: Path) -> widgets.Widget:
         stellingen = store.ronde_roadmap(connection, ronde["id"]).stellingen
         niveaus = analysis.per_onderdeel(store.antwoorden(connection, ronde["id"]), stellingen)
         figure = charts.spider(niveaus.loc[niveaus["soort"] == "levensdomein"], "Waar staan we samen?")
-        groep.append_display_data(Image(charts.to_png(figure)))
+        groep.append_display_data(Image(to_png(figure)))
 
     verder.on_click(open_ronde)
     beginnen.on_click(begin)

@@ -107,6 +107,6 @@ class Deelnemers:
             for p in people.itertuples()
         )
         self.tabel.value = (
-            "<table class='hvhk-deelnemers'><thead><tr><th>Naam</th><th>Organisatie</th><th>Levensdomein</th>"
+            "<table class='hvhk-tabel hvhk-deelnemers'><thead><tr><th>Naam</th><th>Organisatie</th><th>Levensdomein</th>"
             f"<th>Beantwoord</th></tr></thead><tbody>{rows}</tbody></table>"
         )

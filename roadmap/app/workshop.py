@@ -16,6 +16,7 @@ from roadmap.app.deelnemers import Deelnemers
 from roadmap.app.invullen import Invulscherm
 from roadmap.app.kiezen import HuisRondeKiezer
 
+
 class InvulTab:
     """Pick who fills in (a participant, or the group's consensus), then their Invulscherm."""
 

@@ -34,7 +34,7 @@ def chromium() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # not longer: Playwright's loop would stay running for other tests
 def browser(chromium):
     from playwright.sync_api import sync_playwright
 

@@ -1,4 +1,4 @@
-from hvhk.formatting import datum, getal, procent
+from hvhk.formatting import datum, getal, procent, verschil
 
 
 def test_belgian_numbers_dates_and_missing_values():
@@ -8,3 +8,7 @@ def test_belgian_numbers_dates_and_missing_values():
     assert procent(0.1234) == "12\u00a0%"
     assert procent(0.5, 1) == "50,0\u00a0%"
     assert datum("2026-03-17") == "17 maart 2026"
+
+
+def test_verschil_shows_the_sign_and_never_minus_zero():
+    assert [verschil(v) for v in (0.46, -0.44, -0.04, 0.0, float("nan"), None)] == ["+0,5", "-0,4", "0,0", "0,0", "–", "–"]

@@ -7,7 +7,7 @@ import sys
 import time
 import urllib.request
 
-from hvhk.workshop import HOST, voila_command, WORKSHOP_NOTEBOOK
+from hvhk.workshop import HOST, WORKSHOP_NOTEBOOK, voila_command
 
 
 def test_voila_command_binds_loopback_and_hides_code():

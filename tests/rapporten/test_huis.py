@@ -84,12 +84,6 @@ def test_road_travelled_and_priorities_come_from_the_analysis(demo_database):
     assert rapport.prioriteiten_tabel().data.count("<tr>") == 1 + 5
 
 
-def test_signed_changes_read_the_belgian_way():
-    from rapporten.huis import _signed
-
-    assert [_signed(v) for v in (0.46, -0.44, -0.04, 0.0, float("nan"))] == ["+0,5", "-0,4", "0,0", "0,0", "–"]
-
-
 def test_comparison_with_other_huizen_comes_from_the_analysis(demo_database):
     rapport = HuisRapport.laad(demo_database, 1)
     domeinen = rapport.vergelijking.loc[rapport.vergelijking["soort"] == "levensdomein"]

@@ -2,14 +2,14 @@ import pandas as pd
 import pytest
 
 from roadmap import store
-
 from roadmap.analysis import (
     afgelegde_weg,
     blinde_vlekken,
+    kampen,
     onenigheid,
     per_onderdeel,
-    posities,
     per_stelling,
+    posities,
     prioriteiten,
     pseudoniemen,
     vergelijking,
@@ -177,19 +177,26 @@ def test_pseudoniemen_follow_id_order_and_never_run_out():
     assert many.iloc[[25, 26, 27]].tolist() == ["Partner Z", "Partner AA", "Partner AB"]
 
 
-def test_posities_show_camps_by_pseudonym_and_domain(mini_roadmap):
+def test_posities_and_kampen_show_camps_by_pseudonym_and_domain(mini_roadmap):
     answers = _answers(
-        [(1, "onderwijs.1", "niveau", 4), (2, "onderwijs.1", "niveau", 1), (3, "onderwijs.1", "weet_niet", None)]
+        [(1, "onderwijs.1", "niveau", 4), (2, "onderwijs.1", "niveau", 1), (3, "onderwijs.1", "weet_niet", None),
+         (3, "onderwijs.2", "niveau", 2), (4, "onderwijs.1", "niveau", 2)]
     )
     deelnemers = pd.DataFrame(
-        {"id": [1, 2, 3], "naam": ["An", "Bart", "Chloé"], "levensdomein_id": ["kinderopvang", None, "onderwijs"]}
+        {"id": [1, 2, 3, 4], "naam": ["An", "Bart", "Chloé", "Dirk"],
+         "levensdomein_id": ["kinderopvang", None, "onderwijs", None]}
     )
     result = posities(answers, deelnemers, mini_roadmap.stellingen)
     assert result.values.tolist() == [
-        ["onderwijs.1", "Partner B", "", 1],
-        ["onderwijs.1", "Partner A", "Kinderopvang", 4],
+        ["onderwijs.1", "Partner B", 1],
+        ["onderwijs.1", "Partner D", 2],
+        ["onderwijs.1", "Partner A (Kinderopvang)", 4],
+        ["onderwijs.2", "Partner C (Onderwijs)", 2],
     ]
-    assert not set(result.astype(str).values.ravel()) & {"An", "Bart", "Chloé"}
+    assert not set(result.astype(str).values.ravel()) & {"An", "Bart", "Chloé", "Dirk"}
+    camps = kampen(result)
+    assert camps.loc["onderwijs.1"].tolist() == ["Partner B, Partner D", "Partner A (Kinderopvang)"]
+    assert camps.loc["onderwijs.2"].tolist() == ["Partner C (Onderwijs)", ""]
 
 
 def _latest_levels(levels: dict[int, float], nummer: int = 1) -> pd.DataFrame:

@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 from matplotlib.text import Text
 
+from hvhk.figures import to_png
 from roadmap import analysis, charts
 
 pytestmark = pytest.mark.filterwarnings("error")  # in the app a warning would reach the user's screen
@@ -82,7 +83,7 @@ def test_heatmap_of_a_round_without_answers_is_all_marked_missing(deelnemers, mi
     nothing = pd.DataFrame(columns=["deelnemer_id", "stelling_id", "keuze", "niveau"])
     figure = charts.heatmap(nothing, deelnemers, _domeinen(mini_roadmap))
     assert {text.get_text() for text in figure.axes[0].texts} == {"–"}
-    assert charts.to_png(figure).startswith(PNG)
+    assert to_png(figure).startswith(PNG)
 
 
 def _ranking(mini_roadmap, antwoorden):
@@ -102,7 +103,7 @@ def test_priority_matrix_places_each_domain_by_distance_and_belang(mini_roadmap,
     assert "1. Onderwijs\n2. Kinderopvang (geen score)" in texts
     assert "1" in [annotation.get_text() for annotation in axes.texts]
     assert axes.get_xlabel().startswith("Afstand tot niveau 4") and axes.get_ylabel().startswith("Belang")
-    assert charts.to_png(figure).startswith(PNG)
+    assert to_png(figure).startswith(PNG)
 
 
 def test_road_travelled_has_a_dot_per_round_where_there_are_scores(mini_roadmap, antwoorden):
@@ -118,7 +119,7 @@ def test_road_travelled_has_a_dot_per_round_where_there_are_scores(mini_roadmap,
     assert [t.get_text() for t in axes.get_legend().get_texts()] == ["Ronde 1", "Ronde 2"]
     labels = {label.get_text(): label.get_position()[1] for label in axes.get_yticklabels()}
     assert labels["Onderwijs"] > labels["Kinderopvang"], "the Roadmap's first domain at the top"
-    assert charts.to_png(figure).startswith(PNG)
+    assert to_png(figure).startswith(PNG)
 
 
 def test_projector_size_has_larger_text(antwoorden, deelnemers, mini_roadmap):
