@@ -28,6 +28,7 @@ STYLE = f"""<style>
 .{PROJECTOR}, .{PROJECTOR} .widget-label, .{PROJECTOR} .widget-html-content, .{PROJECTOR} button,
 .{PROJECTOR} select, .{PROJECTOR} input, .{PROJECTOR} td, .{PROJECTOR} th {{ font-size: 1.45rem !important; }}
 .{PROJECTOR} img {{ max-width: 100%; }}
+.{PROJECTOR} button {{ width: auto !important; min-width: 9rem; height: auto !important; padding: .3rem 1rem; }}
 </style>"""
 
 
