@@ -6,12 +6,17 @@ address (nbconvert's `basic` body inside our own page), so a report opens offlin
 
 from __future__ import annotations
 
+import atexit
+import functools
+import shutil
+import tempfile
 from importlib.resources import files
 from pathlib import Path
 
 import nbformat
 import papermill
 from jinja2 import Template
+from jupyter_client.manager import AsyncKernelManager
 from markupsafe import Markup
 from nbconvert import HTMLExporter
 
@@ -20,6 +25,24 @@ from hvhk.files import write_atomic
 TEMPLATES = files("rapporten") / "templates"
 PAGE = Template((TEMPLATES / "pagina.html.j2").read_text(encoding="utf-8"), autoescape=True)
 STYLE = (TEMPLATES / "rapport.css").read_text(encoding="utf-8")
+
+
+class IpcKernelManager(AsyncKernelManager):
+    """A kernel reached through socket files in a private folder rather than TCP ports.
+
+    Reports render in parallel processes; with TCP each picks "free" ports that another starting
+    kernel may take first ("Address already in use"), which failed a report now and then.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(transport="ipc", ip=str(_kernel_folder() / "kernel"), **kwargs)
+
+
+@functools.cache
+def _kernel_folder() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="hvhk-kernels-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def render(template: str, parameters: dict, html_path: Path, title: str) -> nbformat.NotebookNode:
@@ -39,6 +62,7 @@ def render(template: str, parameters: dict, html_path: Path, title: str) -> nbfo
         # Kernel log lines (a TCP warning, an interrupt at shutdown) are noise for a user; a failing
         # cell still reaches us as papermill's execution error.
         extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+        kernel_manager_class=IpcKernelManager,
     )
     write_atomic(html_path.parent / ".notebooks" / f"{html_path.stem}.ipynb", nbformat.writes(notebook))
     write_atomic(html_path, to_html(notebook, title))
