@@ -20,6 +20,7 @@ from playwright.sync_api import Error as PlaywrightError
 from hvhk.paths import PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
+METINGEN: list[str] = []  # benchmark figures measured in the browser, printed at the end of the run
 SCREENSHOTS = PROJECT_ROOT / "uitvoer" / "screenshots"
 
 
@@ -161,3 +162,16 @@ class Server:
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=30)
+
+
+@pytest.fixture
+def meting():
+    """Record a figure (e.g. seconds until the page is interactive) for the summary of the run."""
+    return METINGEN.append
+
+
+def pytest_terminal_summary(terminalreporter):
+    if METINGEN:
+        terminalreporter.section("metingen in de browser")
+        for line in METINGEN:
+            terminalreporter.write_line(line)

@@ -57,11 +57,11 @@ def database(tmp_path):
     return path
 
 
-def test_networked_round_with_two_partners_at_once(database, start_server, pagina):
+def test_networked_round_with_two_partners_at_once(database, start_server, pagina, meting):
     server = start_server(database, "--netwerk")
     coordinator = pagina()
     seconds = coordinator.open(server.workshop, "button:has-text('Nieuwe ronde starten')")
-    print(f"\nworkshop-app interactief na {seconds:.1f} s")
+    meting(f"workshop-app interactief na {seconds:.1f} s (doel: binnen 5 s)")
     # the coordinator's screens stay on this computer; only the partner screen is on the network
     assert (listening_address(server.workshop), listening_address(server.partner)) == ("127.0.0.1", "0.0.0.0")
     coordinator.knop("Nieuwe ronde starten").click()
@@ -80,7 +80,7 @@ def test_networked_round_with_two_partners_at_once(database, start_server, pagin
     for count, (partner, stelling, label) in enumerate(clicks, start=1):
         partner.antwoord(stelling, label)
         latencies.append(wait_for_rows(database, "SELECT count(*) FROM antwoord", count))
-    print(f"antwoord in de database na {1000 * max(latencies):.0f} ms (traagste van {len(latencies)})")
+    meting(f"antwoord in de database na hoogstens {1000 * max(latencies):.0f} ms over {len(latencies)} klikken (doel: < 100 ms)")
     an.screenshot("deelnemen-invullen")
 
     an.page.reload()  # a closed tab or a reload midway loses nothing
