@@ -15,7 +15,9 @@ from tqdm import tqdm
 
 from hvhk.files import slug, write_atomic
 from hvhk.gemeenten import gemeente_naam
+from rapporten import invoer
 from rapporten.render import TEMPLATES, page, render
+from roadmap import store
 
 HUIS_TEMPLATE = "huis.ipynb"
 INDEX = Template((TEMPLATES / "index.html.j2").read_text(encoding="utf-8"), autoescape=True)
@@ -30,12 +32,14 @@ class Opdracht:
     gemeenten: str
     parameters: dict
     bestand: Path
+    invoer: str = ""  # fingerprint of the inputs; a file carrying it is up to date
 
 
 @dataclass(frozen=True)
 class Resultaat:
     opdracht: Opdracht
     fout: str = ""
+    ongewijzigd: bool = False  # skipped: the existing file was made from the same inputs
 
     @property
     def gelukt(self) -> bool:
@@ -48,7 +52,12 @@ def file_name(huis_id: int, naam: str) -> str:
 
 
 def huis_opdrachten(huizen: pd.DataFrame, database: Path, simulatie: Path, uitvoer: Path) -> list[Opdracht]:
-    """One Opdracht per row of `store.huizen`, writing into `uitvoer`."""
+    """One Opdracht per row of `store.huizen`, writing into `uitvoer`, with its inputs' fingerprint."""
+    connection = store.connect(database)
+    try:
+        fingerprints = invoer.vingerafdrukken(connection, TEMPLATES / HUIS_TEMPLATE, Path(simulatie))
+    finally:
+        connection.close()
     return [
         Opdracht(
             huis_id=int(huis.id),
@@ -56,6 +65,7 @@ def huis_opdrachten(huizen: pd.DataFrame, database: Path, simulatie: Path, uitvo
             gemeenten=", ".join(gemeente_naam(nis) for nis in huis.gemeenten),
             parameters={"database": str(database), "huis_id": int(huis.id), "simulatie": str(simulatie)},
             bestand=uitvoer / file_name(int(huis.id), huis.naam),
+            invoer=fingerprints.get(int(huis.id), ""),
         )
         for huis in huizen.itertuples()
     ]
@@ -74,8 +84,10 @@ def render_all(opdrachten: list[Opdracht], werkers: int = 2, voortgang: bool = T
 
 
 def _render_one(opdracht: Opdracht) -> Resultaat:
+    if opdracht.invoer and invoer.van_bestand(opdracht.bestand) == opdracht.invoer:
+        return Resultaat(opdracht, ongewijzigd=True)
     try:
-        render(HUIS_TEMPLATE, opdracht.parameters, opdracht.bestand, title=f"Rapport {opdracht.naam}")
+        render(HUIS_TEMPLATE, opdracht.parameters, opdracht.bestand, f"Rapport {opdracht.naam}", opdracht.invoer)
     except Exception as error:  # noqa: BLE001 - any failure of one report is reported, not raised
         return Resultaat(opdracht, fout=_first_line(error))
     return Resultaat(opdracht)

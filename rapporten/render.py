@@ -45,11 +45,12 @@ def _kernel_folder() -> Path:
     return folder
 
 
-def render(template: str, parameters: dict, html_path: Path, title: str) -> nbformat.NotebookNode:
+def render(template: str, parameters: dict, html_path: Path, title: str, invoer: str = "") -> nbformat.NotebookNode:
     """Execute `template` (a file in rapporten/templates) with `parameters`, write `html_path`.
 
     The executed notebook is kept beside the HTML (in `.notebooks/`) so its results stay
-    retrievable; both files are written atomically. Raises papermill's execution error when a
+    retrievable; both files are written atomically. `invoer`, the fingerprint of the inputs, goes
+    into the page so that a later batch can see the report is up to date. Raises papermill's execution error when a
     cell fails, so that a batch can report which report failed and why.
     """
     notebook = papermill.execute_notebook(
@@ -65,19 +66,19 @@ def render(template: str, parameters: dict, html_path: Path, title: str) -> nbfo
         kernel_manager_class=IpcKernelManager,
     )
     write_atomic(html_path.parent / ".notebooks" / f"{html_path.stem}.ipynb", nbformat.writes(notebook))
-    write_atomic(html_path, to_html(notebook, title))
+    write_atomic(html_path, to_html(notebook, title, invoer))
     return notebook
 
 
-def to_html(notebook: nbformat.NotebookNode, title: str) -> str:
+def to_html(notebook: nbformat.NotebookNode, title: str, invoer: str = "") -> str:
     """The notebook's outputs only, as one self-contained HTML page."""
     exporter = HTMLExporter(
         template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
     )
     body, _ = exporter.from_notebook_node(notebook)
-    return page(title, body)
+    return page(title, body, invoer)
 
 
-def page(title: str, body: str) -> str:
+def page(title: str, body: str, invoer: str = "") -> str:
     """An HTML page with the toolkit's print-friendly style around `body` (already HTML)."""
-    return PAGE.render(title=title, style=Markup(STYLE), body=Markup(body))
+    return PAGE.render(title=title, style=Markup(STYLE), body=Markup(body), invoer=invoer)

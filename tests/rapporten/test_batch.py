@@ -1,6 +1,10 @@
+import shutil
 from pathlib import Path
 
-from rapporten import batch
+import pandas as pd
+
+from rapporten import batch, invoer
+from rapporten.render import TEMPLATES
 from roadmap import store
 
 
@@ -27,3 +31,47 @@ def test_one_failing_report_does_not_stop_the_others(tmp_path, demo_database):
     assert f'href="{good.bestand.name}"' in page and 'href="999-x.html"' not in page
     assert "mislukt" in page and "fictieve demogegevens" in page
     assert not list(Path(tmp_path).glob("*.tmp")), "no half-written files"
+
+
+def test_a_rerun_redoes_only_the_reports_whose_inputs_changed(tmp_path, demo_database):
+    connection = store.connect(demo_database)
+    huizen = store.huizen(connection).head(2)
+    connection.close()
+    simulatie = tmp_path / "loket.csv"
+    rows = [{"nis": nis, "scenario": "basis", "geboorten_per_jaar": 100, "plaatsen": 50, "loket_medewerkers": 1,
+             "maat": "bezetting", "gemiddelde": 0.9, "ci_laag": 0.8, "ci_hoog": 1.0, "n": 3}
+            for nis in [*huizen.iloc[0]["gemeenten"], *huizen.iloc[1]["gemeenten"]]]
+    pd.DataFrame(rows).to_csv(simulatie, index=False)
+    first_only = batch.huis_opdrachten(huizen.head(1), demo_database, simulatie, tmp_path)
+    assert all(r.gelukt and not r.ongewijzigd for r in batch.render_all(first_only, voortgang=False))
+    made = first_only[0].bestand.stat().st_mtime_ns
+
+    # as after a killed batch: the first report is done, the second is missing
+    results = batch.render_all(batch.huis_opdrachten(huizen, demo_database, simulatie, tmp_path), voortgang=False)
+    assert [(r.gelukt, r.ongewijzigd) for r in results] == [(True, True), (True, False)]
+    assert first_only[0].bestand.stat().st_mtime_ns == made
+
+    # new simulation results for the second Huis's gemeenten only: only its report is redone
+    table = pd.read_csv(simulatie, dtype={"nis": str})
+    table.loc[table["nis"].isin(huizen.iloc[1]["gemeenten"]), "gemiddelde"] = 0.7
+    table.to_csv(simulatie, index=False)
+    results = batch.render_all(batch.huis_opdrachten(huizen, demo_database, simulatie, tmp_path), voortgang=False)
+    assert [r.ongewijzigd for r in results] == [True, False]
+    assert "70\u00a0%" in results[1].opdracht.bestand.read_text()
+    index = batch.write_index(results, tmp_path, demo=True).read_text()
+    assert "ongewijzigd" in index
+
+
+def test_a_fingerprint_follows_the_data_of_its_huis(tmp_path, demo_database):
+    copy = tmp_path / "kopie.sqlite"
+    shutil.copy(demo_database, copy)
+    connection = store.connect(copy)
+    before = invoer.vingerafdrukken(connection, TEMPLATES / batch.HUIS_TEMPLATE, tmp_path / "geen.csv")
+    assert before == invoer.vingerafdrukken(connection, TEMPLATES / batch.HUIS_TEMPLATE, tmp_path / "geen.csv")
+    connection.execute("UPDATE actie SET status = 'gestopt' WHERE id = (SELECT min(id) FROM actie)")
+    huis = connection.execute(
+        "SELECT r.huis_id FROM actie a JOIN ronde r ON r.id = a.ronde_id ORDER BY a.id LIMIT 1"
+    ).fetchone()[0]
+    after = invoer.vingerafdrukken(connection, TEMPLATES / batch.HUIS_TEMPLATE, tmp_path / "geen.csv")
+    connection.close()
+    assert [h for h in before if before[h] != after[h]] == [huis]

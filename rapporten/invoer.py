@@ -1,0 +1,84 @@
+"""The fingerprint of everything a report is made from, so that a batch redoes only what changed.
+
+A report depends on its Huis's rows in the store, on the other Huizen (the comparison), on the
+simulation results of its gemeenten, and on the code and template that draw it. The fingerprint
+hashes all of them; a report file that carries the same fingerprint is up to date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+
+from roadmap import aggregate
+
+PACKAGES = ("hvhk", "roadmap", "rapporten")
+ROOT = Path(__file__).resolve().parent.parent
+META = re.compile(rb'<meta name="hvhk-invoer" content="([0-9a-f]{64})">')
+
+# Every table a Huis report reads, each as rows per huis_id.
+PER_HUIS = {
+    "huis": "SELECT id AS huis_id, naam, demo FROM huis",
+    "gemeenten": "SELECT huis_id, nis FROM huis_gemeente",
+    "rondes": "SELECT r.huis_id, r.id, r.nummer, r.datum, v.versie, v.yaml FROM ronde r"
+              " JOIN roadmap_versie v ON v.versie = r.roadmap_versie",
+    "deelnemers": "SELECT r.huis_id, d.* FROM deelnemer d JOIN ronde r ON r.id = d.ronde_id",
+    "antwoorden": "SELECT r.huis_id, a.deelnemer_id, a.stelling_id, a.keuze, a.niveau, a.toelichting FROM antwoord a"
+                  " JOIN deelnemer d ON d.id = a.deelnemer_id JOIN ronde r ON r.id = d.ronde_id",
+    "belangen": "SELECT r.huis_id, b.* FROM belang b JOIN deelnemer d ON d.id = b.deelnemer_id"
+                " JOIN ronde r ON r.id = d.ronde_id",
+    "prioriteiten": "SELECT r.huis_id, p.* FROM prioriteit p JOIN ronde r ON r.id = p.ronde_id",
+    "acties": "SELECT r.huis_id, a.* FROM actie a JOIN ronde r ON r.id = a.ronde_id",
+}
+
+
+def vingerafdrukken(connection: sqlite3.Connection, template: Path, simulatie: Path) -> dict[int, str]:
+    """Per huis_id the fingerprint of its report's inputs."""
+    shared = hashlib.sha256(_code(template))
+    shared.update(_hash_frame(aggregate.per_onderdeel_alle_rondes(connection)))  # the comparison
+    simulation = pd.read_csv(simulatie, dtype={"nis": str}) if simulatie.exists() else pd.DataFrame(columns=["nis"])
+    parts: dict[int, list[bytes]] = {}
+    for sql in PER_HUIS.values():
+        cursor = connection.execute(sql)
+        frame = pd.DataFrame([tuple(row) for row in cursor], columns=[c[0] for c in cursor.description])
+        for huis_id, rows in frame.groupby("huis_id"):
+            parts.setdefault(int(huis_id), []).append(_hash_frame(rows))
+    gemeenten = connection.execute("SELECT huis_id, nis FROM huis_gemeente").fetchall()
+    for huis_id, nis in gemeenten:
+        parts.setdefault(huis_id, []).append(_hash_frame(simulation.loc[simulation["nis"] == nis]))
+    result = {}
+    for huis_id, hashes in parts.items():
+        digest = shared.copy()
+        for part in hashes:
+            digest.update(part)
+        result[huis_id] = digest.hexdigest()
+    return result
+
+
+def van_bestand(path: Path) -> str | None:
+    """The fingerprint a finished report carries, or None (no file, or not one of ours)."""
+    try:
+        with path.open("rb") as file:
+            match = META.search(file.read(4096))
+    except OSError:
+        return None
+    return match.group(1).decode() if match else None
+
+
+def _code(template: Path) -> bytes:
+    """The template and the source of the packages that draw a report."""
+    digest = hashlib.sha256(template.read_bytes())
+    for package in PACKAGES:
+        for source in sorted((ROOT / package).rglob("*")):
+            if source.suffix in (".py", ".j2", ".css", ".yaml") and source.is_file():
+                digest.update(source.read_bytes())
+    return digest.digest()
+
+
+def _hash_frame(frame: pd.DataFrame) -> bytes:
+    rows = frame.astype(str).sort_values(list(frame.columns))
+    return hashlib.sha256(pd.util.hash_pandas_object(rows, index=False).to_numpy().tobytes()).digest()
