@@ -16,6 +16,7 @@ from tqdm import tqdm
 from hvhk.files import slug, write_atomic
 from hvhk.gemeenten import gemeente_naam
 from rapporten import invoer
+from rapporten.pdf import naar_pdf
 from rapporten.render import TEMPLATES, page, render
 from roadmap import store
 
@@ -33,6 +34,7 @@ class Opdracht:
     parameters: dict
     bestand: Path
     invoer: str = ""  # fingerprint of the inputs; a file carrying it is up to date
+    pdf: bool = False  # also print the report to PDF, next to the HTML
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,9 @@ def file_name(huis_id: int, naam: str) -> str:
     return f"{huis_id:03d}-{slug(naam)}.html"
 
 
-def huis_opdrachten(huizen: pd.DataFrame, database: Path, simulatie: Path, uitvoer: Path) -> list[Opdracht]:
+def huis_opdrachten(
+    huizen: pd.DataFrame, database: Path, simulatie: Path, uitvoer: Path, pdf: bool = False
+) -> list[Opdracht]:
     """One Opdracht per row of `store.huizen`, writing into `uitvoer`, with its inputs' fingerprint."""
     connection = store.connect(database)
     try:
@@ -66,6 +70,7 @@ def huis_opdrachten(huizen: pd.DataFrame, database: Path, simulatie: Path, uitvo
             parameters={"database": str(database), "huis_id": int(huis.id), "simulatie": str(simulatie)},
             bestand=uitvoer / file_name(int(huis.id), huis.naam),
             invoer=fingerprints.get(int(huis.id), ""),
+            pdf=pdf,
         )
         for huis in huizen.itertuples()
     ]
@@ -84,10 +89,16 @@ def render_all(opdrachten: list[Opdracht], werkers: int = 2, voortgang: bool = T
 
 
 def _render_one(opdracht: Opdracht) -> Resultaat:
-    if opdracht.invoer and invoer.van_bestand(opdracht.bestand) == opdracht.invoer:
+    html, pdf = opdracht.bestand, opdracht.bestand.with_suffix(".pdf")
+    up_to_date = bool(opdracht.invoer) and invoer.van_bestand(html) == opdracht.invoer
+    pdf_up_to_date = not opdracht.pdf or (pdf.exists() and pdf.stat().st_mtime_ns >= html.stat().st_mtime_ns)
+    if up_to_date and pdf_up_to_date:
         return Resultaat(opdracht, ongewijzigd=True)
     try:
-        render(HUIS_TEMPLATE, opdracht.parameters, opdracht.bestand, f"Rapport {opdracht.naam}", opdracht.invoer)
+        if not up_to_date:
+            render(HUIS_TEMPLATE, opdracht.parameters, html, f"Rapport {opdracht.naam}", opdracht.invoer)
+        if opdracht.pdf:
+            naar_pdf(html, pdf)
     except Exception as error:  # noqa: BLE001 - any failure of one report is reported, not raised
         return Resultaat(opdracht, fout=_first_line(error))
     return Resultaat(opdracht)

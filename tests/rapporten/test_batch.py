@@ -1,3 +1,4 @@
+import re
 import shutil
 from pathlib import Path
 
@@ -75,3 +76,17 @@ def test_a_fingerprint_follows_the_data_of_its_huis(tmp_path, demo_database):
     after = invoer.vingerafdrukken(connection, TEMPLATES / batch.HUIS_TEMPLATE, tmp_path / "geen.csv")
     connection.close()
     assert [h for h in before if before[h] != after[h]] == [huis]
+
+
+def test_pdf_on_request_next_to_the_html(tmp_path, demo_database):
+    connection = store.connect(demo_database)
+    huizen = store.huizen(connection).head(1)
+    connection.close()
+    opdrachten = batch.huis_opdrachten(huizen, demo_database, tmp_path / "geen.csv", tmp_path, pdf=True)
+    assert batch.render_all(opdrachten, voortgang=False)[0].gelukt
+    pdf = opdrachten[0].bestand.with_suffix(".pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 2  # pages, not /Pages
+    again = batch.render_all(opdrachten, voortgang=False)[0]
+    assert again.ongewijzigd
+    index = batch.write_index([again], tmp_path, demo=True).read_text()
+    assert f'href="{opdrachten[0].bestand.with_suffix(".pdf").name}">PDF' in index
