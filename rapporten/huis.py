@@ -19,6 +19,7 @@ from hvhk.errors import GebruikersFout
 from hvhk.figures import to_png
 from hvhk.formatting import datum, getal, procent, verschil
 from hvhk.gemeenten import gemeente_naam
+from rapporten import RESULTATEN
 from roadmap import aggregate, analysis, charts, store
 
 # The loket results a Huis report shows, with their Dutch label and how to format them.
@@ -115,6 +116,19 @@ class HuisRapport:
             f"<h1>{escape(self.naam)}</h1>"
             f'<p class="ondertitel">Gemeenten: {escape(", ".join(self.gemeenten))}<br>{ronde}</p>{demo}'
         )
+
+    def resultaten(self) -> dict:
+        """The report's key numbers as data (see `rapporten.RESULTATEN`), unformatted."""
+        domeinen = self.niveaus.loc[self.niveaus["soort"] == "levensdomein"] if len(self.niveaus) else self.niveaus
+        return {
+            RESULTATEN: {
+                "ronde": None if self.ronde is None else int(self.ronde["nummer"]),
+                "deelnemers": len(self.deelnemers),
+                "mediaan_per_levensdomein": {r.onderdeel_id: _number(r.mediaan) for r in domeinen.itertuples()},
+                "onenig": int(self.onenigheid["onenig"].sum()) if len(self.onenigheid) else 0,
+                "prioriteiten": self.prioriteiten["onderdeel_id"].head(5).tolist() if len(self.prioriteiten) else [],
+            }
+        }
 
     def kengetallen(self) -> HTML:
         domeinen = self.niveaus.loc[self.niveaus["soort"] == "levensdomein"] if len(self.niveaus) else self.niveaus
@@ -299,3 +313,8 @@ def _table(headers: list[str], rows: list[list], text_columns: Sequence[int] = (
     head = "".join(cell("th", i, h) for i, h in enumerate(headers))
     body = "".join("<tr>" + "".join(cell("td", i, v) for i, v in enumerate(row)) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _number(value: float) -> float | None:
+    """A number as JSON holds it: NaN (no scores) becomes null."""
+    return None if pd.isna(value) else float(value)

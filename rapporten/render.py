@@ -7,6 +7,7 @@ address (nbconvert's `basic` body inside our own page), so a report opens offlin
 from __future__ import annotations
 
 import atexit
+import copy
 import functools
 import shutil
 import tempfile
@@ -21,6 +22,7 @@ from markupsafe import Markup
 from nbconvert import HTMLExporter
 
 from hvhk.files import write_atomic
+from rapporten import RESULTATEN
 
 TEMPLATES = files("rapporten") / "templates"
 PAGE = Template((TEMPLATES / "pagina.html.j2").read_text(encoding="utf-8"), autoescape=True)
@@ -70,8 +72,20 @@ def render(template: str, parameters: dict, html_path: Path, title: str, invoer:
     return notebook
 
 
+def resultaten(notebook: nbformat.NotebookNode) -> dict:
+    """The key numbers a report template left as data (`rapporten.RESULTATEN`)."""
+    found = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            found.update(output.get("data", {}).get(RESULTATEN, {}))
+    return found
+
+
 def to_html(notebook: nbformat.NotebookNode, title: str, invoer: str = "") -> str:
-    """The notebook's outputs only, as one self-contained HTML page."""
+    """The notebook's outputs only, as one self-contained HTML page; data outputs stay out."""
+    notebook = copy.deepcopy(notebook)
+    for cell in notebook.cells:
+        cell["outputs"] = [o for o in cell.get("outputs", []) if RESULTATEN not in o.get("data", {})]
     exporter = HTMLExporter(
         template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
     )

@@ -3,6 +3,7 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from rapporten import batch, invoer
 from rapporten.render import TEMPLATES
@@ -90,3 +91,28 @@ def test_pdf_on_request_next_to_the_html(tmp_path, demo_database):
     assert again.ongewijzigd
     index = batch.write_index([again], tmp_path, demo=True).read_text()
     assert f'href="{opdrachten[0].bestand.with_suffix(".pdf").name}">PDF' in index
+
+
+def test_the_executed_notebook_keeps_the_numbers_the_report_shows(tmp_path, demo_database):
+    import nbformat
+
+    from hvhk.formatting import getal
+    from rapporten.render import resultaten
+    from roadmap import analysis
+
+    connection = store.connect(demo_database)
+    huizen = store.huizen(connection).head(1)
+    ronde = store.rondes(connection, int(huizen.iloc[0]["id"])).iloc[-1]
+    direct = analysis.per_onderdeel(store.antwoorden(connection, int(ronde["id"])),
+                                    store.ronde_roadmap(connection, int(ronde["id"])).stellingen)
+    connection.close()
+    opdracht = batch.huis_opdrachten(huizen, demo_database, tmp_path / "geen.csv", tmp_path)[0]
+    assert batch.render_all([opdracht], voortgang=False)[0].gelukt
+    notebook = nbformat.read(tmp_path / ".notebooks" / f"{opdracht.bestand.stem}.ipynb", as_version=4)
+    numbers = resultaten(notebook)
+    expected = direct.loc[direct["soort"] == "levensdomein"].set_index("onderdeel_id")["mediaan"]
+    assert numbers["mediaan_per_levensdomein"] == pytest.approx(expected.to_dict())
+    assert numbers["ronde"] == int(ronde["nummer"])
+    html = opdracht.bestand.read_text()
+    assert "mediaan_per_levensdomein" not in html  # data, not drawn
+    assert f'<td>Onderwijs</td><td class="getal">{getal(expected["onderwijs"])}</td>' in html
