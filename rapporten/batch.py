@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from multiprocessing.util import Finalize
 from pathlib import Path
 
 import pandas as pd
@@ -16,9 +17,10 @@ from tqdm import tqdm
 from hvhk.files import slug, write_atomic
 from hvhk.gemeenten import gemeente_naam
 from rapporten import invoer
+from rapporten.kernels import WarmeKernel
 from rapporten.pdf import naar_pdf
 from rapporten.render import TEMPLATES, page, render
-from roadmap import store
+from roadmap import aggregate, store
 
 HUIS_TEMPLATE = "huis.ipynb"
 INDEX = Template((TEMPLATES / "index.html.j2").read_text(encoding="utf-8"), autoescape=True)
@@ -59,15 +61,21 @@ def huis_opdrachten(
     """One Opdracht per row of `store.huizen`, writing into `uitvoer`, with its inputs' fingerprint."""
     connection = store.connect(database)
     try:
-        fingerprints = invoer.vingerafdrukken(connection, TEMPLATES / HUIS_TEMPLATE, Path(simulatie))
+        alle = aggregate.per_onderdeel_alle_rondes(connection)
+        fingerprints = invoer.vingerafdrukken(connection, TEMPLATES / HUIS_TEMPLATE, Path(simulatie), alle)
     finally:
         connection.close()
+    vergelijking = uitvoer / ".notebooks" / "vergelijking.csv"  # computed once, read by every report
+    write_atomic(vergelijking, alle.to_csv(index=False))
     return [
         Opdracht(
             huis_id=int(huis.id),
             naam=huis.naam,
             gemeenten=", ".join(gemeente_naam(nis) for nis in huis.gemeenten),
-            parameters={"database": str(database), "huis_id": int(huis.id), "simulatie": str(simulatie)},
+            parameters={
+                "database": str(database), "huis_id": int(huis.id), "simulatie": str(simulatie),
+                "vergelijking": str(vergelijking),
+            },
             bestand=uitvoer / file_name(int(huis.id), huis.naam),
             invoer=fingerprints.get(int(huis.id), ""),
             pdf=pdf,
@@ -77,15 +85,25 @@ def huis_opdrachten(
 
 
 def render_all(opdrachten: list[Opdracht], werkers: int = 2, voortgang: bool = True) -> list[Resultaat]:
-    """Render every Opdracht in `werkers` processes; return results in the order given."""
+    """Render every Opdracht in `werkers` processes, each with one warm kernel; results in the order given."""
     results: dict[int, Resultaat] = {}
-    with ProcessPoolExecutor(max_workers=max(1, werkers)) as pool:
+    with ProcessPoolExecutor(max_workers=max(1, werkers), initializer=_start_kernel) as pool:
         futures = {pool.submit(_render_one, opdracht): index for index, opdracht in enumerate(opdrachten)}
         for future in tqdm(
             as_completed(futures), total=len(futures), desc="Rapporten", unit="rapport", disable=not voortgang
         ):
             results[futures[future]] = future.result()
     return [results[index] for index in range(len(opdrachten))]
+
+
+_kernel: WarmeKernel | None = None  # the warm kernel of this worker process
+
+
+def _start_kernel() -> None:
+    """Give this worker process its kernel, stopped when the pool ends the process."""
+    global _kernel
+    _kernel = WarmeKernel()
+    Finalize(_kernel, _kernel.stop, exitpriority=10)  # workers exit without running atexit
 
 
 def _render_one(opdracht: Opdracht) -> Resultaat:
@@ -96,7 +114,7 @@ def _render_one(opdracht: Opdracht) -> Resultaat:
         return Resultaat(opdracht, ongewijzigd=True)
     try:
         if not up_to_date:
-            render(HUIS_TEMPLATE, opdracht.parameters, html, f"Rapport {opdracht.naam}", opdracht.invoer)
+            render(HUIS_TEMPLATE, opdracht.parameters, html, f"Rapport {opdracht.naam}", _kernel, opdracht.invoer)
         if opdracht.pdf:
             naar_pdf(html, pdf)
     except Exception as error:  # noqa: BLE001 - any failure of one report is reported, not raised

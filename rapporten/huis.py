@@ -52,8 +52,15 @@ class HuisRapport:
     loket: pd.DataFrame
 
     @classmethod
-    def laad(cls, database: str | Path, huis_id: int, simulatie: str | Path | None = None) -> HuisRapport:
-        """Gather everything the report of Huis `huis_id` shows, from its latest round."""
+    def laad(
+        cls, database: str | Path, huis_id: int, simulatie: str | Path | None = None,
+        vergelijking: str | Path | None = None,
+    ) -> HuisRapport:
+        """Gather everything the report of Huis `huis_id` shows, from its latest round.
+
+        `vergelijking` is a CSV of `aggregate.per_onderdeel_alle_rondes`, computed once for a whole
+        batch; without it the comparison group is computed here.
+        """
         connection = store.connect(database)
         try:
             huizen = store.huizen(connection).set_index("id")
@@ -66,7 +73,10 @@ class HuisRapport:
             niveaus = onenigheid = blinde_vlekken = prioriteiten = acties = posities = weg = pd.DataFrame()
             gekozen = []
             peers = huizen.index[huizen["demo"] == huis["demo"]]  # demo data never mixes with real Huizen
-            alle = aggregate.per_onderdeel_alle_rondes(connection)
+            alle = (
+                pd.read_csv(vergelijking, dtype={"onderdeel_id": str}) if vergelijking
+                else aggregate.per_onderdeel_alle_rondes(connection)
+            )
             vergelijking = analysis.vergelijking(alle.loc[alle["huis_id"].isin(peers)], huis_id)
             if ronde is not None:
                 stellingen = store.ronde_roadmap(connection, int(ronde["id"])).stellingen

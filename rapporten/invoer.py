@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from roadmap import aggregate
-
 PACKAGES = ("hvhk", "roadmap", "rapporten")
 ROOT = Path(__file__).resolve().parent.parent
 META = re.compile(rb'<meta name="hvhk-invoer" content="([0-9a-f]{64})">')
@@ -36,10 +34,13 @@ PER_HUIS = {
 }
 
 
-def vingerafdrukken(connection: sqlite3.Connection, template: Path, simulatie: Path) -> dict[int, str]:
-    """Per huis_id the fingerprint of its report's inputs."""
+def vingerafdrukken(
+    connection: sqlite3.Connection, template: Path, simulatie: Path, vergelijking: pd.DataFrame
+) -> dict[int, str]:
+    """Per huis_id the fingerprint of its report's inputs; `vergelijking` is the comparison group
+    (`aggregate.per_onderdeel_alle_rondes`)."""
     shared = hashlib.sha256(_code(template))
-    shared.update(_hash_frame(aggregate.per_onderdeel_alle_rondes(connection)))  # the comparison
+    shared.update(_hash_frame(vergelijking))
     simulation = pd.read_csv(simulatie, dtype={"nis": str}) if simulatie.exists() else pd.DataFrame(columns=["nis"])
     parts: dict[int, list[bytes]] = {}
     for sql in PER_HUIS.values():

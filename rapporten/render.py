@@ -1,72 +1,48 @@
-"""Render one report: execute a template notebook with papermill, convert it to clean HTML.
+"""Render one report: fill in a template notebook's parameters with papermill, execute it on a
+warm kernel, convert it to clean HTML.
 
-Only this module starts kernels. The HTML has no code, no prompts and no link to any outside
-address (nbconvert's `basic` body inside our own page), so a report opens offline and prints well.
+The HTML has no code, no prompts and no link to any outside address (nbconvert's `basic` body
+inside our own page), so a report opens offline and prints well.
 """
 
 from __future__ import annotations
 
-import atexit
 import copy
-import functools
-import shutil
-import tempfile
 from importlib.resources import files
 from pathlib import Path
 
 import nbformat
-import papermill
 from jinja2 import Template
-from jupyter_client.manager import AsyncKernelManager
 from markupsafe import Markup
 from nbconvert import HTMLExporter
+from papermill.iorw import load_notebook_node
+from papermill.parameterize import parameterize_notebook
 
 from hvhk.files import write_atomic
 from rapporten import RESULTATEN
+from rapporten.kernels import WarmeKernel
 
 TEMPLATES = files("rapporten") / "templates"
 PAGE = Template((TEMPLATES / "pagina.html.j2").read_text(encoding="utf-8"), autoescape=True)
 STYLE = (TEMPLATES / "rapport.css").read_text(encoding="utf-8")
 
 
-class IpcKernelManager(AsyncKernelManager):
-    """A kernel reached through socket files in a private folder rather than TCP ports.
+def render(
+    template: str, parameters: dict, html_path: Path, title: str, kernel: WarmeKernel, invoer: str = ""
+) -> nbformat.NotebookNode:
+    """Execute `template` (a file in rapporten/templates) with `parameters` on `kernel`, write `html_path`.
 
-    Reports render in parallel processes; with TCP each picks "free" ports that another starting
-    kernel may take first ("Address already in use"), which failed a report now and then.
+    papermill puts the parameters into the notebook, as it does for a notebook run by hand. The
+    executed notebook is kept beside the HTML (in `.notebooks/`) so its results stay retrievable;
+    both files are written atomically. `invoer`, the fingerprint of the inputs, goes into the page
+    so that a later batch can see the report is up to date. A failing cell raises, so that a batch
+    can report which report failed and why.
     """
-
-    def __init__(self, **kwargs):
-        super().__init__(transport="ipc", ip=str(_kernel_folder() / "kernel"), **kwargs)
-
-
-@functools.cache
-def _kernel_folder() -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="hvhk-kernels-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    return folder
-
-
-def render(template: str, parameters: dict, html_path: Path, title: str, invoer: str = "") -> nbformat.NotebookNode:
-    """Execute `template` (a file in rapporten/templates) with `parameters`, write `html_path`.
-
-    The executed notebook is kept beside the HTML (in `.notebooks/`) so its results stay
-    retrievable; both files are written atomically. `invoer`, the fingerprint of the inputs, goes
-    into the page so that a later batch can see the report is up to date. Raises papermill's execution error when a
-    cell fails, so that a batch can report which report failed and why.
-    """
-    notebook = papermill.execute_notebook(
-        str(TEMPLATES / template),
-        None,
-        parameters=parameters,
-        kernel_name="python3",
-        progress_bar=False,
-        log_output=False,
-        # Kernel log lines (a TCP warning, an interrupt at shutdown) are noise for a user; a failing
-        # cell still reaches us as papermill's execution error.
-        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-        kernel_manager_class=IpcKernelManager,
-    )
+    notebook = load_notebook_node(str(TEMPLATES / template))
+    notebook = parameterize_notebook(notebook, parameters, kernel_name="python3", language="python")
+    for index, cell in enumerate(notebook.cells):
+        cell.id = f"cel-{index}"  # papermill draws random ids; the same inputs must give the same page
+    kernel.voer_uit(notebook)
     write_atomic(html_path.parent / ".notebooks" / f"{html_path.stem}.ipynb", nbformat.writes(notebook))
     write_atomic(html_path, to_html(notebook, title, invoer))
     return notebook

@@ -7,7 +7,7 @@ import pytest
 
 from rapporten import batch, invoer
 from rapporten.render import TEMPLATES
-from roadmap import store
+from roadmap import aggregate, store
 
 
 def test_file_names_cannot_leave_the_output_folder():
@@ -68,13 +68,18 @@ def test_a_fingerprint_follows_the_data_of_its_huis(tmp_path, demo_database):
     copy = tmp_path / "kopie.sqlite"
     shutil.copy(demo_database, copy)
     connection = store.connect(copy)
-    before = invoer.vingerafdrukken(connection, TEMPLATES / batch.HUIS_TEMPLATE, tmp_path / "geen.csv")
-    assert before == invoer.vingerafdrukken(connection, TEMPLATES / batch.HUIS_TEMPLATE, tmp_path / "geen.csv")
+
+    def fingerprints():
+        alle = aggregate.per_onderdeel_alle_rondes(connection)
+        return invoer.vingerafdrukken(connection, TEMPLATES / batch.HUIS_TEMPLATE, tmp_path / "geen.csv", alle)
+
+    before = fingerprints()
+    assert before == fingerprints()
     connection.execute("UPDATE actie SET status = 'gestopt' WHERE id = (SELECT min(id) FROM actie)")
     huis = connection.execute(
         "SELECT r.huis_id FROM actie a JOIN ronde r ON r.id = a.ronde_id ORDER BY a.id LIMIT 1"
     ).fetchone()[0]
-    after = invoer.vingerafdrukken(connection, TEMPLATES / batch.HUIS_TEMPLATE, tmp_path / "geen.csv")
+    after = fingerprints()
     connection.close()
     assert [h for h in before if before[h] != after[h]] == [huis]
 

@@ -1,0 +1,71 @@
+"""Warm kernels: one Jupyter kernel runs many reports, each from an empty namespace.
+
+Starting a kernel and importing pandas, matplotlib and the toolkit costs more than drawing a
+report, so a batch keeps one kernel per worker process. Before each report the kernel forgets
+every name the previous report defined (IPython's reset), so no report sees another's data; modules
+stay imported, which is the point.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import shutil
+import tempfile
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from nbclient import NotebookClient
+
+RESET = "get_ipython().reset(new_session=False)"  # what %reset -f does, without the magic
+QUIET = ["--IPKernelApp.log_level=CRITICAL"]  # kernel log lines are noise for a user
+
+
+class IpcKernelManager(AsyncKernelManager):
+    """A kernel reached through socket files in a private folder rather than TCP ports.
+
+    Reports render in parallel processes; with TCP each picks "free" ports that another starting
+    kernel may take first ("Address already in use"), which failed a report now and then.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(transport="ipc", ip=str(_kernel_folder() / "kernel"), **kwargs)
+
+
+@functools.cache
+def _kernel_folder() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="hvhk-kernels-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+class WarmeKernel:
+    """A running python3 kernel that executes notebooks one after the other."""
+
+    def __init__(self, timeout: int = 600):
+        self.client = NotebookClient(
+            nbformat.v4.new_notebook(), kernel_name="python3", timeout=timeout,
+            kernel_manager_class=IpcKernelManager, extra_arguments=QUIET,
+        )
+        self.client.km = self.client.create_kernel_manager()
+        self.client.start_new_kernel()
+        self.client.start_new_kernel_client()
+
+    def voer_uit(self, notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+        """Execute every code cell of `notebook` in place, after clearing the previous one's names.
+
+        A failing cell raises nbclient's CellExecutionError, naming the error.
+        """
+        reply = run_sync(self.client.kc.execute_interactive)(RESET, store_history=False, timeout=60)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"de kernel kon niet leeggemaakt worden: {reply['content'].get('evalue', '')}")
+        self.client.nb = notebook
+        self.client.reset_execution_trackers()
+        for index, cell in enumerate(notebook.cells):
+            self.client.execute_cell(cell, index)
+        return notebook
+
+    def stop(self) -> None:
+        self.client._cleanup_kernel()
