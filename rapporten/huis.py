@@ -21,16 +21,7 @@ from hvhk.formatting import datum, getal, procent, verschil
 from hvhk.gemeenten import gemeente_naam
 from rapporten import RESULTATEN
 from roadmap import aggregate, analysis, charts, store
-
-# The loket results a Huis report shows, with their Dutch label and how to format them.
-LOKET_MATEN = {
-    "antwoordtijd_gemiddeld_dagen": ("Tijd tot eerste antwoord van het loket (dagen)", getal),
-    "wachttijd_mediaan_dagen": ("Wachttijd op een plaats, mediaan (dagen)", getal),
-    "wachttijd_p90_dagen": ("Wachttijd op een plaats, 90e percentiel (dagen)", getal),
-    "aandeel_tijdig_geplaatst": ("Tijdig geplaatst, alle gezinnen", procent),
-    "aandeel_tijdig_kwetsbaar": ("Tijdig geplaatst, kwetsbare gezinnen", procent),
-    "bezetting": ("Bezetting van de plaatsen", procent),
-}
+from simulatie.maten import LOKET_MATEN
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,9 @@ from hvhk.figures import BLUE, ORANGE, to_png
 from hvhk.formatting import procent
 from hvhk.gemeenten import gemeente_naam, gemeenten, zoek_gemeente
 from hvhk.ui import melding, stijl, toon, veilig
-from rapporten.huis import LOKET_MATEN
 from roadmap.definition import load_roadmap
 from simulatie.experiment import run_replicaties, samenvatting
+from simulatie.maten import LOKET_MATEN
 from simulatie.scenario import Scenario
 
 BELEID = [("Wie eerst komt, eerst maalt", "fifo"), ("Voorrang voor kwetsbare gezinnen", "kwetsbaar_eerst")]

@@ -4,7 +4,7 @@ import ipywidgets as widgets
 import pytest
 
 import simulatie.widgets
-from rapporten.huis import LOKET_MATEN
+from simulatie.maten import LOKET_MATEN
 from simulatie.widgets import scenario_app
 
 
