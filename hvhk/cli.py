@@ -6,11 +6,15 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import hvhk
 from hvhk.errors import GebruikersFout, describe_os_error
 from hvhk.files import slug
 from hvhk.paths import database_path, output_dir
+
+if TYPE_CHECKING:
+    from simulatie.scenario import Scenario
 
 # argparse builds its own messages with gettext; these are the ones a user of `hvhk` can meet.
 _ARGPARSE_DUTCH = {
@@ -85,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     workshop.set_defaults(run=_workshop)
     _add_roadmap_commands(commands)
+    _add_simuleer_command(commands)
     return parser
 
 
@@ -150,6 +155,50 @@ def _add_roadmap_commands(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--met-namen", action="store_true", help="toon de namen en organisaties van de deelnemers")
     _add_database(export)
     export.set_defaults(run=_exporteer)
+
+
+def _add_simuleer_command(commands: argparse._SubParsersAction) -> None:
+    simuleer = commands.add_parser(
+        "simuleer",
+        help="simuleer het lokaal loket van een gemeente en vergelijk scenario's",
+        description="Simuleert het lokaal loket kinderopvang van een gemeente voor een scenario uit een YAML- of"
+        " JSON-bestand, een aantal keer met telkens andere toevalsgetallen (replicaties), en toont per maat het"
+        " gemiddelde en het 95%-interval. Elk volgend --scenario wordt vergeleken met het eerste: per replicatie"
+        " krijgen beide scenario's dezelfde gezinnen, zodat het verschil het effect van de wijziging is; zo'n"
+        " bestand geeft alleen de velden die veranderen. Voor een demogemeente vullen de fictieve democijfers"
+        " geboorten_per_jaar, plaatsen en loket_medewerkers aan; voor een andere gemeente geeft het eerste"
+        " scenariobestand ze.",
+    )
+    simuleer.add_argument("--gemeente", required=True, metavar="GEMEENTE", help="naam of NIS-code van de gemeente")
+    simuleer.add_argument(
+        "--scenario", required=True, action="append", type=Path, metavar="BESTAND",
+        help="scenariobestand (.yaml of .json); herhaal om scenario's te vergelijken met het eerste",
+    )
+    simuleer.add_argument(
+        "--replicaties", type=_positive, default=30, metavar="N", help="aantal replicaties per scenario (standaard: 30)"
+    )
+    simuleer.add_argument(
+        "--seed", type=_positive, default=None, metavar="N",
+        help="startgetal van het toeval: hetzelfde getal geeft dezelfde resultaten (standaard: de NIS-code)",
+    )
+    simuleer.add_argument("--werkers", type=_positive, default=2, metavar="N", help="aantal processen tegelijk (standaard: 2)")
+    simuleer.add_argument(
+        "--dask", default=None, metavar="ADRES",
+        help="reken op een Dask-cluster (bv. tcp://server:8786) in plaats van op deze computer",
+    )
+    simuleer.add_argument(
+        "--uitvoer", type=_result_file, default=None, metavar="BESTAND",
+        help="resultaten per scenario, replicatie en maat als .csv of .parquet"
+        " (standaard: uitvoer/simulatie/GEMEENTE-SCENARIO.csv)",
+    )
+    simuleer.set_defaults(run=_simuleer)
+
+
+def _result_file(text: str) -> Path:
+    path = Path(text)
+    if path.suffix not in (".csv", ".parquet"):
+        raise argparse.ArgumentTypeError(f"'{text}' moet eindigen op .csv of .parquet")
+    return path
 
 
 def _add_roadmap_file(parser: argparse.ArgumentParser) -> None:
@@ -241,6 +290,100 @@ def _exporteer(arguments: argparse.Namespace) -> int:
         connection.close()
     print(f"Geëxporteerd naar {path}" + ("" if arguments.met_namen else " (deelnemers zonder naam)"))
     return 0
+
+
+_DEMO_FIGURES = ("geboorten_per_jaar", "plaatsen", "loket_medewerkers")
+
+
+def _simuleer(arguments: argparse.Namespace) -> int:
+    from hvhk.demodata import LABEL
+    from hvhk.gemeenten import gemeente_naam, zoek_gemeente
+    from simulatie import uitvoer
+    from simulatie.experiment import run_scenarios, samenvatting, verschillen
+
+    nis = zoek_gemeente(arguments.gemeente)
+    naam = gemeente_naam(nis)
+    files = [(path, _scenario_file(path, nis)) for path in arguments.scenario]
+    demo = _demo_figures(nis)
+    first_path, first = files[0]
+    missing = [field for field in _DEMO_FIGURES if field not in demo and field not in first]
+    if missing:
+        raise GebruikersFout(f"{first_path}: geen democijfers voor {naam} ({nis}); geef {', '.join(missing)}"
+                             " in het scenariobestand")
+    from_demo = [field for field in demo if field not in first]
+    scenarios = _scenarios(files, {"gemeente": nis, **demo})
+    seed = int(nis) if arguments.seed is None else arguments.seed
+    names = "-".join(slug(scenario.naam, "scenario") for scenario in scenarios)
+    path = arguments.uitvoer or output_dir() / "simulatie" / f"{slug(naam)}-{names}.csv"
+
+    runs = run_scenarios(scenarios, arguments.replicaties, seed, werkers=arguments.werkers, dask_adres=arguments.dask)
+    uitvoer.schrijf(uitvoer.lange_vorm(runs, nis), path)
+
+    print(f"Lokaal loket kinderopvang van {naam} ({nis}): {arguments.replicaties} replicaties per scenario, seed {seed}.")
+    if from_demo:
+        print(f"Niet in het scenariobestand, dus uit de {LABEL}: {', '.join(from_demo)};"
+              " vervang ze door de echte cijfers van de gemeente.")
+    summaries = {s.naam: samenvatting(runs.loc[runs["scenario"] == s.naam]) for s in scenarios}
+    print("\n" + uitvoer.samenvatting_tekst(summaries))
+    basis = scenarios[0].naam
+    for scenario in scenarios[1:]:
+        print(f"\nVerschil {scenario.naam} − {basis} (per replicatie dezelfde gezinnen):")
+        print(uitvoer.verschillen_tekst(verschillen(runs, basis, scenario.naam)))
+    print(f"\nResultaten per scenario, replicatie en maat: {path}")
+    return 0
+
+
+def _demo_figures(nis: str) -> dict[str, float | int]:
+    """The demo's births, places and staff of a demo gemeente, as the scenario explorer fills them in."""
+    from hvhk import demodata
+    from roadmap.definition import load_roadmap
+
+    demo = demodata.generate(load_roadmap()).gemeenten.set_index("nis")
+    if nis not in demo.index:
+        return {}
+    row = demo.loc[nis]
+    return {"geboorten_per_jaar": float(row["geboorten_per_jaar"]), "plaatsen": int(row["plaatsen"]),
+            "loket_medewerkers": int(row["loket_medewerkers"])}
+
+
+def _scenario_file(path: Path, nis: str) -> dict:
+    """The fields of a YAML or JSON scenario file; a file that is not one is a Dutch error naming it."""
+    import json
+
+    import yaml
+
+    kind = "JSON" if path.suffix.lower() == ".json" else "YAML"
+    content = path.read_bytes()
+    try:
+        fields = json.loads(content) if kind == "JSON" else yaml.safe_load(content)
+    except (ValueError, yaml.YAMLError) as error:  # ValueError: bad JSON, or bytes that are no text
+        mark = getattr(error, "problem_mark", None)
+        line = getattr(error, "lineno", None) or (mark.line + 1 if mark else None)
+        raise GebruikersFout(f"{path}: geen geldig {kind}-bestand" + (f" (fout op regel {line})" if line else "")) from None
+    if not isinstance(fields, dict):
+        raise GebruikersFout(f"{path}: verwacht velden van een scenario met hun waarde, zoals 'plaatsen: 320'")
+    if str(fields.get("gemeente", nis)) != nis:
+        raise GebruikersFout(f"{path}: veld gemeente ({fields['gemeente']}) verschilt van --gemeente ({nis});"
+                             " laat het weg of geef dezelfde NIS-code")
+    return fields
+
+
+def _scenarios(files: list[tuple[Path, dict]], defaults: dict) -> list[Scenario]:
+    """One scenario per file, named after the file unless it gives a naam; every file after the first
+    starts from the first, so it only needs the fields that change."""
+    from simulatie.scenario import Scenario
+
+    base, scenarios = defaults, []
+    for path, fields in files:
+        fields = {**base, "naam": path.stem, **fields, "gemeente": defaults["gemeente"]}
+        try:
+            scenario = Scenario.from_dict(fields)
+        except GebruikersFout as error:
+            raise GebruikersFout(f"{path}: {error}") from None
+        if not scenarios:
+            base = fields
+        scenarios.append(scenario)
+    return scenarios
 
 
 def main(argv: list[str] | None = None) -> int:

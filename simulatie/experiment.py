@@ -1,12 +1,22 @@
-"""Replicaties of one scenario and their summary with confidence intervals.
+"""Replicaties of scenarios, their summary with confidence intervals, and paired differences.
 
 One run is one draw of an uncertain future; only several independent replicaties show how much of
-a difference between scenarios is real. Each replicatie gets its own stream spawned from one
-SeedSequence, so the streams do not overlap and the same seed gives the same table.
+a difference between scenarios is real. Replicatie k gets the k-th stream spawned from one
+SeedSequence, so the streams do not overlap, the same seed gives the same table, and replicatie k of
+every scenario sees the same dice (common random numbers): the difference between two scenarios
+then varies less from replicatie to replicatie than either scenario does, most of all for a small
+change, where both scenarios still vary alike.
+
+Every run carries its own stream, so where it runs cannot change its numbers: serially, over
+processes on this machine or on a dask.distributed cluster, the same seed gives the same table.
 """
 
 from __future__ import annotations
 
+import asyncio
+import math
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from numbers import Integral
 
 import numpy as np
@@ -17,16 +27,51 @@ from hvhk.errors import GebruikersFout
 from simulatie.model import run
 from simulatie.scenario import Scenario
 
+BATCHES = 64
+BATCH_MAX = 30
+"""Runs travel to a process or Dask worker in batches: at least BATCHES of them where there are enough
+runs, so that the workers finish together, and at most BATCH_MAX runs each, tens of milliseconds
+apiece, so that the cost of sending a batch (about a millisecond) stays small beside its work."""
+DASK_TIMEOUT = 10
+"""Seconds to reach the scheduler before a wrong address is reported."""
 
-def run_replicaties(scenario: Scenario, replicaties: int = 10, seed: int = 0) -> pd.DataFrame:
+Task = tuple[Scenario, np.random.SeedSequence]
+
+
+def run_replicaties(scenario: Scenario, replicaties: int = 10, seed: int = 0, *, werkers: int = 1,
+                    dask_adres: str | None = None) -> pd.DataFrame:
     """One row per replicatie (numbered from 1) with the measures of that run as columns."""
-    if isinstance(replicaties, bool) or not isinstance(replicaties, Integral) or replicaties < 1:
-        raise GebruikersFout(f"Scenario '{scenario.naam}': het aantal replicaties moet een geheel getal van "
-                             f"1 of meer zijn (gekregen: {replicaties!r})")
+    runs = run_scenarios([scenario], replicaties, seed, werkers=werkers, dask_adres=dask_adres)
+    return runs.drop(columns="scenario")
+
+
+def run_scenarios(scenarios: Sequence[Scenario], replicaties: int = 10, seed: int = 0, *, werkers: int = 1,
+                  dask_adres: str | None = None) -> pd.DataFrame:
+    """One row per scenario (its naam) and replicatie, with the measures of that run as columns.
+
+    `werkers` above 1 spreads the runs over that many processes; `dask_adres` (a scheduler address
+    such as tcp://host:8786) sends them to a dask.distributed cluster instead, whose workers need
+    this toolkit installed.
+    """
+    _check_count("replicaties", replicaties)
+    _check_count("werkers", werkers)
+    names = [scenario.naam for scenario in scenarios]
+    if len(set(names)) < len(names):
+        raise GebruikersFout(f"Elk scenario heeft een eigen naam nodig om ze te vergelijken (gekregen: {', '.join(names)})")
     streams = np.random.SeedSequence(seed).spawn(replicaties)
-    rows = [{"replicatie": number, **run(scenario, stream).measures}
-            for number, stream in enumerate(streams, start=1)]
-    return pd.DataFrame(rows)
+    tasks = [(scenario, stream) for scenario in scenarios for stream in streams]
+    size = min(BATCH_MAX, math.ceil(len(tasks) / BATCHES))
+    batches = [tasks[start:start + size] for start in range(0, len(tasks), size)]
+    if dask_adres:
+        results = _on_dask(batches, dask_adres)
+    elif werkers > 1:
+        with ProcessPoolExecutor(min(werkers, len(batches))) as pool:
+            results = list(pool.map(_run_batch, batches))
+    else:
+        results = map(_run_batch, batches)
+    measures = [values for batch in results for values in batch]
+    keys = [{"scenario": naam, "replicatie": number} for naam in names for number in range(1, replicaties + 1)]
+    return pd.DataFrame([{**key, **values} for key, values in zip(keys, measures)])
 
 
 def samenvatting(runs: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
@@ -35,19 +80,97 @@ def samenvatting(runs: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     Only numeric columns are measures, so labels such as a gemeente column may stay in the table. A
     replicatie where a measure is undefined (NaN) is left out for that measure only; n says how many
     remained. With fewer than two values the interval is NaN, because a spread cannot be
-    estimated from one run. Every measure is non-negative and shares (aandeel_*, *bezetting) lie
-    in [0, 1], so the interval is clipped to that range: a t-interval of a skewed measure from few
-    replicaties can cross it, and a negative waiting time would only confuse a reader.
+    estimated from one run. The interval is clipped to the values the measure can take (`bereik`):
+    a t-interval of a skewed measure from few replicaties can cross them, and a negative waiting
+    time would only confuse a reader.
     """
     rows = []
     for name in runs.select_dtypes("number").columns.drop("replicatie", errors="ignore"):
-        values = runs[name].dropna().to_numpy(dtype=float)
-        n = values.size
-        mean = values.mean() if n else np.nan
-        half = np.nan
-        if n > 1:
-            half = stats.t.ppf((1 + confidence) / 2, n - 1) * values.std(ddof=1) / np.sqrt(n)
-        upper = 1.0 if name.startswith("aandeel_") or name.endswith("bezetting") else np.inf
-        rows.append({"maat": name, "gemiddelde": mean, "ci_laag": max(mean - half, 0.0),
-                     "ci_hoog": min(mean + half, upper), "n": n})
+        mean, half, n = _interval(runs[name], confidence)
+        lowest, highest = bereik(name)
+        rows.append({"maat": name, "gemiddelde": mean, "ci_laag": max(mean - half, lowest),
+                     "ci_hoog": min(mean + half, highest), "n": n})
     return pd.DataFrame(rows, columns=["maat", "gemiddelde", "ci_laag", "ci_hoog", "n"])
+
+
+def verschillen(runs: pd.DataFrame, basis: str, alternatief: str, confidence: float = 0.95) -> pd.DataFrame:
+    """Per measure the mean paired difference alternatief − basis and its Student-t interval.
+
+    `runs` is a table of run_scenarios. The pairs are the replicaties with the same number, which
+    met the same gezinnen, so the interval is that of the mean of n differences: narrower than one
+    from two separate samenvattingen, which ignores that both scenarios drew alike. A replicatie
+    where a measure is undefined in either scenario is left out for that measure. Not clipped: a
+    difference can have either sign.
+    """
+    basis_runs, alternatief_runs = (
+        runs.loc[runs["scenario"] == naam].set_index("replicatie").select_dtypes("number")
+        for naam in (basis, alternatief)
+    )
+    difference = alternatief_runs - basis_runs
+    rows = []
+    for name in difference.columns:
+        mean, half, n = _interval(difference[name], confidence)
+        rows.append({"maat": name, "verschil": mean, "ci_laag": mean - half, "ci_hoog": mean + half, "n": n})
+    return pd.DataFrame(rows, columns=["maat", "verschil", "ci_laag", "ci_hoog", "n"])
+
+
+def is_aandeel(maat: str) -> bool:
+    """Whether a measure is a share (aandeel_*, *bezetting) or a gap between two shares (kloof_*),
+    rather than a count or a time."""
+    return maat.startswith(("aandeel_", "kloof_")) or maat.endswith("bezetting")
+
+
+def bereik(maat: str) -> tuple[float, float]:
+    """The values a measure can take: shares 0 to 1, gaps between shares -1 to 1, the rest from 0."""
+    if maat.startswith("kloof_"):
+        return -1.0, 1.0
+    return 0.0, 1.0 if is_aandeel(maat) else math.inf
+
+
+def _interval(values: pd.Series, confidence: float) -> tuple[float, float, int]:
+    """Mean, half-width of its Student-t interval (NaN below two values) and number of values."""
+    values = values.dropna().to_numpy(dtype=float)
+    n = values.size
+    mean = values.mean() if n else np.nan
+    half = np.nan
+    if n > 1:
+        half = stats.t.ppf((1 + confidence) / 2, n - 1) * values.std(ddof=1) / np.sqrt(n)
+    return float(mean), float(half), n
+
+
+def _check_count(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+        raise GebruikersFout(f"Het aantal {name} moet een geheel getal van 1 of meer zijn (gekregen: {value!r})")
+
+
+def _run_batch(tasks: list[Task]) -> list[dict[str, float]]:
+    """Only the measures travel back from a worker; the gezinnen of a run are far larger."""
+    return [run(scenario, stream).measures for scenario, stream in tasks]
+
+
+def _on_dask(batches: list[list[Task]], adres: str) -> list[list[dict[str, float]]]:
+    """The measures of every batch, in order, computed on the cluster at `adres`.
+
+    The client is asynchronous so that it can be closed when connecting fails (a synchronous one
+    cannot, and hangs the exit), and runs in a thread of its own so that this also works where an
+    event loop is already running, as in Jupyter.
+    """
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, _gather(batches, adres)).result()
+
+
+async def _gather(batches: list[list[Task]], adres: str) -> list[list[dict[str, float]]]:
+    from distributed import Client
+
+    client = Client(adres, asynchronous=True, timeout=DASK_TIMEOUT)
+    try:
+        await client
+    except (OSError, ValueError) as error:
+        await client.close()
+        problem = (f"geen antwoord binnen {DASK_TIMEOUT} s" if isinstance(error, OSError)
+                   else "geen geldig adres, verwacht iets als tcp://host:8786")
+        raise GebruikersFout(f"Dask-scheduler '{adres}': {problem}") from None
+    try:
+        return await client.gather(client.map(_run_batch, batches, pure=False))
+    finally:
+        await client.close()

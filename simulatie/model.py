@@ -1,33 +1,45 @@
 """SimPy model of one gemeente's lokaal loket kinderopvang, from registration to school entry.
 
-A gezin registers at the loket (intake by the staff, first come first served) and gets a first
-answer. Because childcare places are allotted ahead of the start date, the gezin joins the waiting
-list toewijzing_vooraf_dagen before its desired start. Whenever a plaats is free, the beleid picks
-the gezin that gets it; the child starts at the later of allotment and desired start and keeps the
-plaats until school entry. A gezin still waiting at school entry leaves the list: the child no
-longer needs childcare, which also keeps the list finite when places are scarce.
+A gezin registers at the loket and waits for a staff member (a simpy.Resource, first come first
+served), who does the intake during opening hours and gives a first answer. Places are allotted
+ahead of the start date, so the gezin joins the waiting list toewijzing_vooraf_dagen before its
+desired start, at every location it accepts. Whenever a plaats is free, the beleid picks the gezin
+it is offered to; the gezin accepts, or declines and drops that location. The child starts at the
+later of allotment and desired start and keeps the plaats until school entry or an earlier leave.
+A gezin without a plaats gives up geduld_dagen after its desired start, and at school entry at the
+latest: the child no longer needs childcare, which also keeps the list finite.
 
 All randomness is drawn up front, in registration order, from one numpy Generator: two runs with
-the same seed see the same gezinnen whatever the beleid or the number of places (common random
-numbers), so a difference between them is the effect of the change, not of the dice.
+the same seed see the same gezinnen whatever the beleid, the behaviour or the places (common random
+numbers; only the ranking of locations changes with their number), so a difference between them is
+the effect of the change, not of the dice.
 """
 
 from __future__ import annotations
 
-import heapq
+import gc
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from heapq import heappop, heappush
+from operator import attrgetter
 
 import numpy as np
+import pandas as pd
 import simpy
 
 from simulatie.scenario import Beleid, Scenario
 
-PRIORITY: dict[Beleid, Callable[[Gezin], tuple]] = {
-    "fifo": lambda gezin: (gezin.registered,),
-    "kwetsbaar_eerst": lambda gezin: (not gezin.kwetsbaar, gezin.registered),
+PRIORITY: dict[Beleid, Callable[[Gezin, int | None], bool]] = {
+    "fifo": lambda gezin, location: False,
+    "kwetsbaar_eerst": lambda gezin, location: not gezin.kwetsbaar,
+    "werkend_eerst": lambda gezin, location: not gezin.werkend,
+    "broer_zus": lambda gezin, location: location != gezin.sibling_at,
+    "reservering": lambda gezin, location: False,
 }
-"""Sort key of the waiting list per beleid: the smallest key gets the next free plaats."""
+"""Whether a gezin queues behind the priority group at a location, per beleid; within a group the
+earliest registration (the lowest number) goes first. The gemeente-wide list has location None.
+Reservering acts on places, not on order."""
 
 
 @dataclass(slots=True, eq=False)
@@ -35,176 +47,397 @@ class Gezin:
     """One request for childcare: what was drawn at registration and what happened to it (days).
 
     A time is filled in as soon as it is known, which can be ahead of the clock: the end of an
-    intake, or a start date agreed at allotment. The measures therefore clip at the end of the run.
+    intake, a start date and departure agreed at allotment, or the deadline at which a gezin without
+    a plaats gives up. The measures therefore clip at the end of the run.
     """
 
     number: int
-    kwetsbaar: bool
     registered: float
-    intake_time: float
+    kwetsbaar: bool
+    werkend: bool
+    sibling_at: int  # location of an older sibling, -1 if none
+    anywhere: bool  # accepts any location: waits on the gemeente-wide list until it declines one
+    options: tuple[int, ...]  # the locations it accepts, preferred first
+    declines_first: int  # offers it declines before it accepts one
+    intake_time: float  # working time of the loket
     desired_start: float
-    school_entry: float
+    school_entry: float  # inf when stays are exponential
+    stay: float  # inf when the child stays until school entry
+    fraction: float  # part of the stay used: below 1 for a child that leaves early
     intake_start: float | None = None
     answered: float | None = None
+    joined: float | None = None
+    deadline: float | None = None
+    offered: float | None = None
+    declined: tuple[int, ...] = ()
+    location: int | None = None
     allotted: float | None = None
     placed: float | None = None
+    departure: float | None = None
 
 
 def draw_gezinnen(scenario: Scenario, rng: np.random.Generator) -> list[Gezin]:
-    """All gezinnen of one run: Poisson registrations, exponential intake and lead times.
+    """All gezinnen of one run: Poisson registrations, then per gezin one row of uniforms that the
+    scenario turns into its attributes, so that a gezin's dice do not depend on shares or means.
 
     The school entry varies uniformly around the school age, because children enter school on a
-    few fixed dates a year and not on one exact age.
+    few fixed dates a year and not on one exact age. Locations are ranked by exponential clocks
+    with their places as rates, which is a draw without replacement weighted by size: bigger
+    locations come first more often. The clocks are drawn last, as only they depend on the number
+    of locations, and location by location, so that a location added leaves the others' clocks.
     """
     count = rng.poisson(scenario.aanvragen_per_dag * scenario.eind_dagen)
     registered = np.sort(rng.uniform(0.0, scenario.eind_dagen, count))
-    kwetsbaar = rng.random(count) < scenario.aandeel_kwetsbaar
-    intake_time = rng.exponential(scenario.intake_dagen, count)
-    desired_start = registered + rng.exponential(scenario.voorinschrijving_dagen, count)
-    spread = scenario.schoolleeftijd_spreiding_dagen
-    school_entry = desired_start + scenario.verblijf_dagen + rng.uniform(-spread, spread, count)
-    return [Gezin(*values) for values in zip(range(count), kwetsbaar.tolist(), registered.tolist(),
-                                             intake_time.tolist(), desired_start.tolist(),
-                                             school_entry.tolist())]
+    kwetsbaar, werkend, broer_zus, any_location, preferences, decline, intake, lead, length, early, moment = (
+        rng.random((count, 11)).T)
+    capacity = np.array(scenario.capaciteiten)
+    with np.errstate(divide="ignore"):  # a location without places never rings, so comes last
+        ranking = np.argsort(rng.standard_exponential((capacity.size, count)).T / capacity, axis=1)
+
+    sibling = broer_zus < scenario.aandeel_broer_zus
+    anywhere = (any_location < scenario.aandeel_geen_voorkeur) & ~sibling  # siblings want the same location
+    everywhere = iter(ranking[anywhere].tolist())
+    named = ranking[:, :scenario.voorkeuren_max].tolist()
+    chosen = (1 + preferences * scenario.voorkeuren_max).astype(int).tolist()
+    options = [tuple(next(everywhere) if whole else first[:size])
+               for whole, first, size in zip(anywhere.tolist(), named, chosen)]
+    desired_start = registered + _exponential(scenario.voorinschrijving_dagen, lead)
+    if scenario.verblijf == "school":
+        spread = scenario.schoolleeftijd_spreiding_dagen
+        school_entry = desired_start + scenario.verblijf_dagen + spread * (2 * length - 1)
+        stay = np.full(count, np.inf)
+    else:
+        school_entry, stay = np.full(count, np.inf), _exponential(scenario.verblijf_dagen, length)
+    columns = (registered, kwetsbaar < scenario.aandeel_kwetsbaar, werkend < scenario.aandeel_werkend,
+               np.where(sibling, ranking[:, 0], -1), anywhere, options,
+               _geometric(scenario.kans_weigeren, decline).astype(int), _exponential(scenario.intake_dagen, intake),
+               desired_start, school_entry, stay, np.where(early < scenario.kans_vroeger_weg, moment, 1.0))
+    values = zip(*(column.tolist() if isinstance(column, np.ndarray) else column for column in columns))
+    return [Gezin(number, *drawn) for number, drawn in enumerate(values)]
+
+
+def _exponential(mean: float, uniform: np.ndarray) -> np.ndarray:
+    return -mean * np.log1p(-uniform)
+
+
+def _geometric(p: float, uniform: np.ndarray) -> np.ndarray:
+    """Failures before the first success when each try fails with probability p, by inversion."""
+    return np.floor(np.log1p(-uniform) / math.log(p)) if p else np.zeros_like(uniform)
+
+
+class OpeningHours:
+    """When the loket works: from 9:00 (earlier for a day of more than 15 hours) for hours_per_day
+    hours, on the first days_per_week days of each week; day 0 is a Monday."""
+
+    def __init__(self, hours_per_day: float, days_per_week: int) -> None:
+        self.day = hours_per_day / 24
+        self.opens = min(9 / 24, 1 - self.day)
+        self.days = days_per_week
+        self.week = days_per_week * self.day
+
+    def worked(self, time: float) -> float:
+        """Opening time from day 0 until `time`."""
+        weeks, rest = divmod(time, 7.0)
+        day, hour = divmod(rest, 1.0)
+        if day >= self.days:
+            return (weeks + 1) * self.week
+        return weeks * self.week + day * self.day + min(max(hour - self.opens, 0.0), self.day)
+
+    def after(self, time: float, work: float) -> float:
+        """The moment at which `work` of opening time has passed since `time`."""
+        weeks, rest = divmod(self.worked(time) + work, self.week)
+        day, part = divmod(rest, self.day)
+        return weeks * 7 + day + self.opens + part
 
 
 class Loket:
-    """The loket staff: a registration waits for the first free staff member, first come first served.
+    """The loket staff as a simpy.Resource: a registration waits for the first free staff member,
+    first come first served, who works on its intake during opening hours only.
 
-    Intake times are drawn at registration, so the FCFS queue is computed at arrival from the times
-    at which each staff member is free again (the Kiefer-Wolfowitz recursion) instead of with a
-    simpy.Resource: the same answer times (the tests check this) at less than half the cost per
-    gezin, which is what lets a demo of 200 runs finish in seconds.
+    Callbacks on the request and the intake's timeout instead of a process per gezin save the
+    process's own events and generator: about 40 % less per gezin than a process each.
     """
 
-    def __init__(self, env: simpy.Environment, medewerkers: int) -> None:
+    def __init__(self, env: simpy.Environment, scenario: Scenario, answered: Callable[[Gezin], None]) -> None:
         self.env = env
-        self._free_from = [0.0] * medewerkers
+        self.staff = simpy.Resource(env, capacity=scenario.loket_medewerkers)
+        self.hours = OpeningHours(scenario.loket_uren_per_dag, scenario.loket_dagen_per_week)
+        self._answered = answered
 
     def register(self, gezin: Gezin) -> None:
-        gezin.intake_start = max(self.env.now, self._free_from[0])
-        gezin.answered = gezin.intake_start + gezin.intake_time
-        heapq.heapreplace(self._free_from, gezin.answered)
+        request = self.staff.request()
+        if request.triggered:  # a staff member is free: start now rather than when the event is processed
+            self._intake(gezin, request)
+        else:
+            request.callbacks.append(lambda _event: self._intake(gezin, request))
+
+    def _intake(self, gezin: Gezin, request: simpy.Event) -> None:
+        gezin.intake_start = now = self.env.now
+        done = self.hours.after(now, gezin.intake_time)
+        self.env.timeout(done - now).callbacks.append(lambda _event: self._answer(gezin, request))
+
+    def _answer(self, gezin: Gezin, request: simpy.Event) -> None:
+        self.staff.release(request)
+        gezin.answered = self.env.now
+        self._answered(gezin)
 
 
 class Allocation:
-    """The plaatsen of the gemeente and their waiting list.
+    """The plaatsen of each location and the gezinnen waiting for one.
 
-    A plaats is held from allotment until the child's school entry, a date known in advance, so
-    the release is scheduled at allotment. A gezin whose child reached school age while waiting is
-    skipped when its turn comes, which is the same as removing it at that date.
+    A gezin that names its locations waits on the list of each; one that accepts any location waits
+    on the gemeente-wide list, until it declines a location and names the others. Every list is two
+    heaps, kwetsbare gezinnen and the others, so that a reserved plaats can pass over the others. An
+    entry is left behind when the gezin is placed elsewhere or gives up, and dropped when it comes to
+    the top: the deadline is known when a gezin joins, so skipping it then is the same as removing
+    it at that date, without an event.
     """
 
-    def __init__(self, env: simpy.Environment, plaatsen: int, beleid: Beleid) -> None:
+    def __init__(self, env: simpy.Environment, scenario: Scenario) -> None:
         self.env = env
-        self.free = plaatsen
-        self._priority = PRIORITY[beleid]
-        self._waiting: list[tuple[tuple, int, Gezin]] = []
+        reserved = scenario.aandeel_gereserveerd if scenario.beleid == "reservering" else 0.0
+        self.free = list(scenario.capaciteiten)
+        self.open_to_all = [size - round(reserved * size) for size in scenario.capaciteiten]
+        """Places a gezin that is not kwetsbaar may still take: the unreserved ones not held by one."""
+        self.vacant = scenario.plaatsen
+        self._named = [([], []) for _ in scenario.capaciteiten]  # per location: the others, the kwetsbare
+        self._anywhere = ([], [])
+        self._lists = [(kwetsbaar, self._anywhere[True], others, self._anywhere[False])
+                       for others, kwetsbaar in self._named]
+        """Per location the heaps of gezinnen that accept it; a reserved plaats may go to the first two only."""
+        self._rank = PRIORITY[scenario.beleid]
+        self._ahead = scenario.toewijzing_vooraf_dagen
+        self._patience = scenario.geduld_dagen
 
-    def join_at(self, gezin: Gezin, time: float) -> None:
-        self.env.timeout(time - self.env.now).callbacks.append(lambda _event: self._join(gezin))
+    def join_at(self, gezin: Gezin) -> None:
+        """Let an answered gezin join the lists toewijzing_vooraf_dagen before its desired start."""
+        delay = gezin.desired_start - self._ahead - self.env.now
+        if delay > 0:
+            self.env.timeout(delay).callbacks.append(lambda _event: self._join(gezin))
+        else:
+            self._join(gezin)
 
     def _join(self, gezin: Gezin) -> None:
-        heapq.heappush(self._waiting, (self._priority(gezin), gezin.number, gezin))
-        self._allot()
-
-    def _allot(self) -> None:
         now = self.env.now
-        while self.free and self._waiting:
-            gezin = heapq.heappop(self._waiting)[-1]
-            if gezin.school_entry <= now:
-                continue
-            self.free -= 1
-            gezin.allotted = now
-            gezin.placed = max(now, gezin.desired_start)
-            self.env.timeout(gezin.school_entry - now).callbacks.append(self._release)
+        gezin.joined = now
+        gezin.deadline = min(gezin.school_entry, max(now, gezin.desired_start + self._patience))
+        if self.vacant:
+            for location in gezin.options:
+                if self._has_room(gezin, location) and self._offer(gezin, location):
+                    return
+        if gezin.deadline > now:
+            self._wait(gezin)
 
-    def _release(self, _event: simpy.Event) -> None:
-        self.free += 1
-        self._allot()
+    def _wait(self, gezin: Gezin) -> None:
+        if gezin.anywhere and not gezin.declined:
+            heappush(self._anywhere[gezin.kwetsbaar], (self._rank(gezin, None), gezin.number, gezin))
+            return
+        for location in gezin.options:
+            if location not in gezin.declined:
+                entry = (self._rank(gezin, location), gezin.number, gezin)
+                heappush(self._named[location][gezin.kwetsbaar], entry)
+
+    def _has_room(self, gezin: Gezin, location: int) -> bool:
+        return self.free[location] > 0 and (gezin.kwetsbaar or self.open_to_all[location] > 0)
+
+    def _offer(self, gezin: Gezin, location: int) -> bool:
+        """Offer a plaats; a gezin that declines drops the location and gives up when none is left."""
+        now = self.env.now
+        if gezin.offered is None:
+            gezin.offered = now
+        if len(gezin.declined) < gezin.declines_first:
+            gezin.declined += (location,)
+            if len(gezin.declined) == len(gezin.options):
+                gezin.deadline = now
+            return False
+        self.free[location] -= 1
+        self.open_to_all[location] -= not gezin.kwetsbaar
+        self.vacant -= 1
+        gezin.location, gezin.allotted = location, now
+        gezin.placed = max(now, gezin.desired_start)
+        end = min(gezin.school_entry, gezin.placed + gezin.stay)
+        gezin.departure = end - (1 - gezin.fraction) * (end - gezin.placed)
+        self.env.timeout(gezin.departure - now).callbacks.append(lambda _event: self._release(gezin))
+        return True
+
+    def _release(self, gezin: Gezin) -> None:
+        self.free[gezin.location] += 1
+        self.open_to_all[gezin.location] += not gezin.kwetsbaar
+        self.vacant += 1
+        self._fill(gezin.location)
+
+    def _fill(self, location: int) -> None:
+        """Offer the free plaatsen of a location in the order of the beleid until none is left or
+        nobody waits for them."""
+        now = self.env.now
+        lists = self._lists[location]
+        while self.free[location]:
+            first = None
+            for heap in lists if self.open_to_all[location] else lists[:2]:
+                while heap and (heap[0][-1].allotted is not None or heap[0][-1].deadline <= now):
+                    heappop(heap)
+                if heap and (first is None or heap[0] < first[0]):
+                    first = heap
+            if first is None:
+                return
+            gezin = heappop(first)[-1]
+            gemeente_wide = gezin.anywhere and not gezin.declined
+            if not self._offer(gezin, location) and gemeente_wide and gezin.deadline > now:
+                self._wait(gezin)  # it declined this location, so it now waits at the others by name
 
 
-def arrivals(env: simpy.Environment, gezinnen: list[Gezin], loket: Loket, allocation: Allocation,
-             ahead: float) -> Iterator[simpy.Event]:
-    """Registrations in time order; a gezin joins the waiting list `ahead` days before its desired
-    start, but not before the loket has answered it."""
+def arrivals(env: simpy.Environment, gezinnen: list[Gezin], loket: Loket) -> Iterator[simpy.Event]:
+    """Registrations in time order."""
     for gezin in gezinnen:
         yield env.timeout(gezin.registered - env.now)
         loket.register(gezin)
-        allocation.join_at(gezin, max(gezin.answered, gezin.desired_start - ahead))
 
 
 @dataclass(frozen=True)
 class RunResult:
-    """One replicatie: the gezinnen as simulated and the measures after the warm-up."""
+    """One replicatie: the gezinnen as simulated and what was measured after the warm-up.
+
+    measures: scalars (see `measures`); wachtlijst: per week of the window the number of gezinnen
+    past their desired start without a plaats (columns dag, wachtlijst); bezetting_per_locatie: the
+    time-average share of each location's places occupied, indexed by locatie from 1.
+    """
 
     scenario: Scenario
     gezinnen: list[Gezin]
     measures: dict[str, float]
+    wachtlijst: pd.DataFrame
+    bezetting_per_locatie: pd.Series
 
 
 def run(scenario: Scenario, seed: int | np.random.SeedSequence) -> RunResult:
-    """Simulate warm-up plus `jaren` years of one gemeente; the same seed gives the same result."""
-    gezinnen = draw_gezinnen(scenario, np.random.default_rng(seed))
-    env = simpy.Environment()
-    loket = Loket(env, scenario.loket_medewerkers)
-    allocation = Allocation(env, scenario.plaatsen, scenario.beleid)
-    env.process(arrivals(env, gezinnen, loket, allocation, scenario.toewijzing_vooraf_dagen))
-    env.run(until=scenario.eind_dagen)
-    return RunResult(scenario, gezinnen, measures(scenario, gezinnen))
+    """Simulate warm-up plus `jaren` years of one gemeente; the same seed gives the same result.
+
+    The garbage collector pauses during the run: the run builds many objects that all live until
+    its end, and tracing them again and again took a third of its time.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        gezinnen = draw_gezinnen(scenario, np.random.default_rng(seed))
+        env = simpy.Environment()
+        allocation = Allocation(env, scenario)
+        loket = Loket(env, scenario, allocation.join_at)
+        env.process(arrivals(env, gezinnen, loket))
+        env.run(until=scenario.eind_dagen)
+    finally:
+        if collecting:
+            gc.enable()
+    table = _columns(gezinnen)
+    return RunResult(scenario, gezinnen, measures(scenario, table, loket.hours), waiting_list(scenario, table),
+                     occupancy(scenario, table))
 
 
-def measures(scenario: Scenario, gezinnen: list[Gezin]) -> dict[str, float]:
+COLUMNS = ("registered", "kwetsbaar", "intake_time", "desired_start", "school_entry", "stay", "fraction", "answered",
+           "deadline", "offered", "location", "allotted", "placed", "departure")
+
+
+def _columns(gezinnen: list[Gezin]) -> dict[str, np.ndarray]:
+    """The gezinnen as one float array per attribute, NaN where a time is not known."""
+    rows = np.array(list(map(attrgetter(*COLUMNS), gezinnen)), dtype=float).reshape(-1, len(COLUMNS))
+    return dict(zip(COLUMNS, rows.T), refused=np.array([len(gezin.declined) for gezin in gezinnen], dtype=float))
+
+
+def measures(scenario: Scenario, g: dict[str, np.ndarray], hours: OpeningHours) -> dict[str, float]:
     """The measures of one run over the window after the warm-up, NaN where undefined.
 
-    Loket measures (aanvragen_per_jaar, antwoordtijd_gemiddeld_dagen) count the gezinnen that
-    registered in the window. Placement measures count the cohort whose desired start falls in the
-    window. "Tijdig" means placed by the desired start itself (a grace of 0 days). Waits are
-    censored at the end of the run and at school entry: a gezin of the cohort without a plaats
-    counts as not placed on time (its desired start is already past) and is left out of the
-    wachttijd quantiles, which therefore describe the gezinnen that did get a plaats. Time averages
-    (bezetting, wachtlijst_gemiddeld, loket_bezetting) integrate exactly over the window; the
-    wachtlijst holds gezinnen past their desired start without a plaats.
+    Loket: aanvragen_per_jaar and the antwoordtijd (registration to first answer) count the gezinnen
+    that registered in the window; loket_bezetting is the staff's working share of the opening time.
+    Placement measures count the cohort whose desired start falls in the window (the vraag).
+    "Tijdig" means placed by the desired start itself; kloof_tijdig_kwetsbaar is the share of the
+    other gezinnen placed on time minus that of the kwetsbare (positive: kwetsbare gezinnen fare
+    worse). Wachttijd (desired start to placement) and tijd_tot_aanbod (registration to the first
+    offer) describe the gezinnen that got a plaats or an offer before the end of the run. Demand:
+    vraag_plaatsen is the places the cohort would fill if each child started on its desired date,
+    opgegeven_per_jaar the gezinnen that gave up in the window without a plaats (unmet demand),
+    aanbiedingen_geweigerd_per_jaar the offers the cohort declined. Time averages (bezetting,
+    wachtlijst_gemiddeld) integrate exactly over the window; the wachtlijst holds gezinnen past
+    their desired start without a plaats who have not given up.
     """
     start, end = scenario.opwarm_dagen, scenario.eind_dagen
-    span = end - start
+    span, years = end - start, scenario.jaren
+    kwetsbaar = g["kwetsbaar"].astype(bool)
 
-    def column(name: str) -> np.ndarray:
-        return np.array([getattr(gezin, name) for gezin in gezinnen], dtype=float)
-
-    registered, answered, desired = column("registered"), column("answered"), column("desired_start")
-    placed, school_entry, intake_start = column("placed"), column("school_entry"), column("intake_start")
-    kwetsbaar = column("kwetsbaar").astype(bool)
-
-    new = (registered >= start) & (registered < end)
-    answer_times = (answered - registered)[new & (answered < end)]
-    cohort = (desired >= start) & (desired < end)
-    on_time = placed <= desired
-    waits = (placed - desired)[cohort & ~np.isnan(placed)]
-    present = _time_in_window(placed, school_entry, start, end)
-    waiting = _time_in_window(desired, np.where(np.isnan(placed), school_entry, placed), start, end)
-    busy = _time_in_window(intake_start, intake_start + column("intake_time"), start, end)
+    new = (g["registered"] >= start) & (g["registered"] < end)
+    answer_times = (g["answered"] - g["registered"])[new & (g["answered"] < end)]
+    busy = g["intake_time"][(g["answered"] >= start) & (g["answered"] < end)].sum()
+    cohort = (g["desired_start"] >= start) & (g["desired_start"] < end)
+    on_time = g["placed"] <= g["desired_start"]
+    waits = (g["placed"] - g["desired_start"])[cohort & ~np.isnan(g["placed"])]
+    to_offer = (g["offered"] - g["registered"])[cohort & ~np.isnan(g["offered"])]
+    gave_up = np.isnan(g["allotted"]) & (g["deadline"] >= start) & (g["deadline"] < end)
+    intended_stay = g["fraction"] * np.minimum(g["stay"], g["school_entry"] - g["desired_start"])
+    tijdig_kwetsbaar, tijdig_anderen = _mean(on_time[cohort & kwetsbaar]), _mean(on_time[cohort & ~kwetsbaar])
 
     values = {
-        "aanvragen_per_jaar": new.sum() / scenario.jaren,
+        "aanvragen_per_jaar": new.sum() / years,
         "antwoordtijd_gemiddeld_dagen": _mean(answer_times),
-        "wachttijd_mediaan_dagen": np.median(waits) if waits.size else np.nan,
-        "wachttijd_p90_dagen": np.percentile(waits, 90) if waits.size else np.nan,
+        "antwoordtijd_p90_dagen": _percentile(answer_times, 90),
+        "loket_bezetting": busy / (scenario.loket_medewerkers * (hours.worked(end) - hours.worked(start))),
+        "vraag_per_jaar": cohort.sum() / years,
+        "vraag_plaatsen": intended_stay[cohort].sum() / span,
+        "wachttijd_gemiddeld_dagen": _mean(waits),
+        "wachttijd_mediaan_dagen": _percentile(waits, 50),
+        "wachttijd_p90_dagen": _percentile(waits, 90),
+        "tijd_tot_aanbod_mediaan_dagen": _percentile(to_offer, 50),
+        "tijd_tot_aanbod_p90_dagen": _percentile(to_offer, 90),
         "aandeel_tijdig_geplaatst": _mean(on_time[cohort]),
-        "aandeel_tijdig_kwetsbaar": _mean(on_time[cohort & kwetsbaar]),
-        "aandeel_tijdig_niet_kwetsbaar": _mean(on_time[cohort & ~kwetsbaar]),
-        "bezetting": present / (scenario.plaatsen * span) if scenario.plaatsen else np.nan,
-        "wachtlijst_gemiddeld": waiting / span,
-        "loket_bezetting": busy / (scenario.loket_medewerkers * span),
+        "aandeel_tijdig_kwetsbaar": tijdig_kwetsbaar,
+        "aandeel_tijdig_niet_kwetsbaar": tijdig_anderen,
+        "kloof_tijdig_kwetsbaar": tijdig_anderen - tijdig_kwetsbaar,
+        "opgegeven_per_jaar": gave_up.sum() / years,
+        "aanbiedingen_geweigerd_per_jaar": g["refused"][cohort].sum() / years,
+        "bezetting": _time_in_window(g["placed"], g["departure"], start, end) / (scenario.plaatsen * span)
+        if scenario.plaatsen else np.nan,
+        "wachtlijst_gemiddeld": _time_in_window(*_waiting(g), start, end) / span,
     }
     return {name: float(value) for name, value in values.items()}
 
 
+def waiting_list(scenario: Scenario, g: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The wachtlijst of `measures` at the start of each week of the window."""
+    begin, finish = _waiting(g)
+    days = np.arange(scenario.opwarm_dagen, scenario.eind_dagen, 7.0)
+    length = np.searchsorted(np.sort(begin), days, "right") - np.searchsorted(np.sort(finish), days, "right")
+    return pd.DataFrame({"dag": days, "wachtlijst": length})
+
+
+def occupancy(scenario: Scenario, g: dict[str, np.ndarray]) -> pd.Series:
+    """Per location the time-average share of its places occupied over the window."""
+    start, end = scenario.opwarm_dagen, scenario.eind_dagen
+    placed = ~np.isnan(g["placed"])
+    present = _overlap(g["placed"][placed], g["departure"][placed], start, end)
+    capacity = np.array(scenario.capaciteiten)
+    held = np.bincount(g["location"][placed].astype(int), weights=present, minlength=capacity.size)
+    with np.errstate(invalid="ignore"):  # a location without places has no occupancy
+        share = held / (capacity * (end - start))
+    return pd.Series(share, index=pd.RangeIndex(1, capacity.size + 1, name="locatie"), name="bezetting")
+
+
+def _waiting(g: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Time on the wachtlijst: from the desired start until placement, giving up, or (not yet
+    known) forever; empty for a gezin placed by its desired start."""
+    finish = np.where(np.isnan(g["placed"]), np.nan_to_num(g["deadline"], nan=np.inf), g["placed"])
+    return g["desired_start"], np.maximum(finish, g["desired_start"])
+
+
+def _overlap(begin: np.ndarray, finish: np.ndarray, start: float, end: float) -> np.ndarray:
+    """Time each interval [begin, finish) spends inside [start, end)."""
+    return np.clip(np.minimum(finish, end) - np.maximum(begin, start), 0.0, None)
+
+
 def _time_in_window(begin: np.ndarray, finish: np.ndarray, start: float, end: float) -> float:
-    """Total time the intervals [begin, finish) spend inside [start, end); NaN intervals count 0."""
-    inside = np.minimum(finish, end) - np.maximum(begin, start)
-    return float(np.nansum(np.clip(inside, 0.0, None)))
+    """Total time the intervals spend inside [start, end); NaN intervals count 0."""
+    return float(np.nansum(_overlap(begin, finish, start, end)))
 
 
 def _mean(values: np.ndarray) -> float:
     return float(np.mean(values)) if values.size else np.nan
+
+
+def _percentile(values: np.ndarray, q: float) -> float:
+    return float(np.percentile(values, q)) if values.size else np.nan

@@ -1,0 +1,164 @@
+"""Benchmark: the loket simulation, from one run to every Flemish and Brussels gemeente.
+
+1. Model overhead: events per second of the loket model against a bare SimPy M/M/c queue that
+   processes about as many events (target: the bare queue at most 1.5x faster).
+2. One gemeente of 600 births a year, 5 simulated years, 30 replicaties (target: under 2 s).
+3. All 304 gemeenten x 3 scenarios x 30 replicaties over --workers processes, against a serial loop
+   timed on a systematic sample of the gemeenten and extrapolated (target: under 10 minutes).
+
+Statbel's births per gemeente are not bundled, so every gemeente gets plausible, seeded figures in the
+proportions of the demo data: births drawn from a log-normal spread (median 150 a year in Flanders,
+600 in the denser Brussels gemeenten, about 70 000 in all, near the real total), 55 places (45 to 65)
+for every 100 children under three, and a second loket staff member above 400 births.
+Run:  python benchmarks/bench_simulatie.py [--gemeenten N] [--replicaties N] [--workers N] [--sample N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import statistics
+import time
+from collections.abc import Callable
+from unittest import mock
+
+import numpy as np
+import simpy
+
+from hvhk.gemeenten import gemeenten
+from simulatie.experiment import run_replicaties, run_scenarios
+from simulatie.model import run
+from simulatie.scenario import Scenario
+
+ONE = Scenario(naam="600 geboorten", geboorten_per_jaar=600, plaatsen=990, loket_medewerkers=2, jaren=5)
+TARGET_OVERHEAD, TARGET_ONE, TARGET_ALL = 1.5, 2.0, 600.0
+
+
+class CountingEnvironment(simpy.Environment):
+    """A SimPy environment that counts the events it processes, for a run that is not timed."""
+
+    steps = 0
+
+    def step(self) -> None:
+        CountingEnvironment.steps += 1
+        super().step()
+
+
+def count_events(simulate: Callable[[], object]) -> int:
+    """The events `simulate` processes, counted by swapping in CountingEnvironment for simpy.Environment."""
+    CountingEnvironment.steps = 0
+    with mock.patch.object(simpy, "Environment", CountingEnvironment):
+        simulate()
+    return CountingEnvironment.steps
+
+
+def mmc(customers: int, servers: int, seed: int) -> None:
+    """The textbook M/M/c queue in plain SimPy, its random numbers drawn up front like the model's."""
+    rng = np.random.default_rng(seed)
+    gaps, services = rng.exponential(1.0, customers).tolist(), rng.exponential(0.8 * servers, customers).tolist()
+    env = simpy.Environment()
+    desk = simpy.Resource(env, servers)
+
+    def customer(service: float):
+        with desk.request() as request:
+            yield request
+            yield env.timeout(service)
+
+    def source():
+        for gap, service in zip(gaps, services):
+            yield env.timeout(gap)
+            env.process(customer(service))
+
+    env.process(source())
+    env.run()
+
+
+def median_seconds(functions: list[Callable[[], object]], repeats: int) -> list[float]:
+    """The median time of each function, run in turns so that other work on the machine slows all alike."""
+    times = [[] for _ in functions]
+    for _ in range(repeats):
+        for function, measured in zip(functions, times):
+            start = time.perf_counter()
+            function()
+            measured.append(time.perf_counter() - start)
+    return [statistics.median(measured) for measured in times]
+
+
+def overhead(repeats: int) -> None:
+    events = count_events(lambda: run(ONE, 1))
+    per_customer = count_events(lambda: mmc(1000, ONE.loket_medewerkers, 1)) / 1000
+    customers = round(events / per_customer)
+    bare_events = count_events(lambda: mmc(customers, ONE.loket_medewerkers, 1))
+    model, bare = median_seconds([lambda: run(ONE, 1), lambda: mmc(customers, ONE.loket_medewerkers, 1)], repeats)
+    model, bare = events / model, bare_events / bare
+    print("1. model overhead (one run of the 600-births gemeente, median of", repeats, "runs)")
+    print(f"   loket model: {events:,} events, {model:,.0f} events/s (whole run: draws, simulation, measures)")
+    print(f"   bare SimPy M/M/{ONE.loket_medewerkers}: {bare_events:,} events, {bare:,.0f} events/s")
+    print(f"   ratio bare / model: {bare / model:.2f}x (target at most {TARGET_OVERHEAD}x)")
+
+
+def one_gemeente(replicaties: int, workers: int, repeats: int) -> None:
+    serial, parallel = median_seconds(
+        [lambda: run_replicaties(ONE, replicaties), lambda: run_replicaties(ONE, replicaties, werkers=workers)], repeats
+    )
+    print(f"2. one gemeente, 600 births a year, {ONE.jaren} years (+{ONE.opwarmjaren} warm-up), {replicaties} replicaties")
+    print(f"   serial: {serial:.2f} s, {workers} workers: {parallel:.2f} s (target under {TARGET_ONE:.0f} s)")
+
+
+def flemish_scenarios(count: int | None, seed: int = 0) -> list[list[Scenario]]:
+    """Per gemeente its three scenarios: the current loket, 10 % more places, kwetsbare gezinnen first."""
+    table = gemeenten()
+    rng = np.random.default_rng(seed)
+    brussels = (table["gewest"] != "Vlaams Gewest").to_numpy()
+    births = np.maximum(20, np.round(rng.lognormal(np.log(np.where(brussels, 600, 150)), 0.75)))
+    places = np.round(births * 3 * rng.uniform(0.45, 0.65, len(table))).astype(int)
+    result = []
+    for nis, born, plaatsen in zip(table["nis"], births.tolist(), places.tolist()):
+        basis = Scenario(naam=f"{nis} basis", gemeente=nis, geboorten_per_jaar=born, plaatsen=plaatsen,
+                         loket_medewerkers=2 if born > 400 else 1)
+        result.append([basis, dataclasses.replace(basis, naam=f"{nis} meer plaatsen", plaatsen=round(plaatsen * 1.1)),
+                       dataclasses.replace(basis, naam=f"{nis} kwetsbaar eerst", beleid="kwetsbaar_eerst")])
+    return result[:count]
+
+
+def all_gemeenten(count: int | None, replicaties: int, workers: int, sample: int) -> None:
+    per_gemeente = flemish_scenarios(count)
+    births = sum(scenarios[0].geboorten_per_jaar for scenarios in per_gemeente)
+    by_size = sorted(per_gemeente, key=lambda scenarios: scenarios[0].geboorten_per_jaar)
+    step = max(1, len(by_size) // sample)
+    chosen = by_size[step // 2::step][:sample]  # every step-th gemeente by size: small ones and large ones
+
+    start = time.perf_counter()
+    for scenarios in chosen:  # the loop an analyst would write: gemeente by gemeente, scenario by scenario
+        for scenario in scenarios:
+            run_replicaties(scenario, replicaties)
+    serial = (time.perf_counter() - start) * len(per_gemeente) / len(chosen)
+
+    start = time.perf_counter()
+    runs = run_scenarios([s for scenarios in per_gemeente for s in scenarios], replicaties, werkers=workers)
+    parallel = time.perf_counter() - start
+    print(f"3. {len(per_gemeente)} gemeenten ({births:,.0f} births a year) x 3 scenarios x {replicaties} replicaties"
+          f" = {len(runs):,} runs")
+    print(f"   serial loop: {serial:.0f} s, EXTRAPOLATED from {len(chosen)} gemeenten spread over the sizes")
+    print(f"   run_scenarios, {workers} workers: {parallel:.0f} s measured (target under {TARGET_ALL / 60:.0f} min)")
+    print(f"   speed-up: {serial / parallel:.1f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gemeenten", type=int, default=None, help="only the first N gemeenten (default: all 304)")
+    parser.add_argument("--replicaties", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sample", type=int, default=12, help="gemeenten in the serial baseline of part 3")
+    parser.add_argument("--repeats", type=int, default=5, help="repeats of parts 1 and 2 (median)")
+    arguments = parser.parse_args()
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: other work slows the parallel parts most")
+    overhead(arguments.repeats)
+    one_gemeente(arguments.replicaties, arguments.workers, arguments.repeats)
+    all_gemeenten(arguments.gemeenten, arguments.replicaties, arguments.workers, arguments.sample)
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""`hvhk simuleer` as a loket coordinator uses it: scenario files in, a tidy table and a Dutch summary out."""
+
+import re
+
+import pandas as pd
+import pytest
+
+from hvhk import demodata
+from hvhk.cli import main
+from roadmap.definition import load_roadmap
+from simulatie.experiment import run_replicaties
+from simulatie.scenario import Scenario
+
+SHORT = "naam: basis\njaren: 2\nopwarmjaren: 1\n"
+
+
+def _file(folder, name, content):
+    path = folder / name
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+def test_demo_gemeente_gives_tidy_csv_and_dutch_summary(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HVHK_UITVOER", str(tmp_path / "uitvoer"))
+    scenario = _file(tmp_path, "basis.yaml", SHORT)
+    assert main(["simuleer", "--gemeente", "Kaprijke", "--scenario", str(scenario), "--replicaties", "3",
+                 "--werkers", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Lokaal loket kinderopvang van Kaprijke (43007): 3 replicaties per scenario, seed 43007.\n")
+    assert "uit de fictieve demogegevens: geboorten_per_jaar, plaatsen, loket_medewerkers" in out
+    assert re.search(r"^Maat +basis +95%-interval$", out, re.MULTILINE)
+    assert re.search(r"^aandeel_tijdig_geplaatst +\d+,\d\u00a0% +\d+,\d\u00a0% – \d+,\d\u00a0%$", out, re.MULTILINE)
+    assert "Verschil" not in out
+
+    path = tmp_path / "uitvoer" / "simulatie" / "kaprijke-basis.csv"
+    assert out.rstrip().endswith(f"Resultaten per scenario, replicatie en maat: {path}")
+    table = pd.read_csv(path, dtype={"gemeente": str})
+    assert list(table.columns) == ["gemeente", "scenario", "replicatie", "maat", "waarde"]
+    assert set(table["gemeente"]) == {"43007"} and set(table["scenario"]) == {"basis"}
+    # the demo figures of Kaprijke and its NIS code as seed: the numbers of the API itself
+    figures = demodata.generate(load_roadmap()).gemeenten.set_index("nis").loc["43007"]
+    expected = run_replicaties(Scenario(gemeente="43007", geboorten_per_jaar=float(figures["geboorten_per_jaar"]),
+                                        plaatsen=int(figures["plaatsen"]),
+                                        loket_medewerkers=int(figures["loket_medewerkers"]), jaren=2, opwarmjaren=1),
+                               3, seed=43007)
+    wide = table.pivot(index="replicatie", columns="maat", values="waarde")[expected.columns[1:]]
+    pd.testing.assert_frame_equal(wide.reset_index(), expected, check_names=False)
+    assert table["maat"].head(len(expected.columns) - 1).tolist() == list(expected.columns[1:])  # run by run
+
+
+def test_second_scenario_is_compared_with_the_first(tmp_path, capsys):
+    basis = _file(tmp_path, "basis.yaml", SHORT)
+    minder = _file(tmp_path, "minder.json", '{"naam": "minder plaatsen", "plaatsen": 60}')
+    output = tmp_path / "vergelijking.parquet"
+    assert main(["simuleer", "--gemeente", "43007", "--scenario", str(basis), "--scenario", str(minder),
+                 "--replicaties", "4", "--werkers", "2", "--seed", "7", "--uitvoer", str(output)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^Maat +basis +95%-interval +minder plaatsen +95%-interval$", out, re.MULTILINE)
+    assert "\nVerschil minder plaatsen − basis (per replicatie dezelfde gezinnen):\n" in out
+    assert re.search(r"^aanvragen_per_jaar +0,0 +0,0 – 0,0$", out, re.MULTILINE)  # the same gezinnen
+    assert re.search(r"^aandeel_tijdig_geplaatst \(%-punt\) +-\d+,\d +-\d+,\d – -\d+,\d +\*$", out, re.MULTILINE)
+    assert "* het 95%-interval bevat 0 niet" in out
+
+    table = pd.read_parquet(output)
+    assert table.groupby("scenario").size().to_dict() == {"basis": 4 * table["maat"].nunique(),
+                                                         "minder plaatsen": 4 * table["maat"].nunique()}
+    requests = table.loc[table["maat"] == "aanvragen_per_jaar"].pivot(index="replicatie", columns="scenario",
+                                                                     values="waarde")
+    assert (requests["basis"] == requests["minder plaatsen"]).all()  # same streams, and jaren from the first file
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("onbekend.yaml", "plaats: 300\n", "Scenario 'onbekend': onbekend veld 'plaats' (bedoelde je 'plaatsen'?)"),
+        ("negatief.yaml", "plaatsen: -3\n", "Scenario 'negatief', veld plaatsen: moet 0 of meer zijn (gekregen: -3)"),
+        ("kapot.yaml", "plaatsen: [3\n", "geen geldig YAML-bestand (fout op regel 2)"),
+        ("kapot.json", '{"plaatsen": 3,}', "geen geldig JSON-bestand (fout op regel 1)"),
+        ("lijst.yaml", "- plaatsen\n", "verwacht velden van een scenario met hun waarde"),
+        ("ontbreekt.yaml", None, "bestaat niet"),
+    ],
+)
+def test_bad_scenario_file_is_one_dutch_line_naming_the_file(tmp_path, capsys, name, content, problem):
+    path = tmp_path / name if content is None else _file(tmp_path, name, content)
+    assert main(["simuleer", "--gemeente", "Kaprijke", "--scenario", str(path), "--werkers", "1"]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith(f"hvhk: fout: {path}: ") and problem in error
+    assert error.count("\n") == 1
+    assert not (tmp_path / "uitvoer").exists()
+
+
+def test_unknown_gemeente_and_missing_figures_are_dutch_errors(tmp_path, capsys):
+    scenario = _file(tmp_path, "basis.yaml", SHORT)
+    assert main(["simuleer", "--gemeente", "Atlantis", "--scenario", str(scenario)]) == 1
+    assert capsys.readouterr().err.startswith("hvhk: fout: onbekende gemeente 'Atlantis'")
+    assert main(["simuleer", "--gemeente", "Gent", "--scenario", str(scenario)]) == 1
+    assert capsys.readouterr().err == (
+        f"hvhk: fout: {scenario}: geen democijfers voor Gent (44021); geef geboorten_per_jaar, plaatsen,"
+        " loket_medewerkers in het scenariobestand\n"
+    )
+    other = _file(tmp_path, "elders.yaml", "gemeente: 44021\n")
+    assert main(["simuleer", "--gemeente", "Kaprijke", "--scenario", str(other)]) == 1
+    assert "veld gemeente (44021) verschilt van --gemeente (43007)" in capsys.readouterr().err
