@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 
 from hvhk.files import write_atomic
-from hvhk.formatting import MISSING, getal, procent
+from hvhk.formatting import MISSING, getal, procent, verschil
 from simulatie.experiment import is_aandeel
+from simulatie.maten import label
 
 
 def lange_vorm(runs: pd.DataFrame, gemeente: str) -> pd.DataFrame:
@@ -40,7 +41,7 @@ def samenvatting_tekst(summaries: dict[str, pd.DataFrame]) -> str:
     tables = [summary.set_index("maat") for summary in summaries.values()]
     rows = []
     for maat in tables[0].index:
-        cells = [maat]
+        cells = [label(maat)]
         for table in tables:
             row = table.loc[maat]
             cells += [_value(maat, row["gemiddelde"]), _range(maat, row["ci_laag"], row["ci_hoog"], _value)]
@@ -54,7 +55,7 @@ def verschillen_tekst(differences: pd.DataFrame) -> str:
     A difference of shares is in percentage points, said once in the label rather than in every cell.
     """
     rows = [
-        [row.maat + (" (%-punt)" if is_aandeel(row.maat) else ""), _change(row.maat, row.verschil),
+        [label(row.maat) + (" (%-punt)" if is_aandeel(row.maat) else ""), _change(row.maat, row.verschil),
          _range(row.maat, row.ci_laag, row.ci_hoog, _change), "*" if row.ci_laag > 0 or row.ci_hoog < 0 else ""]
         for row in differences.itertuples()
     ]
@@ -67,9 +68,8 @@ def _value(maat: str, value: float) -> str:
 
 
 def _change(maat: str, value: float) -> str:
-    """A difference with its sign, shares ×100; rounded first, so that it never shows as `-0,0`."""
-    shown = round(100 * value if is_aandeel(maat) else value, 1) + 0.0
-    return ("+" if shown > 0 else "") + getal(shown, 1)
+    """A difference with its sign, shares in percentage points."""
+    return verschil(100 * value if is_aandeel(maat) else value)
 
 
 def _range(maat: str, low: float, high: float, fmt: Callable[[str, float], str]) -> str:

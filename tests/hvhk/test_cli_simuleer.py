@@ -29,7 +29,7 @@ def test_demo_gemeente_gives_tidy_csv_and_dutch_summary(tmp_path, capsys, monkey
     assert out.startswith("Lokaal loket kinderopvang van Kaprijke (43007): 3 replicaties per scenario, seed 43007.\n")
     assert "uit de fictieve demogegevens: geboorten_per_jaar, plaatsen, loket_medewerkers" in out
     assert re.search(r"^Maat +basis +95%-interval$", out, re.MULTILINE)
-    assert re.search(r"^aandeel_tijdig_geplaatst +\d+,\d\u00a0% +\d+,\d\u00a0% – \d+,\d\u00a0%$", out, re.MULTILINE)
+    assert re.search(r"^Tijdig geplaatst, alle gezinnen +\d+,\d\u00a0% +\d+,\d\u00a0% – \d+,\d\u00a0%$", out, re.MULTILINE)
     assert "Verschil" not in out
 
     path = tmp_path / "uitvoer" / "simulatie" / "kaprijke-basis.csv"
@@ -57,8 +57,8 @@ def test_second_scenario_is_compared_with_the_first(tmp_path, capsys):
     out = capsys.readouterr().out
     assert re.search(r"^Maat +basis +95%-interval +minder plaatsen +95%-interval$", out, re.MULTILINE)
     assert "\nVerschil minder plaatsen − basis (per replicatie dezelfde gezinnen):\n" in out
-    assert re.search(r"^aanvragen_per_jaar +0,0 +0,0 – 0,0$", out, re.MULTILINE)  # the same gezinnen
-    assert re.search(r"^aandeel_tijdig_geplaatst \(%-punt\) +-\d+,\d +-\d+,\d – -\d+,\d +\*$", out, re.MULTILINE)
+    assert re.search(r"^Aanvragen bij het loket per jaar +0,0 +0,0 – 0,0$", out, re.MULTILINE)  # the same gezinnen
+    assert re.search(r"^Tijdig geplaatst, alle gezinnen \(%-punt\) +-\d+,\d +-\d+,\d – -\d+,\d +\*$", out, re.MULTILINE)
     assert "* het 95%-interval bevat 0 niet" in out
 
     table = pd.read_parquet(output)
