@@ -21,15 +21,21 @@ from matplotlib.ticker import FuncFormatter
 from hvhk import demodata
 from hvhk.errors import GebruikersFout
 from hvhk.figures import BLUE, ORANGE, to_png
-from hvhk.formatting import procent
+from hvhk.formatting import procent, verschil
 from hvhk.gemeenten import gemeente_naam, gemeenten, zoek_gemeente
 from hvhk.ui import melding, stijl, toon, veilig
 from roadmap.definition import load_roadmap
-from simulatie.experiment import run_replicaties, samenvatting
+from simulatie.experiment import run_scenarios, samenvatting, verschillen
 from simulatie.maten import LOKET_MATEN
 from simulatie.scenario import Scenario
 
-BELEID = [("Wie eerst komt, eerst maalt", "fifo"), ("Voorrang voor kwetsbare gezinnen", "kwetsbaar_eerst")]
+BELEID = [
+    ("Wie eerst komt, eerst maalt", "fifo"),
+    ("Voorrang voor kwetsbare gezinnen", "kwetsbaar_eerst"),
+    ("Plaatsen voorbehouden aan kwetsbare gezinnen", "reservering"),
+    ("Voorrang voor broers en zussen", "broer_zus"),
+    ("Voorrang voor werkende of studerende ouders", "werkend_eerst"),
+]
 HUIDIG, SCENARIO = "Huidige situatie", "Scenario"
 START, BUSY = "Simuleren", "Bezig met simuleren…"
 INTRO = (
@@ -53,8 +59,8 @@ def scenario_app() -> widgets.Widget:
     plaatsen = widgets.IntText(description="Plaatsen")
     medewerkers = widgets.IntText(description="Loketmedewerkers")
     beleid = widgets.Dropdown(description="Toewijzing", options=BELEID)
-    extra_plaatsen = widgets.IntText(description="Extra plaatsen")
-    extra_medewerkers = widgets.IntText(description="Extra loketmedewerkers")
+    extra_plaatsen = widgets.IntSlider(description="Extra plaatsen", min=-200, max=200, step=5)
+    extra_medewerkers = widgets.IntSlider(description="Extra loketmedewerkers", min=-3, max=5)
     nieuw_beleid = widgets.Dropdown(description="Toewijzing", options=BELEID)
     replicaties = widgets.BoundedIntText(value=10, min=2, max=100, description="Replicaties")
     button = widgets.Button(description=START, button_style="primary")
@@ -97,12 +103,14 @@ def scenario_app() -> widgets.Widget:
         toon(message, BUSY)
         button.disabled, button.description = True, BUSY
         try:
-            summaries = {
-                s.naam: samenvatting(run_replicaties(s, replicaties.value, seed=int(s.gemeente))) for s in situations
-            }
+            runs = run_scenarios(situations, replicaties.value, seed=int(situations[0].gemeente))
         finally:
             button.disabled, button.description = False, START
-        results.children = [widgets.HTML(table(summaries)), widgets.Image(value=to_png(chart(summaries)))]
+        summaries = {naam: samenvatting(runs.loc[runs["scenario"] == naam]) for naam in (HUIDIG, SCENARIO)}
+        differences = verschillen(runs, HUIDIG, SCENARIO)
+        results.children = [
+            widgets.HTML(table(summaries, differences)), widgets.Image(value=to_png(chart(summaries)))
+        ]
         toon(message, f"Klaar: {replicaties.value} replicaties per situatie voor "
              f"{gemeente_naam(situations[0].gemeente)}.")
 
@@ -119,17 +127,25 @@ def scenario_app() -> widgets.Widget:
     ])
 
 
-def table(summaries: dict[str, pd.DataFrame]) -> str:
-    """Per loket measure the mean and 95 % interval of each situation, side by side."""
+def table(summaries: dict[str, pd.DataFrame], differences: pd.DataFrame) -> str:
+    """Per loket measure the mean and 95 % interval of each situation, and the paired difference.
+
+    Both situations met the same gezinnen in each replicatie, so the difference has its own, narrower
+    interval; a * marks one that excludes 0: a change that is not chance.
+    """
     header = ["Maat"] + [column for naam in summaries for column in (naam, "95%-interval")]
+    header += ["Verschil", "95%-interval", ""]
+    by_maat = differences.set_index("maat")
     rows = []
     for maat, (label, fmt) in LOKET_MATEN.items():
         cells = [label]
         for summary in summaries.values():
             row = summary.set_index("maat").loc[maat]
-            low, high = fmt(row["ci_laag"]), fmt(row["ci_hoog"])
-            interval = f"{low} – {high}" if row[["ci_laag", "ci_hoog"]].notna().all() else fmt(None)
-            cells += [fmt(row["gemiddelde"]), interval]
+            cells += [fmt(row["gemiddelde"]), _interval(fmt, row["ci_laag"], row["ci_hoog"])]
+        change = by_maat.loc[maat]
+        shift = (lambda value: verschil(100 * value) + " %-punt") if fmt is procent else verschil
+        real = change["ci_laag"] > 0 or change["ci_hoog"] < 0
+        cells += [shift(change["verschil"]), _interval(shift, change["ci_laag"], change["ci_hoog"]), "*" if real else ""]
         rows.append(cells)
 
     def line(cells: list[str], tag: str) -> str:
@@ -137,7 +153,13 @@ def table(summaries: dict[str, pd.DataFrame]) -> str:
         return "<tr>" + "".join(f"<{tag}{a}>{escape(c)}</{tag}>" for a, c in zip(align, cells)) + "</tr>"
 
     body = "".join(line(cells, "td") for cells in rows)
-    return f"<table><thead>{line(header, 'th')}</thead><tbody>{body}</tbody></table>"
+    note = ("<p class='hvhk-uitleg'>* Het 95%-interval van het verschil bevat 0 niet: het verschil is"
+            " waarschijnlijk geen toeval. %-punt: procentpunt.</p>")
+    return f"<table class='hvhk-tabel'><thead>{line(header, 'th')}</thead><tbody>{body}</tbody></table>{note}"
+
+
+def _interval(fmt: Callable[[float], str], low: float, high: float) -> str:
+    return f"{fmt(low)} – {fmt(high)}" if pd.notna(low) and pd.notna(high) else fmt(None)
 
 
 def chart(summaries: dict[str, pd.DataFrame]) -> Figure:

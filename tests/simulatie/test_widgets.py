@@ -59,19 +59,22 @@ def test_a_run_shows_both_situations_formatted_the_belgian_way(app):
     assert not any("." in cell or "nan" in cell for cells in rows.values() for cell in cells[1:])
     assert any(isinstance(w, widgets.Image) and bytes(w.value).startswith(b"\x89PNG") for w in _all(app))
     assert "Klaar: 3 replicaties" in " ".join(_texts(app))
+    # the paired difference of the two situations, with its own interval
+    change = rows["Tijdig geplaatst, kwetsbare gezinnen"][4:7]
+    assert re.fullmatch(r"\+\d+,\d %-punt", change[0]) and change[2] == "*", "a real rise, marked"
 
 
 def test_the_button_is_disabled_while_simulating(app, monkeypatch):
     button, seen = _field(app, "Simuleren"), []
-    real = simulatie.widgets.run_replicaties
+    real = simulatie.widgets.run_scenarios
 
     def spy(*arguments, **keywords):
         seen.append((button.disabled, button.description))
         return real(*arguments, **keywords)
 
-    monkeypatch.setattr(simulatie.widgets, "run_replicaties", spy)
+    monkeypatch.setattr(simulatie.widgets, "run_scenarios", spy)
     button.click()
-    assert seen == [(True, "Bezig met simuleren…")] * 2
+    assert seen == [(True, "Bezig met simuleren…")]
     assert not button.disabled and button.description == "Simuleren"
 
 
