@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from roadmap import store
-from roadmap.analysis import SUMMARY_COLUMNS
+from roadmap.analysis import SUMMARY_COLUMNS, spreiding
 
 KEYS = ["ronde_id", "onderdeel_nr"]
 COLUMNS = ["huis_id", "ronde_id", "nummer", "onderdeel_id", "onderdeel", "soort", *SUMMARY_COLUMNS]
@@ -44,18 +44,8 @@ def per_onderdeel_alle_rondes(connection: sqlite3.Connection) -> pd.DataFrame:
     niveaus = _per_deelnemer(deelnemers, stellingen).sort_values(KEYS, kind="stable")
     grouped = niveaus.dropna(subset=["niveau"]).groupby(KEYS)["niveau"]
     counts = niveaus.groupby(KEYS)[["weet_niet", "antwoorden"]].sum()
-    summary = pd.DataFrame(
-        {
-            "mediaan": grouped.median(),
-            "gemiddelde": grouped.mean(),
-            "q1": grouped.quantile(0.25),
-            "q3": grouped.quantile(0.75),
-            "minimum": grouped.min(),
-            "maximum": grouped.max(),
-            "n": grouped.size(),
-            "aandeel_weet_niet": counts["weet_niet"] / counts["antwoorden"],
-        }
-    )
+    weet_niet = (counts["weet_niet"] / counts["antwoorden"]).rename("aandeel_weet_niet")
+    summary = spreiding(grouped).join(weet_niet, how="outer")
     onderdelen = stellingen.drop_duplicates(["versie", "onderdeel_nr"]).drop(columns="stelling_id")
     result = rondes.merge(onderdelen, on="versie", how="left").join(summary, on=KEYS)
     result["n"] = result["n"].fillna(0).astype(int)

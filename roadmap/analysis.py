@@ -5,9 +5,25 @@ case. "weet niet" and "niet van toepassing" are never averaged in: they are coun
 """
 
 import pandas as pd
+from pandas.core.groupby import SeriesGroupBy
 
 DREMPEL_WEET_NIET = 0.3  # share of "weet niet" answers from which an onderdeel is a blind spot
 SUMMARY_COLUMNS = ["mediaan", "gemiddelde", "q1", "q3", "minimum", "maximum", "n", "aandeel_weet_niet"]
+
+
+def spreiding(grouped: SeriesGroupBy) -> pd.DataFrame:
+    """Per group the median, mean, quartiles (linear interpolation), range and count of its levels."""
+    return pd.DataFrame(
+        {
+            "mediaan": grouped.median(),
+            "gemiddelde": grouped.mean(),
+            "q1": grouped.quantile(0.25),
+            "q3": grouped.quantile(0.75),
+            "minimum": grouped.min(),
+            "maximum": grouped.max(),
+            "n": grouped.size(),
+        }
+    )
 
 
 def per_onderdeel(antwoorden: pd.DataFrame, stellingen: pd.DataFrame) -> pd.DataFrame:
@@ -21,17 +37,7 @@ def per_onderdeel(antwoorden: pd.DataFrame, stellingen: pd.DataFrame) -> pd.Data
     """
     answers = antwoorden.merge(stellingen[["stelling_id", "onderdeel_id"]], on="stelling_id")
     grouped = niveau_per_deelnemer(antwoorden, stellingen).groupby(level="onderdeel_id")
-    summary = pd.DataFrame(
-        {
-            "mediaan": grouped.median(),
-            "gemiddelde": grouped.mean(),
-            "q1": grouped.quantile(0.25),
-            "q3": grouped.quantile(0.75),
-            "minimum": grouped.min(),
-            "maximum": grouped.max(),
-            "n": grouped.size(),
-        }
-    )
+    summary = spreiding(grouped)
     weet_niet = (answers["keuze"] == "weet_niet").groupby(answers["onderdeel_id"]).mean()
     summary = summary.join(weet_niet.rename("aandeel_weet_niet"), how="outer")
     order = stellingen.drop_duplicates("onderdeel_id").set_index("onderdeel_id")[["onderdeel", "soort"]]
@@ -57,18 +63,8 @@ def per_stelling(antwoorden: pd.DataFrame, stellingen: pd.DataFrame) -> pd.DataF
     """
     answers = antwoorden.astype({"niveau": float})
     scored = answers.loc[answers["keuze"] == "niveau"].groupby("stelling_id")["niveau"]
-    summary = pd.DataFrame(
-        {
-            "mediaan": scored.median(),
-            "gemiddelde": scored.mean(),
-            "q1": scored.quantile(0.25),
-            "q3": scored.quantile(0.75),
-            "minimum": scored.min(),
-            "maximum": scored.max(),
-            "n": scored.size(),
-            "aandeel_weet_niet": (answers["keuze"] == "weet_niet").groupby(answers["stelling_id"]).mean(),
-        }
-    )
+    weet_niet = (answers["keuze"] == "weet_niet").groupby(answers["stelling_id"]).mean()
+    summary = spreiding(scored).join(weet_niet.rename("aandeel_weet_niet"), how="outer")
     result = stellingen.set_index("stelling_id")[["tekst", "onderdeel_id", "onderdeel", "soort"]]
     result = result.join(summary.reindex(columns=SUMMARY_COLUMNS), how="left")
     result["n"] = result["n"].fillna(0).astype(int)
@@ -217,7 +213,8 @@ def posities(antwoorden: pd.DataFrame, deelnemers: pd.DataFrame, stellingen: pd.
     """
     scored = antwoorden.loc[antwoorden["keuze"] == "niveau", ["deelnemer_id", "stelling_id", "niveau"]]
     result = scored.assign(partner=scored["deelnemer_id"].map(partners(deelnemers, stellingen)))
-    return result.sort_values(["stelling_id", "niveau", "partner"], ignore_index=True)[["stelling_id", "partner", "niveau"]]
+    columns = ["stelling_id", "partner", "niveau"]
+    return result.sort_values(["stelling_id", "niveau", "partner"], ignore_index=True)[columns]
 
 
 def kampen(posities: pd.DataFrame) -> pd.DataFrame:
