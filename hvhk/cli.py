@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     workshop.set_defaults(run=_workshop)
     _add_roadmap_commands(commands)
+    _add_rapporten_command(commands)
     _add_simuleer_command(commands)
     return parser
 
@@ -201,6 +202,33 @@ def _result_file(text: str) -> Path:
     return path
 
 
+def _add_rapporten_command(commands: argparse._SubParsersAction) -> None:
+    reports = commands.add_parser(
+        "rapporten",
+        help="maak de rapporten per Huis, met een overzichtspagina",
+        description="Maakt één rapport per Huis (HTML, en PDF met --pdf) en een overzichtspagina index.html."
+        " Rapporten waarvan niets veranderde, blijven staan; een onderbroken opdracht maakt bij een volgende"
+        " keer alleen af wat ontbreekt. Mislukt een rapport, dan gaan de andere door en eindigt de opdracht"
+        " met code 1.",
+    )
+    which = reports.add_mutually_exclusive_group(required=True)
+    which.add_argument("--alle", action="store_true", help="alle Huizen in de database")
+    which.add_argument("--huis", action="append", metavar="NAAM", help="één Huis; herhaal voor meer Huizen")
+    reports.add_argument("--pdf", action="store_true", help="maak ook een PDF van elk rapport (met chromium)")
+    reports.add_argument(
+        "--werkers", type=_positive, default=2, metavar="N", help="aantal rapporten tegelijk (standaard: 2)"
+    )
+    reports.add_argument(
+        "--uitvoer", type=Path, default=None, metavar="MAP", help="map voor de rapporten (standaard: uitvoer/rapporten)"
+    )
+    reports.add_argument(
+        "--simulatie", type=Path, default=None, metavar="BESTAND",
+        help="resultaten van de loketsimulatie (standaard: uitvoer/simulatie/loket.csv, zoals hvhk demo ze maakt)",
+    )
+    _add_database(reports)
+    reports.set_defaults(run=_rapporten)
+
+
 def _add_roadmap_file(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--roadmap", type=Path, default=None, metavar="BESTAND",
@@ -293,6 +321,36 @@ def _exporteer(arguments: argparse.Namespace) -> int:
 
 
 _DEMO_FIGURES = ("geboorten_per_jaar", "plaatsen", "loket_medewerkers")
+
+
+def _rapporten(arguments: argparse.Namespace) -> int:
+    from rapporten import batch
+    from roadmap import store
+
+    database = arguments.database or database_path()
+    connection = store.connect(database)
+    try:
+        huizen = store.huizen(connection)
+        chosen = set(huizen["id"]) if arguments.alle else {store.huis_id(connection, naam) for naam in arguments.huis}
+    finally:
+        connection.close()
+    if huizen.empty:
+        raise GebruikersFout(f"{database}: er staan nog geen Huizen in de database")
+    folder = arguments.uitvoer or output_dir() / "rapporten"
+    simulatie = arguments.simulatie or output_dir() / "simulatie" / "loket.csv"
+    opdrachten = batch.huis_opdrachten(huizen, database, simulatie, folder, pdf=arguments.pdf)
+    results = batch.render_all([o for o in opdrachten if o.huis_id in chosen], arguments.werkers)
+    # the overview keeps listing the other Huizen whose reports are still up to date
+    others = [batch.Resultaat(o, ongewijzigd=True) for o in opdrachten if o.huis_id not in chosen and batch.actueel(o)]
+    index = batch.write_index(sorted(results + others, key=lambda r: r.opdracht.naam), folder,
+                              demo=bool(huizen["demo"].any()))
+    failed = [r for r in results if not r.gelukt]
+    unchanged = sum(r.ongewijzigd for r in results)
+    print(f"{len(results)} rapporten: {len(results) - unchanged - len(failed)} gemaakt, {unchanged} ongewijzigd,"
+          f" {len(failed)} mislukt. Overzicht: {index}")
+    for result in failed:
+        print(f"hvhk: mislukt: {result.opdracht.naam}: {result.fout}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _simuleer(arguments: argparse.Namespace) -> int:

@@ -65,6 +65,8 @@ def huis_opdrachten(
         fingerprints = invoer.vingerafdrukken(connection, TEMPLATES / HUIS_TEMPLATE, Path(simulatie), alle)
     finally:
         connection.close()
+    for stale in uitvoer.glob(".*.tmp"):  # left by a batch that was killed while writing
+        stale.unlink()
     vergelijking = uitvoer / ".notebooks" / "vergelijking.csv"  # computed once, read by every report
     write_atomic(vergelijking, alle.to_csv(index=False))
     return [
@@ -106,9 +108,14 @@ def _start_kernel() -> None:
     Finalize(_kernel, _kernel.stop, exitpriority=10)  # workers exit without running atexit
 
 
+def actueel(opdracht: Opdracht) -> bool:
+    """Whether the report file exists and was made from the same inputs."""
+    return bool(opdracht.invoer) and invoer.van_bestand(opdracht.bestand) == opdracht.invoer
+
+
 def _render_one(opdracht: Opdracht) -> Resultaat:
     html, pdf = opdracht.bestand, opdracht.bestand.with_suffix(".pdf")
-    up_to_date = bool(opdracht.invoer) and invoer.van_bestand(html) == opdracht.invoer
+    up_to_date = actueel(opdracht)
     pdf_up_to_date = not opdracht.pdf or (pdf.exists() and pdf.stat().st_mtime_ns >= html.stat().st_mtime_ns)
     if up_to_date and pdf_up_to_date:
         return Resultaat(opdracht, ongewijzigd=True)
