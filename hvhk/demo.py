@@ -6,6 +6,7 @@ simulates the loket of every demo gemeente, and renders one report per demo Huis
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from pathlib import Path
 
@@ -18,11 +19,16 @@ from hvhk.files import write_atomic
 from rapporten import batch
 from roadmap import store
 from roadmap.definition import Roadmap, load_roadmap
-from simulatie.experiment import run_replicaties, samenvatting
+from simulatie.experiment import run_scenarios, samenvatting, verschillen
+from simulatie.maten import BASIS
 from simulatie.scenario import Scenario
 
 REPLICATIES = 10
 SCENARIO_INPUTS = ["geboorten_per_jaar", "plaatsen", "loket_medewerkers"]
+CHANGES = {  # the scenarios every demo gemeente is compared on, as changes to its current situation
+    "10 % meer plaatsen": lambda basis: {"plaatsen": round(basis.plaatsen * 1.1)},
+    "plaatsen voorbehouden aan kwetsbare gezinnen": lambda basis: {"beleid": "reservering"},
+}
 
 
 def run_demo(database: Path, uitvoer: Path, werkers: int = 2) -> Path:
@@ -75,20 +81,27 @@ def load(connection: sqlite3.Connection, roadmap: Roadmap, demo: demodata.Demo) 
 
 
 def simulate(gemeenten: pd.DataFrame, replicaties: int = REPLICATIES) -> pd.DataFrame:
-    """The loket summary of every gemeente: one tidy row per (gemeente, maat), inputs alongside."""
+    """Per gemeente and maat: each demo scenario's mean and 95 % interval (soort "situatie"), and each
+    change's paired difference with the current situation (soort "verschil"), inputs alongside."""
     tables = []
     for gemeente in tqdm(gemeenten.itertuples(), total=len(gemeenten), desc="Simulaties", unit="gemeente"):
-        scenario = Scenario(
+        basis = Scenario(
+            naam=BASIS,
             gemeente=gemeente.nis,
             geboorten_per_jaar=float(gemeente.geboorten_per_jaar),
             plaatsen=int(gemeente.plaatsen),
             loket_medewerkers=int(gemeente.loket_medewerkers),
         )
-        summary = samenvatting(run_replicaties(scenario, replicaties=replicaties, seed=int(gemeente.nis)))
-        tables.append(
-            summary.assign(nis=gemeente.nis, scenario=scenario.naam, **{k: getattr(gemeente, k) for k in SCENARIO_INPUTS})
-        )
-    columns = ["nis", "scenario", *SCENARIO_INPUTS, "maat", "gemiddelde", "ci_laag", "ci_hoog", "n"]
+        scenarios = [basis, *(dataclasses.replace(basis, naam=naam, **change(basis)) for naam, change in CHANGES.items())]
+        runs = run_scenarios(scenarios, replicaties=replicaties, seed=int(gemeente.nis))
+        for scenario in scenarios:
+            summary = samenvatting(runs.loc[runs["scenario"] == scenario.naam]).assign(soort="situatie")
+            if scenario is not basis:
+                difference = verschillen(runs, BASIS, scenario.naam).rename(columns={"verschil": "gemiddelde"})
+                summary = pd.concat([summary, difference.assign(soort="verschil")])
+            inputs = {k: getattr(scenario, k) for k in SCENARIO_INPUTS}
+            tables.append(summary.assign(nis=gemeente.nis, scenario=scenario.naam, beleid=scenario.beleid, **inputs))
+    columns = ["nis", "scenario", "soort", *SCENARIO_INPUTS, "beleid", "maat", "gemiddelde", "ci_laag", "ci_hoog", "n"]
     return pd.concat(tables, ignore_index=True)[columns]
 
 

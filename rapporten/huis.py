@@ -21,7 +21,7 @@ from hvhk.formatting import datum, getal, procent, verschil
 from hvhk.gemeenten import gemeente_naam
 from rapporten import RESULTATEN
 from roadmap import aggregate, analysis, charts, store
-from simulatie.maten import LOKET_MATEN
+from simulatie.maten import BASIS, LOKET_MATEN
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,9 @@ class HuisRapport:
             connection.close()
         loket = pd.DataFrame()
         if simulatie and Path(simulatie).exists():
-            loket = pd.read_csv(simulatie, dtype={"nis": str}).loc[lambda s: s["nis"].isin(huis["gemeenten"])]
+            loket = pd.read_csv(simulatie, dtype={"nis": str}).loc[
+                lambda s: s["nis"].isin(huis["gemeenten"]) & (s["soort"] == "situatie") & (s["scenario"] == BASIS)
+            ]
         return cls(
             naam=huis["naam"],
             demo=bool(huis["demo"]),

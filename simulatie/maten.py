@@ -5,6 +5,8 @@ Reports, the scenario explorer and the CLI show the same measures in the same wo
 
 from hvhk.formatting import getal, procent
 
+BASIS = "huidige situatie"  # the scenario that stands for a gemeente's current loket in result tables
+
 MATEN = {
     "aanvragen_per_jaar": "Aanvragen bij het loket per jaar",
     "antwoordtijd_gemiddeld_dagen": "Tijd tot eerste antwoord van het loket (dagen)",

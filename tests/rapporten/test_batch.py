@@ -40,7 +40,7 @@ def test_a_rerun_redoes_only_the_reports_whose_inputs_changed(tmp_path, demo_dat
     huizen = store.huizen(connection).head(2)
     connection.close()
     simulatie = tmp_path / "loket.csv"
-    rows = [{"nis": nis, "scenario": "basis", "geboorten_per_jaar": 100, "plaatsen": 50, "loket_medewerkers": 1,
+    rows = [{"nis": nis, "scenario": "huidige situatie", "soort": "situatie", "geboorten_per_jaar": 100, "plaatsen": 50, "loket_medewerkers": 1,
              "maat": "bezetting", "gemiddelde": 0.9, "ci_laag": 0.8, "ci_hoog": 1.0, "n": 3}
             for nis in [*huizen.iloc[0]["gemeenten"], *huizen.iloc[1]["gemeenten"]]]
     pd.DataFrame(rows).to_csv(simulatie, index=False)

@@ -41,7 +41,7 @@ def test_unknown_huis_is_a_dutch_error(demo_database):
 def test_loket_section_shows_the_simulated_numbers_the_belgian_way(tmp_path, demo_database):
     simulatie = tmp_path / "loket.csv"
     pd.DataFrame(
-        [{"nis": "44086", "scenario": "basis", "geboorten_per_jaar": 1241, "plaatsen": 355, "loket_medewerkers": 1,
+        [{"nis": "44086", "scenario": "huidige situatie", "soort": "situatie", "geboorten_per_jaar": 1241, "plaatsen": 355, "loket_medewerkers": 1,
           "maat": "aandeel_tijdig_geplaatst", "gemiddelde": 0.634, "ci_laag": 0.52, "ci_hoog": 0.741, "n": 10}]
     ).to_csv(simulatie, index=False)
     html = HuisRapport.laad(demo_database, 1, simulatie).loket_kinderopvang().data
