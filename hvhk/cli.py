@@ -206,7 +206,8 @@ def _add_rapporten_command(commands: argparse._SubParsersAction) -> None:
     reports = commands.add_parser(
         "rapporten",
         help="maak de rapporten per Huis, met een overzichtspagina",
-        description="Maakt één rapport per Huis (HTML, en PDF met --pdf) en een overzichtspagina index.html."
+        description="Maakt één rapport per Huis en, uit de loketsimulatie, één loketrapport per gemeente (HTML,"
+        " en PDF met --pdf), met een overzichtspagina index.html."
         " Rapporten waarvan niets veranderde, blijven staan; een onderbroken opdracht maakt bij een volgende"
         " keer alleen af wat ontbreekt. Mislukt een rapport, dan gaan de andere door en eindigt de opdracht"
         " met code 1.",
@@ -214,6 +215,10 @@ def _add_rapporten_command(commands: argparse._SubParsersAction) -> None:
     which = reports.add_mutually_exclusive_group(required=True)
     which.add_argument("--alle", action="store_true", help="alle Huizen in de database")
     which.add_argument("--huis", action="append", metavar="NAAM", help="één Huis; herhaal voor meer Huizen")
+    which.add_argument(
+        "--gemeente", action="append", metavar="GEMEENTE",
+        help="het loketrapport van één gemeente (naam of NIS-code); herhaal voor meer gemeenten",
+    )
     reports.add_argument("--pdf", action="store_true", help="maak ook een PDF van elk rapport (met chromium)")
     reports.add_argument(
         "--werkers", type=_positive, default=2, metavar="N", help="aantal rapporten tegelijk (standaard: 2)"
@@ -324,6 +329,9 @@ _DEMO_FIGURES = ("geboorten_per_jaar", "plaatsen", "loket_medewerkers")
 
 
 def _rapporten(arguments: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from hvhk.gemeenten import zoek_gemeente
     from rapporten import batch
     from roadmap import store
 
@@ -331,17 +339,25 @@ def _rapporten(arguments: argparse.Namespace) -> int:
     connection = store.connect(database)
     try:
         huizen = store.huizen(connection)
-        chosen = set(huizen["id"]) if arguments.alle else {store.huis_id(connection, naam) for naam in arguments.huis}
+        chosen = set(huizen["id"]) if arguments.alle else {store.huis_id(connection, n) for n in arguments.huis or []}
     finally:
         connection.close()
     if huizen.empty:
         raise GebruikersFout(f"{database}: er staan nog geen Huizen in de database")
     folder = arguments.uitvoer or output_dir() / "rapporten"
     simulatie = arguments.simulatie or output_dir() / "simulatie" / "loket.csv"
+    if arguments.gemeente and not simulatie.exists():
+        raise GebruikersFout(f"{simulatie}: geen simulatieresultaten; draai eerst hvhk demo of geef --simulatie")
+    simulated = sorted(pd.read_csv(simulatie, dtype={"nis": str})["nis"].unique()) if simulatie.exists() else []
+    wanted = [zoek_gemeente(g) for g in arguments.gemeente or []]
+    for nis in set(wanted) - set(simulated):
+        raise GebruikersFout(f"{simulatie}: geen simulatieresultaten voor gemeente {nis}")
     opdrachten = batch.huis_opdrachten(huizen, database, simulatie, folder, pdf=arguments.pdf)
-    results = batch.render_all([o for o in opdrachten if o.huis_id in chosen], arguments.werkers)
-    # the overview keeps listing the other Huizen whose reports are still up to date
-    others = [batch.Resultaat(o, ongewijzigd=True) for o in opdrachten if o.huis_id not in chosen and batch.actueel(o)]
+    opdrachten += batch.gemeente_opdrachten(simulated, simulatie, folder, pdf=arguments.pdf)
+    picked = [o for o in opdrachten if arguments.alle or o.huis_id in chosen or o.parameters.get("nis") in wanted]
+    results = batch.render_all(picked, arguments.werkers)
+    # the overview keeps listing the other reports that are still up to date
+    others = [batch.Resultaat(o, ongewijzigd=True) for o in opdrachten if o not in picked and batch.actueel(o)]
     index = batch.write_index(sorted(results + others, key=lambda r: r.opdracht.naam), folder,
                               demo=bool(huizen["demo"].any()))
     failed = [r for r in results if not r.gelukt]

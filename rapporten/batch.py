@@ -23,6 +23,7 @@ from rapporten.render import TEMPLATES, page, render
 from roadmap import aggregate, store
 
 HUIS_TEMPLATE = "huis.ipynb"
+GEMEENTE_TEMPLATE = "gemeente.ipynb"
 INDEX = Template((TEMPLATES / "index.html.j2").read_text(encoding="utf-8"), autoescape=True)
 
 
@@ -37,6 +38,7 @@ class Opdracht:
     bestand: Path
     invoer: str = ""  # fingerprint of the inputs; a file carrying it is up to date
     pdf: bool = False  # also print the report to PDF, next to the HTML
+    template: str = HUIS_TEMPLATE
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,23 @@ def huis_opdrachten(
     ]
 
 
+def gemeente_opdrachten(gemeenten: list[str], simulatie: Path, uitvoer: Path, pdf: bool = False) -> list[Opdracht]:
+    """One Opdracht per gemeente (NIS code) for its loket report, from the simulation table `simulatie`."""
+    return [
+        Opdracht(
+            huis_id=0,
+            naam=f"Loket {gemeente_naam(nis)}",
+            gemeenten=gemeente_naam(nis),
+            parameters={"simulatie": str(simulatie), "nis": nis},
+            bestand=uitvoer / f"gemeente-{nis}-{slug(gemeente_naam(nis), 'gemeente')}.html",
+            invoer=invoer.vingerafdruk_gemeente(TEMPLATES / GEMEENTE_TEMPLATE, Path(simulatie), nis),
+            pdf=pdf,
+            template=GEMEENTE_TEMPLATE,
+        )
+        for nis in gemeenten
+    ]
+
+
 def render_all(opdrachten: list[Opdracht], werkers: int = 2, voortgang: bool = True) -> list[Resultaat]:
     """Render every Opdracht in `werkers` processes, each with one warm kernel; results in the order given."""
     results: dict[int, Resultaat] = {}
@@ -121,7 +140,7 @@ def _render_one(opdracht: Opdracht) -> Resultaat:
         return Resultaat(opdracht, ongewijzigd=True)
     try:
         if not up_to_date:
-            render(HUIS_TEMPLATE, opdracht.parameters, html, f"Rapport {opdracht.naam}", _kernel, opdracht.invoer)
+            render(opdracht.template, opdracht.parameters, html, f"Rapport {opdracht.naam}", _kernel, opdracht.invoer)
         if opdracht.pdf:
             naar_pdf(html, pdf)
     except Exception as error:  # noqa: BLE001 - any failure of one report is reported, not raised

@@ -153,7 +153,7 @@ class HuisRapport:
             return [heading, HTML("<p>Geen antwoorden.</p>")]
         domeinen = self.niveaus.loc[self.niveaus["soort"] == "levensdomein"]
         table = HTML(
-            _table(
+            tabel(
                 ["Levensdomein", "Mediaan", "Middelste helft", "Partners met score", "Weet niet"],
                 [
                     [r.onderdeel, getal(r.mediaan), f"{getal(r.q1)} – {getal(r.q3)}", r.n, procent(r.aandeel_weet_niet)]
@@ -170,7 +170,7 @@ class HuisRapport:
             return HTML(heading + "<p>Er is nog maar één ronde: de vergelijking volgt na de volgende ronde.</p>")
         huidige = int(self.ronde["nummer"])
         domeinen = self.weg.loc[self.weg["soort"] == "levensdomein"]
-        table = _table(
+        table = tabel(
             ["Levensdomein", f"Ronde {huidige - 1}", f"Ronde {huidige}", "Verschil"],
             [[r.onderdeel, getal(r.vorige), getal(r.huidige), verschil(r.verschil)] for r in domeinen.itertuples()],
         )
@@ -188,7 +188,7 @@ class HuisRapport:
             return HTML(heading + "<p>Geen antwoorden.</p>")
         return HTML(
             heading
-            + _table(
+            + tabel(
                 ["Rang", "Levensdomein", "Belang", "Afstand", "Score"],
                 [
                     [r.rang, r.onderdeel, getal(r.belang), getal(r.afstand), getal(r.score)]
@@ -217,7 +217,7 @@ class HuisRapport:
         tail = f"<p>En nog {more} stelling(en) met twee kampen.</p>" if more > 0 else ""
         return HTML(
             heading
-            + _table(["Onderdeel", "Stelling", "Op niveau 1–2", "Op niveau 3–4"], rows, text_columns=(0, 1, 2, 3))
+            + tabel(["Onderdeel", "Stelling", "Op niveau 1–2", "Op niveau 3–4"], rows, text_columns=(0, 1, 2, 3))
             + tail
         )
 
@@ -233,7 +233,7 @@ class HuisRapport:
             [a.omschrijving, a.onderdeel, a.trekker, a.partners, datum(a.termijn) if a.termijn else getal(None), a.status]
             for a in self.acties.itertuples()
         ]
-        table = _table(["Actie", "Onderdeel", "Trekker", "Partners", "Termijn", "Status"], rows, text_columns=range(6))
+        table = tabel(["Actie", "Onderdeel", "Trekker", "Partners", "Termijn", "Status"], rows, text_columns=range(6))
         return HTML(heading + chosen + table)
 
     def andere_huizen(self) -> HTML:
@@ -254,7 +254,7 @@ class HuisRapport:
         ]
         headers = ["Levensdomein", "Dit Huis", "Andere Huizen, middelste helft", "Andere Huizen, mediaan",
                    "Andere Huizen lager", "Aantal andere Huizen"]
-        return HTML(heading + _table(headers, rows))
+        return HTML(heading + tabel(headers, rows))
 
     def blinde_vlekken_tabel(self) -> HTML:
         heading = (
@@ -265,7 +265,7 @@ class HuisRapport:
         if self.blinde_vlekken.empty:
             return HTML(heading + "<p>Geen blinde vlekken gevonden.</p>")
         rows = [[r.naam, r.reden] for r in self.blinde_vlekken.itertuples()]
-        return HTML(heading + _table(["Wat", "Waarom"], rows, text_columns=(0, 1)))
+        return HTML(heading + tabel(["Wat", "Waarom"], rows, text_columns=(0, 1)))
 
     def loket_kinderopvang(self) -> HTML:
         """The simulated loket per gemeente: mean over replications with its 95 % interval."""
@@ -279,7 +279,7 @@ class HuisRapport:
         for nis, rows in self.loket.groupby("nis", sort=False):
             by_maat = rows.set_index("maat")
             first = rows.iloc[0]
-            table = _table(
+            table = tabel(
                 ["Maat", "Gemiddelde", "95%-interval"],
                 [
                     [label, fmt(by_maat.at[maat, "gemiddelde"]),
@@ -305,7 +305,7 @@ class HuisRapport:
         )
 
 
-def _table(headers: list[str], rows: list[list], text_columns: Sequence[int] = (0,)) -> str:
+def tabel(headers: list[str], rows: list[list], text_columns: Sequence[int] = (0,)) -> str:
     """An HTML table with every cell escaped; columns other than `text_columns` hold numbers and
     are right-aligned."""
 

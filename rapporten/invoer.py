@@ -60,6 +60,14 @@ def vingerafdrukken(
     return result
 
 
+def vingerafdruk_gemeente(template: Path, simulatie: Path, nis: str) -> str:
+    """The fingerprint of a gemeente report's inputs: code, template and its simulation rows."""
+    table = pd.read_csv(simulatie, dtype={"nis": str})
+    digest = hashlib.sha256(_code(template))
+    digest.update(_hash_frame(table.loc[table["nis"] == nis]))
+    return digest.hexdigest()
+
+
 def van_bestand(path: Path) -> str | None:
     """The fingerprint a finished report carries, or None (no file, or not one of ours)."""
     try:

@@ -51,3 +51,20 @@ def test_one_failing_report_is_listed_and_sets_the_exit_code(tmp_path, demo_data
     assert "2 rapporten: 1 gemaakt, 0 ongewijzigd, 1 mislukt." in captured.out
     assert "hvhk: mislukt: Huis van het Kind Tongeren-Borgloon: kapotte gegevens" in captured.err
     assert "mislukt" in (tmp_path / "index.html").read_text()
+
+
+def test_gemeente_reports_from_the_simulation_table(tmp_path, demo_database, capsys):
+    from hvhk import demodata
+    from hvhk.demo import simulate
+    from roadmap.definition import load_roadmap
+
+    figures = demodata.generate(load_roadmap()).gemeenten
+    simulatie = tmp_path / "loket.csv"
+    simulate(figures.loc[figures["gemeente"] == "Genk"], replicaties=2).to_csv(simulatie, index=False)
+    base = ["rapporten", "--database", str(demo_database), "--uitvoer", str(tmp_path / "uit"),
+            "--simulatie", str(simulatie)]
+    assert main([*base, "--gemeente", "Genk"]) == 0
+    assert "1 rapporten: 1 gemaakt" in capsys.readouterr().out
+    assert "Lokaal loket kinderopvang Genk" in next((tmp_path / "uit").glob("gemeente-*-genk.html")).read_text()
+    assert main([*base, "--gemeente", "Brugge"]) == 1
+    assert "geen simulatieresultaten voor gemeente 31005" in capsys.readouterr().err

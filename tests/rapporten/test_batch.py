@@ -2,11 +2,12 @@ import re
 import shutil
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pytest
 
 from rapporten import batch, invoer
-from rapporten.render import TEMPLATES
+from rapporten.render import TEMPLATES, resultaten
 from roadmap import aggregate, store
 
 
@@ -121,3 +122,26 @@ def test_the_executed_notebook_keeps_the_numbers_the_report_shows(tmp_path, demo
     html = opdracht.bestand.read_text()
     assert "mediaan_per_levensdomein" not in html  # data, not drawn
     assert f'<td>Onderwijs</td><td class="getal">{getal(expected["onderwijs"])}</td>' in html
+
+
+def test_a_gemeente_report_shows_the_loket_and_its_scenarios(tmp_path):
+    from hvhk import demodata
+    from hvhk.demo import simulate
+    from roadmap.definition import load_roadmap
+
+    figures = demodata.generate(load_roadmap()).gemeenten.head(1)
+    simulatie = tmp_path / "loket.csv"
+    table = simulate(figures, replicaties=3).assign(gegevens=demodata.LABEL)
+    table.to_csv(simulatie, index=False)
+    nis = figures.iloc[0]["nis"]
+    opdracht = batch.gemeente_opdrachten([nis], simulatie, tmp_path)[0]
+    result = batch.render_all([opdracht], voortgang=False)[0]
+    assert result.gelukt, result.fout
+    html = opdracht.bestand.read_text()
+    for heading in ("Het loket vandaag", "Kwetsbare gezinnen", "Scenario's vergeleken", "Vraagsignaal"):
+        assert heading in html
+    assert "10 % meer plaatsen" in html and "fictieve demogegevens" in html
+    notebook = nbformat.read(tmp_path / ".notebooks" / f"{opdracht.bestand.stem}.ipynb", as_version=4)
+    expected = table.loc[(table["soort"] == "situatie") & (table["scenario"] == "huidige situatie")].set_index("maat")
+    assert resultaten(notebook)["bezetting"] == pytest.approx(expected.loc["bezetting", "gemiddelde"])
+    assert batch.render_all([opdracht], voortgang=False)[0].ongewijzigd

@@ -1,0 +1,109 @@
+"""The content of a gemeente report: the loket kinderopvang as the simulation sees it.
+
+The decree asks the loket to inform the local government, the organisers and Kind en Gezin about
+demand; this report is that signal, with what would change under other scenarios. Every number
+comes from the simulation table (`hvhk.demo.simulate` or the same columns), where tests check it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import HTML
+
+from hvhk.demodata import LABEL
+from hvhk.errors import GebruikersFout
+from hvhk.formatting import getal, procent, verschil
+from hvhk.gemeenten import gemeente_naam
+from rapporten import RESULTATEN
+from rapporten.huis import tabel
+from simulatie.experiment import is_aandeel
+from simulatie.maten import BASIS, LOKET_MATEN, label
+
+KWETSBAAR = ["aandeel_tijdig_kwetsbaar", "aandeel_tijdig_niet_kwetsbaar", "kloof_tijdig_kwetsbaar"]
+VRAAG = ["vraag_per_jaar", "vraag_plaatsen", "opgegeven_per_jaar", "wachtlijst_gemiddeld"]
+
+
+@dataclass(frozen=True)
+class GemeenteRapport:
+    nis: str
+    naam: str
+    demo: bool
+    situaties: pd.DataFrame  # soort "situatie": per scenario and maat the mean and interval
+    verschillen: pd.DataFrame  # soort "verschil": per scenario and maat the paired difference with BASIS
+
+    @classmethod
+    def laad(cls, simulatie: str | Path, nis: str) -> GemeenteRapport:
+        table = pd.read_csv(simulatie, dtype={"nis": str}).loc[lambda s: s["nis"] == str(nis)]
+        if table.empty:
+            raise GebruikersFout(f"{simulatie}: geen simulatieresultaten voor gemeente {nis}")
+        demo = "gegevens" in table and (table["gegevens"] == LABEL).any()
+        return cls(
+            nis=str(nis), naam=gemeente_naam(nis), demo=bool(demo),
+            situaties=table.loc[table["soort"] == "situatie"], verschillen=table.loc[table["soort"] == "verschil"],
+        )
+
+    def _rij(self, scenario: str, maat: str) -> pd.Series:
+        return self.situaties.loc[(self.situaties["scenario"] == scenario) & (self.situaties["maat"] == maat)].iloc[0]
+
+    def kop(self) -> HTML:
+        basis = self.situaties.loc[self.situaties["scenario"] == BASIS].iloc[0]
+        demo = f'<p class="demo">Dit rapport toont {LABEL}: geen echte resultaten.</p>' if self.demo else ""
+        return HTML(
+            f"<h1>Lokaal loket kinderopvang {escape(self.naam)}</h1>"
+            f"<p class='ondertitel'>NIS {escape(self.nis)} · {getal(basis['geboorten_per_jaar'], 0)} geboorten per jaar ·"
+            f" {getal(basis['plaatsen'], 0)} plaatsen · {int(basis['loket_medewerkers'])} loketmedewerker(s) ·"
+            f" {int(basis['n'])} replicaties</p>{demo}"
+        )
+
+    def huidige_situatie(self) -> HTML:
+        rows = [[lab, fmt(r["gemiddelde"]), f"{fmt(r['ci_laag'])} – {fmt(r['ci_hoog'])}"]
+                for maat, (lab, fmt) in LOKET_MATEN.items() for r in [self._rij(BASIS, maat)]]
+        return HTML("<h2>Het loket vandaag</h2><p>Gemiddelde over de replicaties met het 95%-interval.</p>"
+                    + tabel(["Maat", "Gemiddelde", "95%-interval"], rows))
+
+    def kwetsbare_gezinnen(self) -> HTML:
+        rows = [[label(maat), procent(r["gemiddelde"]), f"{procent(r['ci_laag'])} – {procent(r['ci_hoog'])}"]
+                for maat in KWETSBAAR for r in [self._rij(BASIS, maat)]]
+        return HTML("<h2>Kwetsbare gezinnen</h2><p>Wie op de gewenste startdatum een plaats heeft, voor kwetsbare"
+                    " en andere gezinnen; de achterstand is het verschil tussen beide.</p>"
+                    + tabel(["Maat", "Gemiddelde", "95%-interval"], rows))
+
+    def scenarios(self) -> HTML:
+        """Each scenario's paired difference with the current situation; * where it is not chance."""
+        parts = ["<h2>Scenario's vergeleken</h2><p>Per scenario het verschil met de huidige situatie, op"
+                 " dezelfde gezinnen, met het 95%-interval. Een * betekent dat het interval 0 niet bevat: het"
+                 " verschil is waarschijnlijk geen toeval. Aandelen verschillen in procentpunt (%-punt).</p>"]
+        for scenario, rows in self.verschillen.groupby("scenario", sort=False):
+            by_maat = rows.set_index("maat")
+            lines = []
+            for maat in [*LOKET_MATEN, "opgegeven_per_jaar", "kloof_tijdig_kwetsbaar"]:
+                r = by_maat.loc[maat]
+                shift = (lambda v: verschil(100 * v) + " %-punt") if is_aandeel(maat) else verschil
+                real = "*" if r["ci_laag"] > 0 or r["ci_hoog"] < 0 else ""
+                lines.append([label(maat), shift(r["gemiddelde"]), f"{shift(r['ci_laag'])} – {shift(r['ci_hoog'])}", real])
+            parts.append(f"<h3>{escape(scenario)}</h3>" + tabel(["Maat", "Verschil", "95%-interval", ""], lines))
+        return HTML("".join(parts))
+
+    def vraagsignaal(self) -> HTML:
+        """What the decree asks the loket to report: demand, unmet demand and the waiting list."""
+        rows = [[label(maat), getal(r["gemiddelde"]), f"{getal(r['ci_laag'])} – {getal(r['ci_hoog'])}"]
+                for maat in VRAAG for r in [self._rij(BASIS, maat)]]
+        plaatsen = self.situaties.loc[self.situaties["scenario"] == BASIS, "plaatsen"].iloc[0]
+        return HTML("<h2>Vraagsignaal voor lokaal bestuur, organisatoren en Kind en Gezin</h2>"
+                    f"<p>Ter vergelijking: de gemeente telt {getal(plaatsen, 0)} plaatsen.</p>"
+                    + tabel(["Maat", "Gemiddelde", "95%-interval"], rows))
+
+    def methode(self) -> HTML:
+        demo = f" Alle cijfers zijn {LABEL}." if self.demo else ""
+        return HTML("<h2>Methode</h2><p class='voetnoot'>Een SimPy-model van het loket: gezinnen melden zich"
+                    " aan, krijgen een antwoord en wachten op een plaats in een van hun voorkeurlocaties. Elke"
+                    " situatie is een aantal keer gesimuleerd (replicaties) met dezelfde gezinnen per"
+                    " replicatie, zodat verschillen het effect van de wijziging tonen." + demo + "</p>")
+
+    def resultaten(self) -> dict:
+        """The report's key numbers as data (see `rapporten.RESULTATEN`)."""
+        return {RESULTATEN: {maat: float(self._rij(BASIS, maat)["gemiddelde"]) for maat in [*LOKET_MATEN, *VRAAG]}}
