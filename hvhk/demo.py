@@ -1,7 +1,8 @@
 """`hvhk demo`: the whole path on the bundled demo data, from store to reports.
 
 Loads the demo Huizen and rounds into the store (upserts, so a second run changes nothing),
-simulates the loket of every demo gemeente, and renders one report per demo Huis with an index.
+simulates the loket of every demo gemeente, and renders one report per demo Huis and one loket
+report per demo gemeente, with an index.
 """
 
 from __future__ import annotations
@@ -51,7 +52,9 @@ def run_demo(database: Path, uitvoer: Path, werkers: int = 2) -> Path:
     rapporten = uitvoer / "rapporten"
     _step("Rapporten maken in", rapporten)
     demo_huizen = huizen.loc[huizen["demo"]]
-    results = batch.render_all(batch.huis_opdrachten(demo_huizen, database, simulatie, rapporten), werkers)
+    opdrachten = batch.huis_opdrachten(demo_huizen, database, simulatie, rapporten)
+    opdrachten += batch.gemeente_opdrachten(list(demo.gemeenten["nis"]), simulatie, rapporten)
+    results = batch.render_all(opdrachten, werkers)
     index = batch.write_index(results, rapporten, demo=True)
     failed = [r for r in results if not r.gelukt]
     if failed:

@@ -39,7 +39,7 @@ def test_demo_reports_index_and_progress(demo_folder):
     assert "Traceback" not in result.stderr and "WARNING" not in result.stderr
     assert counts["huis"] == 12 and counts["ronde"] == 24
     html_files = sorted(p.name for p in reports.glob("*.html") if p.name != "index.html")
-    assert len(html_files) == 12
+    assert len(html_files) == 12 + 20, "a report per Huis and per gemeente"
     page = index.read_text()
     assert "fictieve demogegevens" in page
     assert all(f'href="{name}"' in page for name in html_files)
@@ -47,13 +47,15 @@ def test_demo_reports_index_and_progress(demo_folder):
 
 def test_reports_have_no_code_no_errors_and_no_outside_addresses(demo_folder):
     folder, _, _ = demo_folder
-    for report in (folder / "uitvoer" / "rapporten").glob("0*.html"):
+    reports = folder / "uitvoer" / "rapporten"
+    for report, heading in [*((r, "Waar staan we?") for r in reports.glob("0*.html")),
+                            *((r, "Vraagsignaal") for r in reports.glob("gemeente-*.html"))]:
         html = report.read_text()
         assert "fictieve demogegevens" in html
-        assert "HuisRapport" not in html and "import " not in html, f"code in {report.name}"
+        assert "Rapport.laad" not in html and "import " not in html, f"code in {report.name}"
         assert "Traceback" not in html and "Error" not in html, f"error in {report.name}"
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), f"outside address in {report.name}"
-        assert "Waar staan we?" in html and "Lokaal loket kinderopvang" in html
+        assert heading in html and "Lokaal loket kinderopvang" in html
 
 
 def test_simulation_table_covers_every_demo_gemeente(demo_folder):
