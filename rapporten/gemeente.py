@@ -19,7 +19,7 @@ from hvhk.errors import GebruikersFout
 from hvhk.formatting import getal, procent, verschil
 from hvhk.gemeenten import gemeente_naam
 from rapporten import RESULTATEN
-from rapporten.huis import tabel
+from rapporten.opmaak import tabel
 from simulatie.experiment import is_aandeel
 from simulatie.maten import BASIS, LOKET_MATEN, label
 

@@ -6,7 +6,6 @@ The template notebook only calls these methods, so every number it shows is comp
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -20,6 +19,7 @@ from hvhk.figures import to_png
 from hvhk.formatting import datum, getal, procent, verschil
 from hvhk.gemeenten import gemeente_naam
 from rapporten import RESULTATEN
+from rapporten.opmaak import tabel
 from roadmap import aggregate, analysis, charts, store
 from simulatie.maten import BASIS, LOKET_MATEN
 
@@ -303,19 +303,6 @@ class HuisRapport:
             " 'niet van toepassing' tellen niet mee in mediaan en spreiding. Het niveau van een partner op een"
             " levensdomein is het gemiddelde van zijn scores op de stellingen van dat domein." + demo + "</p>"
         )
-
-
-def tabel(headers: list[str], rows: list[list], text_columns: Sequence[int] = (0,)) -> str:
-    """An HTML table with every cell escaped; columns other than `text_columns` hold numbers and
-    are right-aligned."""
-
-    def cell(tag: str, index: int, value: object) -> str:
-        align = "" if index in text_columns else " class='getal'"
-        return f"<{tag}{align}>{escape(str(value))}</{tag}>"
-
-    head = "".join(cell("th", i, h) for i, h in enumerate(headers))
-    body = "".join("<tr>" + "".join(cell("td", i, v) for i, v in enumerate(row)) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _number(value: float) -> float | None:
