@@ -90,6 +90,7 @@ def huis_opdrachten(
 
 def gemeente_opdrachten(gemeenten: list[str], simulatie: Path, uitvoer: Path, pdf: bool = False) -> list[Opdracht]:
     """One Opdracht per gemeente (NIS code) for its loket report, from the simulation table `simulatie`."""
+    fingerprints = invoer.vingerafdrukken_gemeenten(TEMPLATES / GEMEENTE_TEMPLATE, Path(simulatie), gemeenten)
     return [
         Opdracht(
             huis_id=0,
@@ -97,7 +98,7 @@ def gemeente_opdrachten(gemeenten: list[str], simulatie: Path, uitvoer: Path, pd
             gemeenten=gemeente_naam(nis),
             parameters={"simulatie": str(simulatie), "nis": nis},
             bestand=uitvoer / f"gemeente-{nis}-{slug(gemeente_naam(nis), 'gemeente')}.html",
-            invoer=invoer.vingerafdruk_gemeente(TEMPLATES / GEMEENTE_TEMPLATE, Path(simulatie), nis),
+            invoer=fingerprints[nis],
             pdf=pdf,
             template=GEMEENTE_TEMPLATE,
         )

@@ -60,12 +60,18 @@ def vingerafdrukken(
     return result
 
 
-def vingerafdruk_gemeente(template: Path, simulatie: Path, nis: str) -> str:
-    """The fingerprint of a gemeente report's inputs: code, template and its simulation rows."""
+def vingerafdrukken_gemeenten(template: Path, simulatie: Path, gemeenten: list[str]) -> dict[str, str]:
+    """Per NIS code the fingerprint of its gemeente report's inputs: code, template and its simulation rows."""
+    if not gemeenten:
+        return {}
     table = pd.read_csv(simulatie, dtype={"nis": str})
-    digest = hashlib.sha256(_code(template))
-    digest.update(_hash_frame(table.loc[table["nis"] == nis]))
-    return digest.hexdigest()
+    code = _code(template)
+    result = {}
+    for nis in gemeenten:
+        digest = hashlib.sha256(code)
+        digest.update(_hash_frame(table.loc[table["nis"] == nis]))
+        result[nis] = digest.hexdigest()
+    return result
 
 
 def van_bestand(path: Path) -> str | None:
