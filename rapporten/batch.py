@@ -5,6 +5,8 @@ One failing Huis never stops the others: its error is kept and shown on the inde
 
 from __future__ import annotations
 
+import multiprocessing
+import re
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from multiprocessing.util import Finalize
@@ -107,9 +109,14 @@ def gemeente_opdrachten(gemeenten: list[str], simulatie: Path, uitvoer: Path, pd
 
 
 def render_all(opdrachten: list[Opdracht], werkers: int = 2, voortgang: bool = True) -> list[Resultaat]:
-    """Render every Opdracht in `werkers` processes, each with one warm kernel; results in the order given."""
+    """Render every Opdracht in `werkers` processes, each with one warm kernel; results in the order given.
+
+    The workers are spawned, not forked: a fork copies the caller's threads' locks (a Jupyter kernel or
+    a test runs zmq and asyncio threads), and a forked worker now and then died on them.
+    """
     results: dict[int, Resultaat] = {}
-    with ProcessPoolExecutor(max_workers=max(1, werkers), initializer=_start_kernel) as pool:
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=max(1, werkers), mp_context=spawn, initializer=_start_kernel) as pool:
         futures = {pool.submit(_render_one, opdracht): index for index, opdracht in enumerate(opdrachten)}
         for future in tqdm(
             as_completed(futures), total=len(futures), desc="Rapporten", unit="rapport", disable=not voortgang
@@ -149,9 +156,12 @@ def _render_one(opdracht: Opdracht) -> Resultaat:
     return Resultaat(opdracht)
 
 
+ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+
+
 def _first_line(error: Exception) -> str:
-    """The last line that names the error, without a traceback (papermill puts it last)."""
-    lines = [line for line in str(error).strip().splitlines() if line.strip()]
+    """The last line that names the error, without a traceback (papermill puts it last) or colour codes."""
+    lines = [line for line in ANSI_COLOUR.sub("", str(error)).strip().splitlines() if line.strip()]
     return (lines[-1] if lines else type(error).__name__)[:300]
 
 

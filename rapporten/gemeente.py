@@ -74,9 +74,9 @@ class GemeenteRapport:
 
     def scenarios(self) -> HTML:
         """Each scenario's paired difference with the current situation; * where it is not chance."""
-        parts = ["<h2>Scenario's vergeleken</h2><p>Per scenario het verschil met de huidige situatie, op"
+        parts = [("<h2>Scenario's vergeleken</h2><p>Per scenario het verschil met de huidige situatie, op"
                  " dezelfde gezinnen, met het 95%-interval. Een * betekent dat het interval 0 niet bevat: het"
-                 " verschil is waarschijnlijk geen toeval. Aandelen verschillen in procentpunt (%-punt).</p>"]
+                 " verschil is waarschijnlijk geen toeval. Aandelen verschillen in procentpunt (%-punt).</p>")]
         for scenario, rows in self.verschillen.groupby("scenario", sort=False):
             by_maat = rows.set_index("maat")
             lines = []

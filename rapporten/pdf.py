@@ -32,7 +32,7 @@ def naar_pdf(html: Path, pdf: Path) -> None:
         temporary = Path(profile) / "rapport.pdf"
         command = [chromium, *QUIET, *sandbox, f"--user-data-dir={profile}", f"--print-to-pdf={temporary}",
                    html.resolve().as_uri()]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=180)
+        done = subprocess.run(command, check=False, capture_output=True, text=True, timeout=180)
         if done.returncode or not temporary.exists():
             raise GebruikersFout(f"{html.name}: PDF maken mislukt ({done.stderr.strip().splitlines()[-1:] or 'geen uitvoer'})")
         pdf.parent.mkdir(parents=True, exist_ok=True)

@@ -96,14 +96,14 @@ def _uitleg(sheet: Worksheet, roadmap: Roadmap, huis: str) -> None:
         ("Sjabloon gemaakt op", date.today().isoformat()),
         ("", ""),
         ("Zo vult u dit sjabloon in", ""),
-        ("1.", f"Zet op blad '{ANTWOORDEN}' per partner de naam, de organisatie en het levensdomein bovenaan"
-               " een kolom (rij 1 tot 3). Een schuilnaam mag."),
-        ("2.", "Kies per stelling in de lijst hoe ver het Huis staat, of 'Weet niet' of 'Niet van toepassing'."
-               " Laat een cel leeg als de partner niet antwoordt."),
+        ("1.", (f"Zet op blad '{ANTWOORDEN}' per partner de naam, de organisatie en het levensdomein bovenaan"
+               " een kolom (rij 1 tot 3). Een schuilnaam mag.")),
+        ("2.", ("Kies per stelling in de lijst hoe ver het Huis staat, of 'Weet niet' of 'Niet van toepassing'."
+               " Laat een cel leeg als de partner niet antwoordt.")),
         ("3.", "Kies na elk levensdomein hoe belangrijk het is (1 tot 3)."),
         ("4.", f"Een toelichting bij een antwoord schrijft u op blad '{TOELICHTING}', in dezelfde cel."),
-        ("5.", "Verander geen id's in kolom A en typ waarden, geen formules."
-               " Lees het bestand in met: hvhk roadmap importeer BESTAND --huis \"NAAM\"."),
+        ("5.", ("Verander geen id's in kolom A en typ waarden, geen formules."
+               " Lees het bestand in met: hvhk roadmap importeer BESTAND --huis \"NAAM\".")),
         ("", ""),
         ("De schaal", ""),
         *[(f"{n.waarde} – {n.label}", n.beschrijving) for n in schaal.niveaus],

@@ -166,7 +166,7 @@ def _belang(waarde: object, schaal: Schaal) -> int:
 def _number(waarde: object, labels: dict, hint: str):
     """A whole number from a cell, or the option its label names; ValueError with `hint` otherwise."""
     if isinstance(waarde, bool):
-        raise ValueError(f"'{waarde}' is geen geldig antwoord; {hint}")
+        raise ValueError(f"'{waarde}' is geen geldig antwoord; {hint}")  # noqa: TRY004 - a cell value, not a type error
     if isinstance(waarde, (int, float)):
         if waarde != int(waarde):
             raise ValueError(f"{waarde} is geen geheel getal; {hint}")

@@ -155,7 +155,7 @@ class Server:
             time.sleep(0.2)
         text = self.log.read_text()
         self.workshop = re.search(r"draait op (\S+)", text).group(1)
-        self.urls = dict(re.findall(r"^  (.+?): (\S+)$", text, flags=re.M))
+        self.urls = dict(re.findall(r"^  (.+?): (\S+)$", text, flags=re.MULTILINE))
         partner = re.search(r"Partners openen .*: http://[^:]+:(\d+)/", text)
         self.partner = f"http://127.0.0.1:{partner.group(1)}/" if partner else None
 

@@ -13,7 +13,7 @@ from roadmap import store
 
 def _run_demo(folder):
     return subprocess.run(
-        [sys.executable, "-m", "hvhk", "demo"], cwd=folder, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "hvhk", "demo"], check=False, cwd=folder, capture_output=True, text=True, timeout=300
     )
 
 

@@ -66,10 +66,9 @@ def test_out_of_range_level_is_refused(connection, ronde, niveau):
 
 
 def test_failed_transaction_rolls_back_everything(connection):
-    with pytest.raises(sqlite3.IntegrityError):
-        with store.transaction(connection):
-            connection.execute("INSERT INTO huis (naam) VALUES ('A')")
-            connection.execute("INSERT INTO huis (naam) VALUES ('A')")
+    with pytest.raises(sqlite3.IntegrityError), store.transaction(connection):
+        connection.execute("INSERT INTO huis (naam) VALUES ('A')")
+        connection.execute("INSERT INTO huis (naam) VALUES ('A')")
     assert store.row_counts(connection)["huis"] == 0
 
 
@@ -203,7 +202,7 @@ def test_access_codes_open_only_their_own_round(connection, mini_roadmap):
 def test_voortgang_counts_answers_per_participant(connection, mini_roadmap):
     huis = store.save_huis(connection, "Huis", ["44021"])
     ronde = store.save_ronde(connection, huis, 1, "2026-01-01", mini_roadmap)
-    an, bart = (store.save_deelnemer(connection, ronde, naam) for naam in ("An", "Bart"))
+    an, _bart = (store.save_deelnemer(connection, ronde, naam) for naam in ("An", "Bart"))
     store.save_antwoorden(
         connection, an, pd.DataFrame({"stelling_id": ["onderwijs.1", "onderwijs.2"], "keuze": ["niveau", "weet_niet"],
                                       "niveau": [2, None]})
