@@ -224,6 +224,11 @@ def _add_rapporten_command(commands: argparse._SubParsersAction) -> None:
         "--werkers", type=_positive, default=2, metavar="N", help="aantal rapporten tegelijk (standaard: 2)"
     )
     reports.add_argument(
+        "--dask", default=None, metavar="ADRES",
+        help="maak de rapporten op een Dask-cluster (bv. tcp://server:8786) in plaats van op deze computer;"
+        " de werkers moeten de database en de uitvoermap op hetzelfde pad zien",
+    )
+    reports.add_argument(
         "--uitvoer", type=Path, default=None, metavar="MAP", help="map voor de rapporten (standaard: uitvoer/rapporten)"
     )
     reports.add_argument(
@@ -355,7 +360,7 @@ def _rapporten(arguments: argparse.Namespace) -> int:
     opdrachten = batch.huis_opdrachten(huizen, database, simulatie, folder, pdf=arguments.pdf)
     opdrachten += batch.gemeente_opdrachten(simulated, simulatie, folder, pdf=arguments.pdf)
     picked = [o for o in opdrachten if arguments.alle or o.huis_id in chosen or o.parameters.get("nis") in wanted]
-    results = batch.render_all(picked, arguments.werkers)
+    results = batch.render_all(picked, arguments.werkers, dask_adres=arguments.dask)
     # the overview keeps listing the other reports that are still up to date
     others = [batch.Resultaat(o, ongewijzigd=True) for o in opdrachten if o not in picked and batch.actueel(o)]
     index = batch.write_index(sorted(results + others, key=lambda r: r.opdracht.naam), folder,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from multiprocessing.util import Finalize
@@ -16,6 +17,7 @@ import pandas as pd
 from jinja2 import Template
 from tqdm import tqdm
 
+from hvhk.cluster import op_cluster
 from hvhk.files import slug, write_atomic
 from hvhk.gemeenten import gemeente_naam
 from rapporten import invoer
@@ -108,31 +110,41 @@ def gemeente_opdrachten(gemeenten: list[str], simulatie: Path, uitvoer: Path, pd
     ]
 
 
-def render_all(opdrachten: list[Opdracht], werkers: int = 2, voortgang: bool = True) -> list[Resultaat]:
+def render_all(
+    opdrachten: list[Opdracht], werkers: int = 2, voortgang: bool = True, dask_adres: str | None = None
+) -> list[Resultaat]:
     """Render every Opdracht in `werkers` processes, each with one warm kernel; results in the order given.
 
     The workers are spawned, not forked: a fork copies the caller's threads' locks (a Jupyter kernel or
-    a test runs zmq and asyncio threads), and a forked worker now and then died on them.
+    a test runs zmq and asyncio threads), and a forked worker now and then died on them. `dask_adres`
+    (a scheduler address such as tcp://host:8786) sends the renders to a dask.distributed cluster
+    instead, whose workers need the toolkit installed and the database and output folder at the
+    same paths (a shared disk).
     """
-    results: dict[int, Resultaat] = {}
-    spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=max(1, werkers), mp_context=spawn, initializer=_start_kernel) as pool:
-        futures = {pool.submit(_render_one, opdracht): index for index, opdracht in enumerate(opdrachten)}
-        for future in tqdm(
-            as_completed(futures), total=len(futures), desc="Rapporten", unit="rapport", disable=not voortgang
-        ):
-            results[futures[future]] = future.result()
-    return [results[index] for index in range(len(opdrachten))]
+    bar = tqdm(total=len(opdrachten), desc="Rapporten", unit="rapport", disable=not voortgang)
+    with bar:
+        if dask_adres:
+            return op_cluster(_render_one, opdrachten, dask_adres, klaar=lambda _result: bar.update())
+        results: dict[int, Resultaat] = {}
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=max(1, werkers), mp_context=spawn) as pool:
+            futures = {pool.submit(_render_one, opdracht): index for index, opdracht in enumerate(opdrachten)}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                bar.update()
+        return [results[index] for index in range(len(opdrachten))]
 
 
-_kernel: WarmeKernel | None = None  # the warm kernel of this worker process
+_kernels = threading.local()
 
 
-def _start_kernel() -> None:
-    """Give this worker process its kernel, stopped when the pool ends the process."""
-    global _kernel
-    _kernel = WarmeKernel()
-    Finalize(_kernel, _kernel.stop, exitpriority=10)  # workers exit without running atexit
+def _warm_kernel() -> WarmeKernel:
+    """The warm kernel of this thread, started at its first report and stopped when the process ends
+    (a pool's or cluster's worker process exits without running atexit, but runs these finalizers)."""
+    if not hasattr(_kernels, "kernel"):
+        _kernels.kernel = WarmeKernel()
+        Finalize(_kernels.kernel, _kernels.kernel.stop, exitpriority=10)
+    return _kernels.kernel
 
 
 def actueel(opdracht: Opdracht) -> bool:
@@ -148,7 +160,8 @@ def _render_one(opdracht: Opdracht) -> Resultaat:
         return Resultaat(opdracht, ongewijzigd=True)
     try:
         if not up_to_date:
-            render(opdracht.template, opdracht.parameters, html, f"Rapport {opdracht.naam}", _kernel, opdracht.invoer)
+            render(opdracht.template, opdracht.parameters, html, f"Rapport {opdracht.naam}", _warm_kernel(),
+                   opdracht.invoer)
         if opdracht.pdf:
             naar_pdf(html, pdf)
     except Exception as error:  # noqa: BLE001 - any failure of one report is reported, not raised

@@ -213,8 +213,10 @@ class HuisRapport:
         shown = split.assign(evenness=evenness).sort_values("evenness", ascending=False, kind="stable").head(aantal)
         camps = analysis.kampen(self.posities).reindex(shown["stelling_id"]).fillna("")
         rows = [[r.onderdeel, r.tekst, *camps.loc[r.stelling_id]] for r in shown.itertuples()]
-        more = len(split) - len(shown)
-        tail = f"<p>En nog {more} stelling(en) met twee kampen.</p>" if more > 0 else ""
+        rest = split.loc[~split["stelling_id"].isin(shown["stelling_id"])]
+        per_onderdeel = rest.groupby("onderdeel", sort=False).size().sort_values(ascending=False, kind="stable")
+        where = ", ".join(f"{count} in {escape(onderdeel)}" for onderdeel, count in per_onderdeel.items())
+        tail = f"<p>En nog {len(rest)} stelling(en) met twee kampen: {where}.</p>" if len(rest) else ""
         return HTML(
             heading
             + tabel(["Onderdeel", "Stelling", "Op niveau 1–2", "Op niveau 3–4"], rows, text_columns=(0, 1, 2, 3))

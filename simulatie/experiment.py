@@ -13,16 +13,16 @@ processes on this machine or on a dask.distributed cluster, the same seed gives 
 
 from __future__ import annotations
 
-import asyncio
 import math
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from numbers import Integral
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from hvhk.cluster import op_cluster
 from hvhk.errors import GebruikersFout
 from simulatie.model import run
 from simulatie.scenario import Scenario
@@ -32,8 +32,6 @@ BATCH_MAX = 30
 """Runs travel to a process or Dask worker in batches: at least BATCHES of them where there are enough
 runs, so that the workers finish together, and at most BATCH_MAX runs each, tens of milliseconds
 apiece, so that the cost of sending a batch (about a millisecond) stays small beside its work."""
-DASK_TIMEOUT = 10
-"""Seconds to reach the scheduler before a wrong address is reported."""
 
 Task = tuple[Scenario, np.random.SeedSequence]
 
@@ -63,7 +61,7 @@ def run_scenarios(scenarios: Sequence[Scenario], replicaties: int = 10, seed: in
     size = min(BATCH_MAX, math.ceil(len(tasks) / BATCHES))
     batches = [tasks[start:start + size] for start in range(0, len(tasks), size)]
     if dask_adres:
-        results = _on_dask(batches, dask_adres)
+        results = op_cluster(_run_batch, batches, dask_adres)
     elif werkers > 1:
         with ProcessPoolExecutor(min(werkers, len(batches))) as pool:
             results = list(pool.map(_run_batch, batches))
@@ -146,31 +144,3 @@ def _check_count(name: str, value: object) -> None:
 def _run_batch(tasks: list[Task]) -> list[dict[str, float]]:
     """Only the measures travel back from a worker; the gezinnen of a run are far larger."""
     return [run(scenario, stream).measures for scenario, stream in tasks]
-
-
-def _on_dask(batches: list[list[Task]], adres: str) -> list[list[dict[str, float]]]:
-    """The measures of every batch, in order, computed on the cluster at `adres`.
-
-    The client is asynchronous so that it can be closed when connecting fails (a synchronous one
-    cannot, and hangs the exit), and runs in a thread of its own so that this also works where an
-    event loop is already running, as in Jupyter.
-    """
-    with ThreadPoolExecutor(1) as thread:
-        return thread.submit(asyncio.run, _gather(batches, adres)).result()
-
-
-async def _gather(batches: list[list[Task]], adres: str) -> list[list[dict[str, float]]]:
-    from distributed import Client
-
-    client = Client(adres, asynchronous=True, timeout=DASK_TIMEOUT)
-    try:
-        await client
-    except (OSError, ValueError) as error:
-        await client.close()
-        problem = (f"geen antwoord binnen {DASK_TIMEOUT} s" if isinstance(error, OSError)
-                   else "geen geldig adres, verwacht iets als tcp://host:8786")
-        raise GebruikersFout(f"Dask-scheduler '{adres}': {problem}") from None
-    try:
-        return await client.gather(client.map(_run_batch, batches, pure=False))
-    finally:
-        await client.close()

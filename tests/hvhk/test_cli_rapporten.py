@@ -66,3 +66,18 @@ def test_gemeente_reports_from_the_simulation_table(tmp_path, demo_database, cap
     assert "Lokaal loket kinderopvang Genk" in next((tmp_path / "uit").glob("gemeente-*-genk.html")).read_text()
     assert main([*base, "--gemeente", "Brugge"]) == 1
     assert "geen simulatieresultaten voor gemeente 31005" in capsys.readouterr().err
+
+
+def test_reports_rendered_on_a_dask_cluster(tmp_path, demo_database, capsys):
+    from distributed import LocalCluster
+
+    base = ["rapporten", "--huis", "Huis van het Kind Nazareth-De Pinte", "--huis", "Huis van het Kind Tongeren-Borgloon",
+            "--database", str(demo_database), "--uitvoer", str(tmp_path), "--simulatie", str(tmp_path / "geen.csv")]
+    assert main([*base, "--dask", "geen-adres"]) == 1
+    assert "Dask-scheduler 'geen-adres': geen geldig adres" in capsys.readouterr().err
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster:  # a worker process
+        assert main([*base, "--dask", cluster.scheduler_address]) == 0
+        assert "render_one" in cluster.scheduler.task_prefixes  # the renders did go to the cluster
+    assert "2 rapporten: 2 gemaakt, 0 ongewijzigd, 0 mislukt." in capsys.readouterr().out
+    assert all("Huis van het Kind" in path.read_text() for path in tmp_path.glob("0*.html"))
+    assert len(list(tmp_path.glob("0*.html"))) == 2 and (tmp_path / "index.html").exists()

@@ -1,3 +1,4 @@
+import re
 import shutil
 from html import escape
 
@@ -55,7 +56,11 @@ def test_disagreement_and_blind_spot_sections_name_no_participants(demo_database
     flagged = rapport.onenigheid.loc[rapport.onenigheid["onenig"]]
     assert len(flagged) > 10, "the demo data has many splits, so the list must be cut"
     assert oneens.count("<tr>") == 10 + 1  # header row
-    assert f"En nog {len(flagged) - 10} stelling(en) met twee kampen." in oneens
+    rest = flagged.loc[~flagged["tekst"].map(escape).isin(re.findall(r"<td>[^<]*</td><td>([^<]*)</td>", oneens))]
+    assert len(rest) == len(flagged) - 10
+    counts = rest["onderdeel"].value_counts()
+    assert f"En nog {len(flagged) - 10} stelling(en) met twee kampen: {counts.iloc[0]} in {escape(counts.index[0])}," in oneens
+    assert all(f"{count} in {escape(onderdeel)}" in oneens for onderdeel, count in counts.items())
     assert not any(naam in oneens for naam in rapport.deelnemers["naam"])
     assert not any(organisatie in oneens for organisatie in rapport.deelnemers["organisatie"])
     # each camp cell lists exactly the partners the analysis counted in that camp
