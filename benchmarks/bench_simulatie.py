@@ -45,6 +45,19 @@ class CountingEnvironment(simpy.Environment):
         super().step()
 
 
+class TimingEnvironment(simpy.Environment):
+    """A SimPy environment that adds up the time spent in `run`: the event loop without the set-up."""
+
+    seconds = 0.0
+
+    def run(self, until=None):
+        start = time.perf_counter()
+        try:
+            return super().run(until)
+        finally:
+            TimingEnvironment.seconds += time.perf_counter() - start
+
+
 def count_events(simulate: Callable[[], object]) -> int:
     """The events `simulate` processes, counted by swapping in CountingEnvironment for simpy.Environment."""
     CountingEnvironment.steps = 0
@@ -74,15 +87,19 @@ def mmc(customers: int, servers: int, seed: int) -> None:
     env.run()
 
 
-def median_seconds(functions: list[Callable[[], object]], repeats: int) -> list[float]:
-    """The median time of each function, run in turns so that other work on the machine slows all alike."""
-    times = [[] for _ in functions]
-    for _ in range(repeats):
-        for function, measured in zip(functions, times):
-            start = time.perf_counter()
-            function()
-            measured.append(time.perf_counter() - start)
-    return [statistics.median(measured) for measured in times]
+def median_seconds(functions: list[Callable[[], object]], repeats: int) -> list[tuple[float, float]]:
+    """Per function the median time of a call and the median time spent inside simpy's
+    Environment.run (the event loop alone); run in turns so that other work slows all alike."""
+    whole, loop = [[] for _ in functions], [[] for _ in functions]
+    with mock.patch.object(simpy, "Environment", TimingEnvironment):
+        for _ in range(repeats):
+            for function, measured, looped in zip(functions, whole, loop):
+                TimingEnvironment.seconds = 0.0
+                start = time.perf_counter()
+                function()
+                measured.append(time.perf_counter() - start)
+                looped.append(TimingEnvironment.seconds)
+    return [(statistics.median(w), statistics.median(l)) for w, l in zip(whole, loop)]
 
 
 def overhead(repeats: int) -> None:
@@ -90,16 +107,18 @@ def overhead(repeats: int) -> None:
     per_customer = count_events(lambda: mmc(1000, ONE.loket_medewerkers, 1)) / 1000
     customers = round(events / per_customer)
     bare_events = count_events(lambda: mmc(customers, ONE.loket_medewerkers, 1))
-    model, bare = median_seconds([lambda: run(ONE, 1), lambda: mmc(customers, ONE.loket_medewerkers, 1)], repeats)
-    model, bare = events / model, bare_events / bare
+    (model, model_loop), (bare, bare_loop) = median_seconds(
+        [lambda: run(ONE, 1), lambda: mmc(customers, ONE.loket_medewerkers, 1)], repeats
+    )
     print("1. model overhead (one run of the 600-births gemeente, median of", repeats, "runs)")
-    print(f"   loket model: {events:,} events, {model:,.0f} events/s (whole run: draws, simulation, measures)")
-    print(f"   bare SimPy M/M/{ONE.loket_medewerkers}: {bare_events:,} events, {bare:,.0f} events/s")
-    print(f"   ratio bare / model: {bare / model:.2f}x (target at most {TARGET_OVERHEAD}x)")
+    print(f"   loket model: {events:,} events, {events / model:,.0f} events/s (whole run: draws, simulation, measures)")
+    print(f"   bare SimPy M/M/{ONE.loket_medewerkers}: {bare_events:,} events, {bare_events / bare:,.0f} events/s")
+    print(f"   ratio bare / model: {bare_events / bare / (events / model):.2f}x (target at most {TARGET_OVERHEAD}x)")
+    print(f"   event loop alone (inside Environment.run): ratio {bare_events / bare_loop / (events / model_loop):.2f}x")
 
 
 def one_gemeente(replicaties: int, workers: int, repeats: int) -> None:
-    serial, parallel = median_seconds(
+    (serial, _), (parallel, _) = median_seconds(
         [lambda: run_replicaties(ONE, replicaties), lambda: run_replicaties(ONE, replicaties, werkers=workers)], repeats
     )
     print(f"2. one gemeente, 600 births a year, {ONE.jaren} years (+{ONE.opwarmjaren} warm-up), {replicaties} replicaties")
@@ -145,13 +164,19 @@ def all_gemeenten(count: int | None, replicaties: int, workers: int, sample: int
     print(f"   speed-up: {serial / parallel:.1f}x")
 
 
+def positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gemeenten", type=int, default=None, help="only the first N gemeenten (default: all 304)")
-    parser.add_argument("--replicaties", type=int, default=30)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--sample", type=int, default=12, help="gemeenten in the serial baseline of part 3")
-    parser.add_argument("--repeats", type=int, default=5, help="repeats of parts 1 and 2 (median)")
+    parser.add_argument("--gemeenten", type=positive, default=None, help="only the first N gemeenten (default: all 304)")
+    parser.add_argument("--replicaties", type=positive, default=30)
+    parser.add_argument("--workers", type=positive, default=2)
+    parser.add_argument("--sample", type=positive, default=12, help="gemeenten in the serial baseline of part 3")
+    parser.add_argument("--repeats", type=positive, default=5, help="repeats of parts 1 and 2 (median)")
     arguments = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: other work slows the parallel parts most")
     overhead(arguments.repeats)
