@@ -1,6 +1,8 @@
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from hvhk import demodata
 from hvhk.demo import load
@@ -31,3 +33,10 @@ def demo_database(tmp_path_factory):
     load(connection, roadmap, demodata.generate(roadmap))
     connection.close()
     return path
+
+
+# Hypothesis: few examples and no deadline, so that the property tests stay fast and never fail on
+# a slow, shared CI machine; HYPOTHESIS_PROFILE=grondig searches much longer when hunting a bug.
+settings.register_profile("hvhk", max_examples=50, deadline=None, print_blob=True)
+settings.register_profile("grondig", parent=settings.get_profile("hvhk"), max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "hvhk"))
