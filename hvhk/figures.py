@@ -6,6 +6,8 @@ from matplotlib.figure import Figure
 
 # Okabe-Ito palette: distinguishable with the common forms of colour blindness.
 BLUE, ORANGE, GREY = "#0072B2", "#E69F00", "#999999"
+PALETTE = (BLUE, ORANGE, "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+"""Colours for a series of situations, in turn."""
 
 
 def to_png(figure: Figure) -> bytes:

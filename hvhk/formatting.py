@@ -19,9 +19,10 @@ def getal(value: float | None, decimals: int = 1) -> str:
 
 
 def procent(share: float | None, decimals: int = 0) -> str:
-    """A share 0-1 as `12 %`."""
+    """A share 0-1 as `12 %`; a share that rounds to zero shows as `0 %`, never `-0 %`."""
     if share is None or (isinstance(share, float) and math.isnan(share)):
         return MISSING
+    share = round(float(share), decimals + 2) + 0.0  # + 0.0 turns -0.0 into 0.0
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "\u00a0%"
     return format_percent(share, format=pattern, locale=LOCALE)
 

@@ -12,18 +12,21 @@ from html import escape
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import HTML
+from IPython.display import HTML, Image
 
 from hvhk.demodata import LABEL
 from hvhk.errors import GebruikersFout
+from hvhk.figures import to_png
 from hvhk.formatting import getal, procent, verschil
 from hvhk.gemeenten import gemeente_naam
 from rapporten import RESULTATEN
 from rapporten.opmaak import tabel
+from simulatie import grafieken
 from simulatie.experiment import is_aandeel
 from simulatie.maten import BASIS, LOKET_MATEN, label
 
 KWETSBAAR = ["aandeel_tijdig_kwetsbaar", "aandeel_tijdig_niet_kwetsbaar", "kloof_tijdig_kwetsbaar"]
+VERGELEKEN = [*LOKET_MATEN, "opgegeven_per_jaar", "kloof_tijdig_kwetsbaar"]
 VRAAG = ["vraag_per_jaar", "vraag_plaatsen", "opgegeven_per_jaar", "wachtlijst_gemiddeld"]
 
 
@@ -72,21 +75,28 @@ class GemeenteRapport:
                     " en andere gezinnen; de achterstand is het verschil tussen beide.</p>"
                     + tabel(["Maat", "Gemiddelde", "95%-interval"], rows))
 
-    def scenarios(self) -> HTML:
-        """Each scenario's paired difference with the current situation; * where it is not chance."""
-        parts = [("<h2>Scenario's vergeleken</h2><p>Per scenario het verschil met de huidige situatie, op"
+    def scenarios(self) -> list:
+        """Each scenario's paired difference with the current situation, as a chart and per scenario a
+        table; * where it is not chance."""
+        intro = ("<h2>Scenario's vergeleken</h2><p>Per scenario het verschil met de huidige situatie, op"
                  " dezelfde gezinnen, met het 95%-interval. Een * betekent dat het interval 0 niet bevat: het"
-                 " verschil is waarschijnlijk geen toeval. Aandelen verschillen in procentpunt (%-punt).</p>")]
+                 " verschil is waarschijnlijk geen toeval. Aandelen verschillen in procentpunt (%-punt).</p>")
+        tables = []
         for scenario, rows in self.verschillen.groupby("scenario", sort=False):
             by_maat = rows.set_index("maat")
             lines = []
-            for maat in [*LOKET_MATEN, "opgegeven_per_jaar", "kloof_tijdig_kwetsbaar"]:
+            for maat in VERGELEKEN:
                 r = by_maat.loc[maat]
                 shift = (lambda v: verschil(100 * v) + " %-punt") if is_aandeel(maat) else verschil
                 real = "*" if r["ci_laag"] > 0 or r["ci_hoog"] < 0 else ""
                 lines.append([label(maat), shift(r["gemiddelde"]), f"{shift(r['ci_laag'])} – {shift(r['ci_hoog'])}", real])
-            parts.append(f"<h3>{escape(scenario)}</h3>" + tabel(["Maat", "Verschil", "95%-interval", ""], lines))
-        return HTML("".join(parts))
+            tables.append(f"<h3>{escape(scenario[:1].upper() + scenario[1:])}</h3>"
+                          + tabel(["Maat", "Verschil", "95%-interval", ""], lines))
+        if not tables:
+            return [HTML(intro + "<p>Voor deze gemeente werden geen andere scenario's gesimuleerd.</p>")]
+        chart = Image(to_png(grafieken.verschillen(self.verschillen, VERGELEKEN)), metadata={
+            "alt": "Grafiek: per maat het verschil van elk scenario met de huidige situatie, met het 95%-interval"})
+        return [HTML(intro), chart, HTML("".join(tables))]
 
     def vraagsignaal(self) -> HTML:
         """What the decree asks the loket to report: demand, unmet demand and the waiting list."""

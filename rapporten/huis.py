@@ -161,7 +161,9 @@ class HuisRapport:
                 ],
             )
         )
-        return [heading, Image(to_png(charts.spider(domeinen))), table]
+        spider = Image(to_png(charts.spider(domeinen)), metadata={
+            "alt": "Spinnenweb: per levensdomein het mediane niveau, met de middelste helft van de scores als band"})
+        return [heading, spider, table]
 
     def afgelegde_weg(self) -> HTML:
         """Median level per levensdomein in the previous and the latest round."""

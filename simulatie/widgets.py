@@ -7,24 +7,20 @@ gemeente's NIS code as seed, as `hvhk demo` does, so the same inputs always give
 from __future__ import annotations
 
 import dataclasses
-import math
-import textwrap
 from collections.abc import Callable
 from html import escape
 
 import ipywidgets as widgets
-import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
 from hvhk import demodata
 from hvhk.errors import GebruikersFout
-from hvhk.figures import BLUE, ORANGE, to_png
+from hvhk.figures import to_png
 from hvhk.formatting import procent, verschil
 from hvhk.gemeenten import gemeente_naam, gemeenten, zoek_gemeente
 from hvhk.ui import melding, stijl, toon, veilig
 from roadmap.definition import load_roadmap
+from simulatie import grafieken
 from simulatie.experiment import run_scenarios, samenvatting, verschillen
 from simulatie.maten import LOKET_MATEN
 from simulatie.scenario import Scenario
@@ -109,7 +105,7 @@ def scenario_app() -> widgets.Widget:
         summaries = {naam: samenvatting(runs.loc[runs["scenario"] == naam]) for naam in (HUIDIG, SCENARIO)}
         differences = verschillen(runs, HUIDIG, SCENARIO)
         results.children = [
-            widgets.HTML(table(summaries, differences)), widgets.Image(value=to_png(chart(summaries)))
+            widgets.HTML(table(summaries, differences)), widgets.Image(value=to_png(grafieken.situaties(summaries)))
         ]
         toon(message, f"Klaar: {replicaties.value} replicaties per situatie voor "
              f"{gemeente_naam(situations[0].gemeente)}.")
@@ -160,31 +156,3 @@ def table(summaries: dict[str, pd.DataFrame], differences: pd.DataFrame) -> str:
 
 def _interval(fmt: Callable[[float], str], low: float, high: float) -> str:
     return f"{fmt(low)} – {fmt(high)}" if pd.notna(low) and pd.notna(high) else fmt(None)
-
-
-def chart(summaries: dict[str, pd.DataFrame]) -> Figure:
-    """One small panel per measure, because the measures have different units (days, shares)."""
-    rows = math.ceil(len(LOKET_MATEN) / 3)
-    figure = Figure(figsize=(10, 3.2 * rows), layout="constrained")
-    for axes, (maat, (label, fmt)) in zip(figure.subplots(rows, 3, squeeze=False).flat, LOKET_MATEN.items()):
-        values = pd.DataFrame([summary.set_index("maat").loc[maat] for summary in summaries.values()])
-        mean = values["gemiddelde"].to_numpy(dtype=float)
-        errors = np.nan_to_num([mean - values["ci_laag"], values["ci_hoog"] - mean])  # no error bar where undefined
-        axes.bar(range(len(summaries)), mean, yerr=errors, capsize=6, color=[BLUE, ORANGE])
-        axes.set_xticks(range(len(summaries)), list(summaries))
-        axes.set_xlim(-0.6, len(summaries) - 0.4)  # keep an undefined bar's place
-        for position in np.flatnonzero(np.isnan(mean)):
-            axes.text(position, 0, "geen\nwaarde", ha="center", va="bottom", fontsize=9)
-        axes.set_title(textwrap.fill(label, 32), fontsize=10)
-        axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _position, fmt=fmt: _tick(value, fmt)))
-        axes.spines[["top", "right"]].set_visible(False)
-    figure.suptitle("Gemiddelde per situatie; het zwarte streepje toont het 95%-interval")
-    return figure
-
-
-def _tick(value: float, fmt: Callable[[float], str]) -> str:
-    """An axis label with a decimal comma and as many decimals as the tick needs: `getal` and
-    `procent` round, which would label 0.15 and 0.2 (or 1.2 % and 1.4 %) alike."""
-    if fmt is procent:
-        return f"{value * 100:g}".replace(".", ",") + "\u00a0%"
-    return f"{value:g}".replace(".", ",")

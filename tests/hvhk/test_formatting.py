@@ -12,3 +12,8 @@ def test_belgian_numbers_dates_and_missing_values():
 
 def test_verschil_shows_the_sign_and_never_minus_zero():
     assert [verschil(v) for v in (0.46, -0.44, -0.04, 0.0, float("nan"), None)] == ["+0,5", "-0,4", "0,0", "0,0", "–", "–"]
+
+
+def test_a_share_that_rounds_to_zero_is_never_minus_zero():
+    assert [procent(v) for v in (-0.001, -0.004, -0.006, 0.0)] == ["0\u00a0%", "0\u00a0%", "-1\u00a0%", "0\u00a0%"]
+    assert procent(-0.0004, 1) == "0,0\u00a0%"

@@ -121,6 +121,7 @@ def test_the_executed_notebook_keeps_the_numbers_the_report_shows(tmp_path, demo
     assert numbers["ronde"] == int(ronde["nummer"])
     html = opdracht.bestand.read_text()
     assert "mediaan_per_levensdomein" not in html  # data, not drawn
+    assert 'alt="Spinnenweb: per levensdomein' in html and "No description" not in html
     assert f'<td>Onderwijs</td><td class="getal">{getal(expected["onderwijs"])}</td>' in html
 
 
@@ -141,6 +142,8 @@ def test_a_gemeente_report_shows_the_loket_and_its_scenarios(tmp_path):
     for heading in ("Het loket vandaag", "Kwetsbare gezinnen", "Scenario's vergeleken", "Vraagsignaal"):
         assert heading in html
     assert "10 % meer plaatsen" in html and "fictieve demogegevens" in html
+    assert html.count('src="data:image/png;base64,') == 1  # the scenarios' chart, embedded
+    assert 'alt="Grafiek: per maat het verschil van elk scenario' in html  # in Dutch for a screen reader
     notebook = nbformat.read(tmp_path / ".notebooks" / f"{opdracht.bestand.stem}.ipynb", as_version=4)
     expected = table.loc[(table["soort"] == "situatie") & (table["scenario"] == "huidige situatie")].set_index("maat")
     assert resultaten(notebook)["bezetting"] == pytest.approx(expected.loc["bezetting", "gemiddelde"])

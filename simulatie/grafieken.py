@@ -1,0 +1,85 @@
+"""Charts of simulation results: situations side by side, and scenarios as differences with the
+current situation, each with its 95 % interval.
+
+One small panel per measure, because the measures have different units (days, shares).
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from hvhk.figures import GREY, PALETTE
+from hvhk.formatting import procent
+from simulatie.experiment import is_aandeel
+from simulatie.maten import LOKET_MATEN, label
+
+
+def situaties(summaries: dict[str, pd.DataFrame]) -> Figure:
+    """Per measure of LOKET_MATEN a bar per situation (the mean) with its interval."""
+    figure, panels = _panels(len(LOKET_MATEN), height=3.2, columns=3)
+    colours = [PALETTE[index % len(PALETTE)] for index in range(len(summaries))]
+    for axes, (maat, (title, fmt)) in zip(panels, LOKET_MATEN.items()):
+        values = pd.DataFrame([summary.set_index("maat").loc[maat] for summary in summaries.values()])
+        mean = values["gemiddelde"].to_numpy(dtype=float)
+        errors = np.nan_to_num([mean - values["ci_laag"], values["ci_hoog"] - mean])  # no error bar where undefined
+        axes.bar(range(len(summaries)), mean, yerr=errors, capsize=6, color=colours)
+        axes.set_xticks(range(len(summaries)), list(summaries))
+        axes.set_xlim(-0.6, len(summaries) - 0.4)  # keep an undefined bar's place
+        for position in np.flatnonzero(np.isnan(mean)):
+            axes.text(position, 0, "geen\nwaarde", ha="center", va="bottom", fontsize=9)
+        axes.set_title(textwrap.fill(title, 32), fontsize=10)
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _position, fmt=fmt: _tick(value, fmt)))
+    figure.suptitle("Gemiddelde per situatie; het zwarte streepje toont het 95%-interval")
+    return figure
+
+
+def verschillen(table: pd.DataFrame, maten: list[str]) -> Figure:
+    """Per measure a dot per scenario at its paired difference with the current situation, the line
+    its interval; an interval that misses the grey zero line is unlikely to be chance. Shares are
+    shown in percentage points."""
+    scenarios = list(dict.fromkeys(table["scenario"]))
+    figure, panels = _panels(len(maten), height=0.45 * len(scenarios) + 1.3, columns=2, sharey=True)
+    for axes, maat in zip(panels, maten):
+        rows = table.loc[table["maat"] == maat].set_index("scenario").reindex(scenarios)
+        scale = 100 if is_aandeel(maat) else 1
+        y = np.arange(len(scenarios))[::-1]
+        mean = rows["gemiddelde"].to_numpy(dtype=float) * scale
+        errors = np.nan_to_num([mean - rows["ci_laag"] * scale, rows["ci_hoog"] * scale - mean])
+        axes.axvline(0, color=GREY, linewidth=1)
+        for index in range(len(scenarios)):  # colours as in `situaties`, where the current situation comes first
+            colour = PALETTE[1 + index % (len(PALETTE) - 1)]
+            axes.errorbar(mean[index], y[index], xerr=errors[:, [index]], fmt="o", color=colour, capsize=4)
+        axes.set_yticks(y, [textwrap.fill(scenario, 26) for scenario in scenarios], fontsize=9)
+        axes.set_ylim(-0.7, len(scenarios) - 0.3)
+        unit = " (%-punt)" if scale == 100 else ""
+        axes.set_title(textwrap.fill(label(maat) + unit, 44), fontsize=10)
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _position: _tick(value, None)))
+    figure.suptitle("Verschil met de huidige situatie; de lijn toont het 95%-interval")
+    return figure
+
+
+def _panels(count: int, height: float, columns: int, sharey: bool = False) -> tuple[Figure, list]:
+    """A figure with `count` panels in rows of `columns`; the unused places of the last row stay empty."""
+    rows = math.ceil(count / columns)
+    figure = Figure(figsize=(10, height * rows), layout="constrained")
+    panels = list(figure.subplots(rows, columns, squeeze=False, sharey=sharey).flat)
+    for axes in panels[count:]:
+        axes.set_visible(False)
+    for axes in panels:
+        axes.spines[["top", "right"]].set_visible(False)
+    return figure, panels[:count]
+
+
+def _tick(value: float, fmt: Callable[[float], str] | None) -> str:
+    """An axis label with a decimal comma and as many decimals as the tick needs: `getal` and
+    `procent` round, which would label 0.15 and 0.2 (or 1.2 % and 1.4 %) alike."""
+    if fmt is procent:
+        return f"{value * 100:g}".replace(".", ",") + "\u00a0%"
+    return f"{value:g}".replace(".", ",")
