@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import hmac
+import os
 import secrets
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -101,6 +102,8 @@ MIGRATIONS: list[str] = [
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT = 30  # seconds a save waits while another program writes, before it gives up in Dutch
 
 # Ids read back through pandas are numpy integers; let them bind like Python ints.
 sqlite3.register_adapter(np.int64, int)
@@ -111,29 +114,40 @@ TABLES = (
 STATUSSEN = ("gepland", "bezig", "klaar", "gestopt")
 
 
-def connect(path: str | Path) -> sqlite3.Connection:
+def connect(path: str | Path, read_only: bool = False) -> sqlite3.Connection:
     """Open (or create) the store at `path`, migrated to the current schema.
 
     A file that is not an hvhk database, or one written by a newer version of the toolkit, is
-    refused with a Dutch message rather than touched.
+    refused with a Dutch message rather than touched. `read_only` opens an existing store without
+    ever writing to it, not even to migrate it, so that checking a file cannot change it.
     """
     path = Path(path)
     if path.is_dir():
         raise GebruikersFout(f"{path}: is een map; geef het pad van een databasebestand op")
+    if read_only and not path.exists():
+        raise GebruikersFout(f"{path}: bestaat niet")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+        if read_only:
+            connection = sqlite3.connect(
+                f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT, isolation_level=None
+            )
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
     except OSError as error:
         raise GebruikersFout(f"kan de database {path} niet maken: {describe_os_error(error)}") from None
     except sqlite3.Error as error:
-        raise GebruikersFout(f"{path}: kan de database niet openen ({error})") from None
+        raise _refusal(error, path) from None
     try:
         connection.execute("PRAGMA foreign_keys = ON")
-        connection.execute("PRAGMA journal_mode = WAL")
-        _migrate(connection, path)
-    except sqlite3.DatabaseError as error:
+        version = _known_version(connection, path, read_only)
+        if not read_only:
+            connection.execute("PRAGMA journal_mode = WAL")
+            if version < SCHEMA_VERSION:
+                _migrate(connection)
+    except sqlite3.Error as error:
         connection.close()
-        raise GebruikersFout(f"{path}: geen bruikbare hvhk-database ({error})") from None
+        raise _refusal(error, path) from None
     except GebruikersFout:
         connection.close()
         raise
@@ -141,18 +155,64 @@ def connect(path: str | Path) -> sqlite3.Connection:
     return connection
 
 
-def _migrate(connection: sqlite3.Connection, path: Path) -> None:
+def _known_version(connection: sqlite3.Connection, path: Path, read_only: bool) -> int:
+    """The file's schema version, checked before anything is written to it."""
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise GebruikersFout(
+            f"{path}: de database heeft schemaversie {version}, deze versie van hvhk kent"
+            f" maar tot {SCHEMA_VERSION}; werk hvhk bij"
+        )
+    if version == 0 and _header(path) not in (b"", SQLITE_HEADER):  # SQLite takes a 1-byte file for a new database
+        raise GebruikersFout(f"{path}: geen bruikbare hvhk-database ({_REASONS[sqlite3.SQLITE_NOTADB]})")
+    if version == 0 and connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        raise GebruikersFout(f"{path}: geen hvhk-database (een SQLite-database van een ander programma)")
+    if version == 0 and read_only:
+        raise GebruikersFout(f"{path}: de database is leeg")
+    return version
+
+
+def _header(path: Path) -> bytes:
+    with path.open("rb") as file:
+        return file.read(len(SQLITE_HEADER))
+
+
+def _migrate(connection: sqlite3.Connection) -> None:
     with transaction(connection):
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise GebruikersFout(
-                f"{path}: de database heeft schemaversie {version}, deze versie van hvhk kent"
-                f" maar tot {SCHEMA_VERSION}; werk hvhk bij"
-            )
+        version = connection.execute("PRAGMA user_version").fetchone()[0]  # another process may have migrated
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             for statement in filter(str.strip, script.split(";")):
                 connection.execute(statement)
             connection.execute(f"PRAGMA user_version = {number}")
+
+
+_REASONS = {
+    sqlite3.SQLITE_NOTADB: "het bestand is geen SQLite-database",
+    sqlite3.SQLITE_CORRUPT: "het bestand is beschadigd; gebruik een reservekopie",
+    sqlite3.SQLITE_CANTOPEN: "SQLite kan het bestand niet openen",
+}
+
+
+def _refusal(error: sqlite3.Error, path: str | Path) -> GebruikersFout:
+    """A Dutch message for a database SQLite could not open, read or write; it names the file."""
+    path = Path(path)
+    code = _code(error)
+    if code == sqlite3.SQLITE_BUSY:
+        return GebruikersFout(
+            f"{path}: de database is bezet, een ander programma schrijft erin; er is niets bewaard, probeer het"
+            " straks opnieuw"
+        )
+    if code == sqlite3.SQLITE_READONLY:
+        return GebruikersFout(
+            f"{path}: de database is alleen-lezen; er is niets bewaard. Controleer of u het bestand en zijn map"
+            " mag wijzigen"
+        )
+    if code == sqlite3.SQLITE_CANTOPEN and not os.access(path.parent, os.W_OK):
+        return GebruikersFout(
+            f"{path}: kan de database niet openen: de map {path.parent} is alleen-lezen, en SQLite moet daar"
+            " naast het bestand hulpbestanden (-wal en -shm) kunnen maken"
+        )
+    return GebruikersFout(f"{path}: geen bruikbare hvhk-database ({_REASONS.get(code, error)})")
 
 
 @contextmanager
@@ -172,13 +232,31 @@ def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             raise
         connection.execute("RELEASE genest")
         return
-    connection.execute("BEGIN IMMEDIATE")
+    try:
+        connection.execute("BEGIN IMMEDIATE")  # waits up to BUSY_TIMEOUT for another writer
+    except sqlite3.OperationalError as error:
+        raise _refusal(error, _file(connection)) from None
     try:
         yield connection
+    except sqlite3.OperationalError as error:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        if _code(error) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_READONLY):
+            raise _refusal(error, _file(connection)) from None
+        raise
     except BaseException:
         connection.execute("ROLLBACK")
         raise
     connection.execute("COMMIT")
+
+
+def _code(error: sqlite3.Error) -> int:
+    """SQLite's primary result code, without the extended part (SQLITE_READONLY_DBMOVED is READONLY)."""
+    return (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF
+
+
+def _file(connection: sqlite3.Connection) -> str:
+    return connection.execute("PRAGMA database_list").fetchone()[2]
 
 
 def save_huis(connection: sqlite3.Connection, naam: str, gemeenten: Sequence[str], demo: bool = False) -> int:
@@ -423,7 +501,7 @@ def huizen(connection: sqlite3.Connection) -> pd.DataFrame:
         "SELECT h.id, h.naam, h.demo, group_concat(g.nis, ',') AS gemeenten FROM huis h"
         " LEFT JOIN (SELECT * FROM huis_gemeente ORDER BY nis) g ON g.huis_id = h.id GROUP BY h.id ORDER BY h.naam",
     )
-    frame["gemeenten"] = frame["gemeenten"].map(lambda codes: tuple((codes or "").split(",")) if codes else ())
+    frame["gemeenten"] = frame["gemeenten"].map(lambda codes: tuple(codes.split(",")) if isinstance(codes, str) else ())
     frame["demo"] = frame["demo"].astype(bool)
     return frame
 

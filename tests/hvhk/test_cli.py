@@ -47,7 +47,7 @@ def test_file_that_is_not_a_database_gives_one_dutch_line(tmp_path, capsys):
     not_a_database.write_text("boodschappenlijst")
     assert main(["demo", "--database", str(not_a_database), "--uitvoer", str(tmp_path / "uit")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f"hvhk: fout: {not_a_database}: geen bruikbare hvhk-database (file is not a database)"]
+    assert err == [f"hvhk: fout: {not_a_database}: geen bruikbare hvhk-database (het bestand is geen SQLite-database)"]
     assert not_a_database.read_text() == "boodschappenlijst"
 
 
