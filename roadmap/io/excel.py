@@ -16,13 +16,14 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from hvhk.errors import GebruikersFout
 from hvhk.files import write_atomic
+from hvhk.formatting import getal
 from roadmap.definition import Roadmap
-from roadmap.io.records import Antwoord, Deelnemer, Fouten
+from roadmap.io.records import MAX_DEELNEMERS, Antwoord, Deelnemer, Fouten
 
 ANTWOORDEN = "Antwoorden"
 TOELICHTING = "Toelichting"
@@ -31,6 +32,11 @@ KOP = ("Naam deelnemer", "Organisatie", "Levensdomein")  # rows 1-3 of column C
 ID_RIJ = len(KOP) + 1  # the row with the column titles "id", "Onderdeel", "Stelling"
 EERSTE_KOLOM = 4  # column D: the first participant
 BELANG_VRAAG = "Belang: hoe belangrijk is dit levensdomein voor ons Huis?"
+# A filled-in template unpacks to well under a megabyte and has a few hundred rows (one per
+# stelling); these bounds leave ample room and stop a hostile workbook early.
+MAX_UITGEPAKT_MB = 50
+MAX_RIJEN = 2000
+MAX_KOLOMMEN = EERSTE_KOLOM - 1 + MAX_DEELNEMERS
 
 _BOLD = Font(bold=True)
 _INPUT = PatternFill("solid", start_color="FFF8DC")  # a light colour marks where to type
@@ -41,6 +47,8 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 def sjabloon(path: Path, roadmap: Roadmap, huis: str, deelnemers: int = 12) -> None:
     """Write the template for Huis `huis` with room for `deelnemers` participants."""
+    if deelnemers > MAX_DEELNEMERS:
+        raise GebruikersFout(f"een sjabloon heeft plaats voor hoogstens {MAX_DEELNEMERS} deelnemers (gevraagd: {deelnemers})")
     book = Workbook()
     _uitleg(book.active, roadmap, huis)
     lijsten = book.create_sheet(LIJSTEN)
@@ -173,20 +181,14 @@ def _grid(sheet: Worksheet, rows: list[tuple[str, str, str, str]], deelnemers: i
 
 def lees(path: Path, fouten: Fouten) -> tuple[list[Deelnemer], list[Antwoord]]:
     """The participants and answers in a filled-in template; every problem goes to `fouten`."""
-    try:
-        book = load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
-        raise fouten.stop("bestand", "geen leesbare Excel-werkmap (.xlsx); sla het op als Excel-werkmap") from None
-    try:
-        if ANTWOORDEN not in book.sheetnames:
-            found = ", ".join(f"'{name}'" for name in book.sheetnames)
-            raise fouten.stop(
-                f"blad '{ANTWOORDEN}'", f"ontbreekt (gevonden: {found}); gebruik het sjabloon van 'hvhk roadmap sjabloon'"
-            )
-        answers = _Grid(book[ANTWOORDEN], fouten, with_names=True)
-        notes = _Grid(book[TOELICHTING], fouten, with_names=False) if TOELICHTING in book.sheetnames else None
-    finally:
-        book.close()
+    sheets = _read(path, fouten)
+    if ANTWOORDEN not in sheets:
+        found = ", ".join(f"'{name}'" for name in sheets)
+        raise fouten.stop(
+            f"blad '{ANTWOORDEN}'", f"ontbreekt (gevonden: {found}); gebruik het sjabloon van 'hvhk roadmap sjabloon'"
+        )
+    answers = _Grid(ANTWOORDEN, sheets[ANTWOORDEN], fouten, with_names=True)
+    notes = _Grid(TOELICHTING, sheets[TOELICHTING], fouten, with_names=False) if TOELICHTING in sheets else None
     deelnemers = [
         Deelnemer(naam, organisatie, domein, f"blad '{ANTWOORDEN}', kolom {get_column_letter(column)}")
         for column, (naam, organisatie, domein) in answers.names.items()
@@ -216,14 +218,69 @@ def lees(path: Path, fouten: Fouten) -> tuple[list[Deelnemer], list[Antwoord]]:
     return deelnemers, antwoorden
 
 
+def _read(path: Path, fouten: Fouten) -> dict[str, list[tuple] | None]:
+    """The rows of the grid sheets by sheet name (None for the other sheets).
+
+    A workbook is a zip of XML files: its declared unpacked size is checked before openpyxl
+    unpacks anything, so that a small zip bomb posing as .xlsx is refused instead of filling
+    memory.
+    """
+    unreadable = "geen leesbare Excel-werkmap (.xlsx); sla het op als Excel-werkmap"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise fouten.stop("bestand", unreadable) from None
+    if unpacked > MAX_UITGEPAKT_MB * 1_000_000:
+        raise fouten.stop(
+            "bestand",
+            f"uitgepakt zou deze werkmap {getal(unpacked / 1_000_000, 0)} MB groot zijn; een ingevuld sjabloon"
+            f" is hoogstens {MAX_UITGEPAKT_MB} MB",
+        )
+    try:
+        book = load_workbook(path, read_only=True, data_only=False)
+        try:
+            grids = (ANTWOORDEN, TOELICHTING)
+            return {name: _rows(book[name], fouten) if name in grids else None for name in book.sheetnames}
+        finally:
+            book.close()
+    except GebruikersFout:
+        raise
+    except Exception:  # noqa: BLE001 - openpyxl meets a damaged file with whatever its parser hit
+        raise fouten.stop("bestand", unreadable) from None
+
+
+def _rows(sheet: Worksheet, fouten: Fouten) -> list[tuple]:
+    """A sheet's rows as values, refused when it is bigger than any template.
+
+    The size the file declares is ignored: openpyxl pads every row to it (a file declaring the
+    sheet's full million rows and 16 384 columns would never finish) and leaves out the cells
+    outside it (a wrong declaration would hide answers).
+    """
+    sheet.reset_dimensions()
+    rows = []
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number > MAX_RIJEN:
+            raise fouten.stop(
+                f"blad '{sheet.title}', rij {number}",
+                f"het blad loopt verder dan rij {MAX_RIJEN}; verwijder wat onder de laatste stelling staat",
+            )
+        if len(row) > MAX_KOLOMMEN:
+            raise fouten.stop(
+                f"blad '{sheet.title}', rij {number}, kolom {get_column_letter(len(row))}",
+                f"het blad loopt verder dan kolom {get_column_letter(MAX_KOLOMMEN)}; er is plaats voor hoogstens"
+                f" {MAX_DEELNEMERS} deelnemers",
+            )
+        rows.append(row)
+    return rows
+
+
 class _Grid:
     """The values of one grid sheet: participant titles per column and the filled-in cells by (id, column)."""
 
-    def __init__(self, sheet: Worksheet, fouten: Fouten, with_names: bool):
+    def __init__(self, title: str, rows: list[tuple], fouten: Fouten, with_names: bool):
         self.names: dict[int, tuple[str, str, str]] = {}
         self.cells: dict[tuple[str, int], tuple[int, object]] = {}
-        rows = list(sheet.iter_rows(values_only=True))
-        title = sheet.title
         if len(rows) < ID_RIJ or not rows[ID_RIJ - 1] or rows[ID_RIJ - 1][0] != "id":
             raise fouten.stop(
                 f"blad '{title}', rij {ID_RIJ}",

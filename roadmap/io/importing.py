@@ -7,6 +7,7 @@ in one transaction. Importing the same file twice gives the same round.
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -16,13 +17,14 @@ from pathlib import Path
 import pandas as pd
 
 from hvhk.errors import GebruikersFout
+from hvhk.formatting import getal
 from roadmap import store
 from roadmap.definition import Roadmap, Schaal
 from roadmap.io import excel, longcsv
-from roadmap.io.records import Antwoord, Deelnemer, Fouten
+from roadmap.io.records import MAX_DEELNEMERS, MAX_MB, Antwoord, Deelnemer, Fouten
 
 LEZERS = {".xlsx": excel.lees, ".csv": longcsv.lees}
-_LEADING_NUMBER = re.compile(r"^(-?\d+)\s*(?:[–-].*)?$")
+_LEADING_NUMBER = re.compile(r"^(-?\d{1,9})\s*(?:[–-].*)?$")  # longer digit runs are no score
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,17 @@ def lees(path: Path, roadmap: Roadmap) -> Invoer:
     fouten = Fouten(str(path))
     if size == 0:
         raise fouten.stop("bestand", "het bestand is leeg")
+    if size > MAX_MB * 1_000_000:
+        raise fouten.stop(
+            "bestand", f"het bestand is {getal(size / 1_000_000)} MB; een bestand met antwoorden is hoogstens {MAX_MB} MB"
+        )
     deelnemers, antwoorden = reader(path, fouten)
+    if len(deelnemers) > MAX_DEELNEMERS:
+        raise fouten.stop(
+            "bestand",
+            f"{len(deelnemers)} deelnemers; een ronde heeft er hoogstens {MAX_DEELNEMERS}"
+            " (staat in elke rij de naam van één partner?)",
+        )
     invoer = _controleer(deelnemers, antwoorden, roadmap, fouten)
     fouten.check()
     return invoer
@@ -168,7 +180,7 @@ def _number(waarde: object, labels: dict, hint: str):
     if isinstance(waarde, bool):
         raise ValueError(f"'{waarde}' is geen geldig antwoord; {hint}")  # noqa: TRY004 - a cell value, not a type error
     if isinstance(waarde, (int, float)):
-        if waarde != int(waarde):
+        if not math.isfinite(waarde) or waarde != int(waarde):
             raise ValueError(f"{waarde} is geen geheel getal; {hint}")
         return int(waarde)
     text = str(waarde).strip()

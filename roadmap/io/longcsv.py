@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 
 from hvhk.files import write_atomic
+from hvhk.formatting import getal
 from roadmap.io.records import Antwoord, Deelnemer, Fouten
 
 KOLOMMEN = ("deelnemer", "organisatie", "levensdomein", "id", "antwoord", "toelichting")
@@ -28,14 +30,18 @@ def lees(path: Path, fouten: Fouten) -> tuple[list[Deelnemer], list[Antwoord]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        row = raw[: error.start].count(b"\n") + 1
-        raise fouten.stop(f"rij {row}", f"het bestand is niet in UTF-8 gecodeerd; {SAVE_AS}") from None
+        wrong = error.start
+    else:
+        wrong = raw.find(b"\x00")  # UTF-16 without a byte order mark decodes, with a NUL next to each letter
+    if wrong >= 0:
+        row = raw[:wrong].count(b"\n") + 1
+        raise fouten.stop(f"rij {row}", f"het bestand is niet in UTF-8 gecodeerd; {SAVE_AS}")
     if not text.strip():
         raise fouten.stop("bestand", "het bestand is leeg")
     first = text.splitlines()[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [name.strip().lower() for name in next(rows)]
+    rows = _rows(text, delimiter, fouten)
+    header = [name.strip().lower() for name in next(rows)[1]]
     expected = ";".join(KOLOMMEN)
     missing = [name for name in VERPLICHT if name not in header]
     if missing:
@@ -53,7 +59,7 @@ def lees(path: Path, fouten: Fouten) -> tuple[list[Deelnemer], list[Antwoord]]:
 
     people: dict[str, tuple[Deelnemer, int]] = {}
     antwoorden = []
-    for number, cells in enumerate(rows, start=2):
+    for number, cells in rows:
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):
@@ -85,6 +91,18 @@ def lees(path: Path, fouten: Fouten) -> tuple[list[Deelnemer], list[Antwoord]]:
         elif record["toelichting"]:
             fouten.add(f"rij {number}, kolom 'antwoord'", "is leeg, maar er staat een toelichting")
     return [person for person, _ in people.values()], antwoorden
+
+
+def _rows(text: str, delimiter: str, fouten: Fouten) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) for each row; a field longer than the csv module takes stops the reading."""
+    number = 0
+    try:
+        for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+            yield number, cells
+    except csv.Error:  # the only one this reader raises: a field above csv.field_size_limit()
+        raise fouten.stop(
+            f"rij {number + 1}", f"een veld is langer dan {getal(csv.field_size_limit(), 0)} tekens; is dit een bestand met antwoorden?"
+        ) from None
 
 
 def schrijf(path: Path, tabel: pd.DataFrame) -> None:

@@ -12,6 +12,11 @@ from dataclasses import dataclass
 from hvhk.errors import GebruikersFout
 
 MAX_GEMELD = 10  # problems listed in one message; a user fixes those first
+# Bounds on what a file may hold, far above any workshop (a filled-in template is well under 1 MB,
+# a round has a few dozen partners), so that a wrong or hostile file is refused before it costs
+# minutes or gigabytes.
+MAX_MB = 20
+MAX_DEELNEMERS = 200
 
 
 @dataclass(frozen=True)
