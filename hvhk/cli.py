@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_roadmap_commands(commands)
     _add_rapporten_command(commands)
     _add_simuleer_command(commands)
+    _add_controle_command(commands)
     return parser
 
 
@@ -239,6 +240,20 @@ def _add_rapporten_command(commands: argparse._SubParsersAction) -> None:
     reports.set_defaults(run=_rapporten)
 
 
+def _add_controle_command(commands: argparse._SubParsersAction) -> None:
+    controle = commands.add_parser(
+        "controle",
+        help="controleer een database en het Roadmap-bestand",
+        description="Controleert of de database een onbeschadigde hvhk-database is, of de antwoorden, deelnemers"
+        " en belangen van elke ronde bij de Roadmap-versie van die ronde passen, of elk Huis bestaande gemeenten"
+        " heeft, en of het Roadmap-bestand klopt. Elk probleem staat op één regel. De database wordt alleen"
+        " gelezen, nooit gewijzigd. Eindigt met code 1 als er fouten zijn.",
+    )
+    _add_database(controle)
+    _add_roadmap_file(controle)
+    controle.set_defaults(run=_controle)
+
+
 def _add_roadmap_file(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--roadmap", type=Path, default=None, metavar="BESTAND",
@@ -328,6 +343,19 @@ def _exporteer(arguments: argparse.Namespace) -> int:
         connection.close()
     print(f"Geëxporteerd naar {path}" + ("" if arguments.met_namen else " (deelnemers zonder naam)"))
     return 0
+
+
+def _controle(arguments: argparse.Namespace) -> int:
+    from hvhk.controle import controleer
+
+    database = arguments.database or database_path()
+    findings = controleer(database, arguments.roadmap)
+    for finding in findings:
+        print(finding)
+    errors = sum(not finding.warning for finding in findings)
+    summary = f"{errors} fout(en), {len(findings) - errors} waarschuwing(en)" if findings else "alles in orde"
+    print(f"Controle van {database} en {arguments.roadmap or 'de meegeleverde Roadmap'}: {summary}.")
+    return 1 if errors else 0
 
 
 _DEMO_FIGURES = ("geboorten_per_jaar", "plaatsen", "loket_medewerkers")

@@ -593,6 +593,31 @@ def row_counts(connection: sqlite3.Connection) -> dict[str, int]:
     return {table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in TABLES}
 
 
+def roadmap_versies(connection: sqlite3.Connection) -> dict[str, str]:
+    """Every stored Roadmap version with its text, unparsed: a check must see a text that no longer parses."""
+    return dict(connection.execute("SELECT versie, yaml FROM roadmap_versie ORDER BY versie").fetchall())
+
+
+def damage(connection: sqlite3.Connection) -> list[str]:
+    """SQLite's own description of damaged pages and indexes in the file, a line each; empty when it is sound."""
+    try:
+        lines = [line for row in connection.execute("PRAGMA integrity_check") for line in row[0].splitlines()]
+        return [line for line in lines if line != "ok" and not line.startswith("*** in database")]
+    except sqlite3.DatabaseError as error:  # so damaged that SQLite cannot even list it
+        return [str(error)]
+
+
+def orphans(connection: sqlite3.Connection) -> dict[tuple[str, str], int]:
+    """Rows whose parent row is gone, counted per (table, parent table).
+
+    Only a program that switched foreign keys off can leave them; hvhk itself never does.
+    """
+    rows = connection.execute(
+        'SELECT "table", parent, count(*) FROM pragma_foreign_key_check GROUP BY 1, 2 ORDER BY 1, 2'
+    )
+    return {(table, parent): count for table, parent, count in rows}
+
+
 def _frame(connection: sqlite3.Connection, sql: str, parameters: Sequence = ()) -> pd.DataFrame:
     cursor = connection.execute(sql, parameters)
     return pd.DataFrame([tuple(row) for row in cursor], columns=[c[0] for c in cursor.description])
