@@ -51,24 +51,30 @@ def controleer_database(path: Path) -> list[Finding]:
     try:
         damage = store.damage(connection)
         if damage:  # reading on could fail anywhere: report what SQLite found and stop
-            findings = [Finding(f"{path}: de database is beschadigd (SQLite meldt: {line})")
-                        for line in damage[:MAX_DAMAGE_LINES]]
-            rest = len(damage) - len(findings)
-            hidden = f"nog {rest} meldingen van SQLite niet getoond; " if rest else ""
-            return [*findings, Finding(f"{path}: {hidden}de inhoud is niet verder gecontroleerd; gebruik een reservekopie")]
-        findings = [
+            return _damage_findings(path, damage)
+        orphans = [
             Finding(f"{path}: tabel {table}: {count} rij(en) verwijzen naar een ontbrekende rij in de tabel {parent}")
             for (table, parent), count in store.orphans(connection).items()
         ]
-        roadmaps, version_findings = _stored_roadmaps(connection)
-        findings += version_findings
-        for huis in store.huizen(connection).itertuples():
-            findings += _check_huis(huis)
-            for ronde in store.rondes(connection, huis.id).itertuples():
-                findings += _check_ronde(connection, f"Huis '{huis.naam}', ronde {ronde.nummer}", ronde, roadmaps)
-        return findings
+        return orphans + _content_findings(connection)
     finally:
         connection.close()
+
+
+def _damage_findings(path: Path, damage: list[str]) -> list[Finding]:
+    shown = [Finding(f"{path}: de database is beschadigd (SQLite meldt: {line})") for line in damage[:MAX_DAMAGE_LINES]]
+    rest = len(damage) - len(shown)
+    hidden = f"nog {rest} meldingen van SQLite niet getoond; " if rest else ""
+    return [*shown, Finding(f"{path}: {hidden}de inhoud is niet verder gecontroleerd; gebruik een reservekopie")]
+
+
+def _content_findings(connection) -> list[Finding]:
+    roadmaps, findings = _stored_roadmaps(connection)
+    for huis in store.huizen(connection).itertuples():
+        findings += _check_huis(huis)
+        for ronde in store.rondes(connection, huis.id).itertuples():
+            findings += _check_ronde(connection, f"Huis '{huis.naam}', ronde {ronde.nummer}", ronde, roadmaps)
+    return findings
 
 
 def _stored_roadmaps(connection) -> tuple[dict[str, Roadmap | None], list[Finding]]:
