@@ -1,7 +1,9 @@
 """A real browser against a real Voilà server: Debian's chromium driven by Playwright.
 
 The browser comes from apt (installed here when missing), never from Playwright's own download.
-Screenshots go to uitvoer/screenshots/ so that a person can look at what users see.
+Screenshots go to uitvoer/screenshots/ so that a person can look at what users see. With
+HVHK_GIDS_SCREENSHOTS=1 the shots named in GIDS_BEELDEN also become the images of the user guide
+(docs/img/), so the guide shows the screens as they are today.
 """
 
 from __future__ import annotations
@@ -22,6 +24,19 @@ from hvhk.paths import PROJECT_ROOT
 CHROMIUM = Path("/usr/bin/chromium")
 METINGEN: list[str] = []  # benchmark figures measured in the browser, printed at the end of the run
 SCREENSHOTS = PROJECT_ROOT / "uitvoer" / "screenshots"
+GIDS = PROJECT_ROOT / "docs" / "img"
+GIDS_BEELDEN = {  # screenshot -> element scrolled to the top of the window first (None: the top of the page)
+    "workshop-start": None,
+    "workshop-deelnemers": None,
+    "workshop-invullen": None,
+    "workshop-toegangscode": None,
+    "deelnemen-invullen": None,
+    "resultaten-waar-staan-we": ".hvhk-dashboard",
+    "resultaten-verschillen": ".hvhk-dashboard",
+    "resultaten-prioriteiten": ".hvhk-dashboard",
+    "app-loket-scenarios": None,
+    "rapport-huis": None,
+}
 
 
 @pytest.fixture(scope="session")
@@ -105,6 +120,11 @@ class Pagina:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
         self.page.screenshot(path=path, full_page=True)
+        if os.environ.get("HVHK_GIDS_SCREENSHOTS") == "1" and name in GIDS_BEELDEN:
+            if GIDS_BEELDEN[name]:
+                self.page.locator(GIDS_BEELDEN[name]).first.evaluate("element => element.scrollIntoView()")
+            GIDS.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=GIDS / f"{name}.png")  # one window, not the whole page: small images
         return path
 
 
