@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
@@ -506,6 +507,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except OSError as error:
         print(f"hvhk: fout: {describe_os_error(error)}", file=sys.stderr)
+        return 1
+    except sqlite3.DatabaseError as error:  # damage that opening the database could not see
+        print(f"hvhk: fout: de database is beschadigd (SQLite meldt: {error}); zoek de schade met 'hvhk controle'"
+              " en gebruik zo nodig een reservekopie", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("hvhk: onderbroken", file=sys.stderr)

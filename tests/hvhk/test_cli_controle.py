@@ -111,7 +111,7 @@ def test_each_kind_of_damage_is_one_dutch_line_naming_where_it_is(database, caps
     assert lines[-1].startswith(f"Controle van {database} en de meegeleverde Roadmap: ")
 
 
-def test_a_damaged_file_is_reported_with_what_sqlite_found(database, capsys):
+def _damage_the_answers(database):
     with sqlite3.connect(database) as raw:
         page = raw.execute("SELECT rootpage FROM sqlite_master WHERE name = 'antwoord'").fetchone()[0]
         size = raw.execute("PRAGMA page_size").fetchone()[0]
@@ -119,11 +119,25 @@ def test_a_damaged_file_is_reported_with_what_sqlite_found(database, capsys):
     with database.open("r+b") as file:  # a disk error in the first page of the answers
         file.seek((page - 1) * size + 8)
         file.write(b"\xff" * 1000)
+
+
+def test_a_damaged_file_is_reported_with_what_sqlite_found(database, capsys):
+    _damage_the_answers(database)
     code, lines = _controle(capsys, "--database", database)
     assert code == 1
     assert lines[0].startswith(f"fout: {database}: de database is beschadigd (SQLite meldt: ")
     assert lines[-2].startswith(f"fout: {database}: ")
     assert lines[-2].endswith("de inhoud is niet verder gecontroleerd; gebruik een reservekopie")
+
+
+def test_a_command_that_reads_a_damaged_page_says_so_in_dutch_and_points_to_controle(database, tmp_path, capsys):
+    _damage_the_answers(database)
+    code = main(["roadmap", "exporteer", "--huis", "Huis van het Kind Genk", "--database", str(database),
+                 "--uitvoer", str(tmp_path / "export.csv")])
+    error = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in error
+    assert error.startswith("hvhk: fout: de database is beschadigd (SQLite meldt: ")
+    assert "zoek de schade met 'hvhk controle'" in error and not (tmp_path / "export.csv").exists()
 
 
 def test_an_old_schema_is_checked_but_not_migrated(tmp_path, capsys):
