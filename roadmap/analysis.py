@@ -235,7 +235,7 @@ def vergelijking(alle_rondes: pd.DataFrame, huis_id: int, minimum: int = MINIMUM
     eigen = latest.loc[latest["huis_id"] == huis_id].set_index("onderdeel_id")[["onderdeel", "soort", "mediaan"]]
     others = latest.loc[(latest["huis_id"] != huis_id) & latest["mediaan"].notna(), ["onderdeel_id", "mediaan"]]
     grouped = others.groupby("onderdeel_id")["mediaan"]
-    lower = others["mediaan"] < others["onderdeel_id"].map(eigen["mediaan"])
+    lower = others["mediaan"] < others["onderdeel_id"].map(eigen["mediaan"]).astype(float)  # typed when empty
     stats = pd.DataFrame(
         {
             "andere_q1": grouped.quantile(0.25),
