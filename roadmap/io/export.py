@@ -28,7 +28,8 @@ def lange_tabel(connection: sqlite3.Connection, ronde_id: int, met_namen: bool =
     scores = store.antwoorden(connection, ronde_id)
     scores = scores.assign(
         id=scores["stelling_id"],
-        antwoord=[labels.get(k, f"{n:.0f}") for k, n in zip(scores["keuze"], scores["niveau"])],
+        # `or`, not a default: a round of only weet niet / nvt has None levels, which cannot be formatted
+        antwoord=[labels.get(k) or f"{n:.0f}" for k, n in zip(scores["keuze"], scores["niveau"])],
     )
     belang = store.belangen(connection, ronde_id)
     belang = belang.assign(id=belang["onderdeel_id"], antwoord=belang["belang"].astype(str), toelichting="")

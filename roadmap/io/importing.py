@@ -180,7 +180,9 @@ def _number(waarde: object, labels: dict, hint: str):
     if isinstance(waarde, bool):
         raise ValueError(f"'{waarde}' is geen geldig antwoord; {hint}")  # noqa: TRY004 - a cell value, not a type error
     if isinstance(waarde, (int, float)):
-        if not math.isfinite(waarde) or waarde != int(waarde):
+        if not math.isfinite(waarde):  # a number beyond what Excel holds, read as infinity
+            raise ValueError(f"'{waarde}' is geen geldig antwoord; {hint}")
+        if waarde != int(waarde):
             raise ValueError(f"{waarde} is geen geheel getal; {hint}")
         return int(waarde)
     text = str(waarde).strip()

@@ -106,5 +106,10 @@ def _rows(text: str, delimiter: str, fouten: Fouten) -> Iterator[tuple[int, list
 
 
 def schrijf(path: Path, tabel: pd.DataFrame) -> None:
-    """Write a long table (columns KOLOMMEN) so that Excel in Belgium opens it as it is."""
-    write_atomic(path, tabel.loc[:, list(KOLOMMEN)].to_csv(sep=";", index=False).encode("utf-8-sig"))
+    """Write a long table (columns KOLOMMEN) so that Excel in Belgium opens it as it is.
+
+    Lines end in CR LF, as Excel writes them: the csv module then also quotes a text holding a
+    lone CR, which would otherwise end the row when the file is read again.
+    """
+    text = tabel.loc[:, list(KOLOMMEN)].to_csv(sep=";", index=False, lineterminator="\r\n")
+    write_atomic(path, text.encode("utf-8-sig"))
