@@ -199,7 +199,7 @@ def _waarom_niet_offline() -> str | None:
     for tool in ("unshare", "ip", "strace"):
         if shutil.which(tool) is None:
             return f"{tool} is not installed"
-    probe = subprocess.run(["unshare", "--net", "strace", "-f", "-qq", "-e", "trace=none", "true"],
+    probe = subprocess.run(["unshare", "--net", "strace", "-f", "-qq", "--seccomp-bpf", "-e", "trace=connect", "true"],
                            capture_output=True, text=True, check=False)
     if probe.returncode:
         return f"'unshare --net' with strace does not work here (it needs root and ptrace): {probe.stderr.strip()}"
@@ -243,15 +243,12 @@ def offline_run(tmp_path_factory, demo_database):
     waarom = _waarom_niet_offline()
     if waarom is None:
         steps.append([sys.executable, "-c", CONTROLE])
-    script = " && ".join(shlex.join(step) for step in steps)
+    command = ["sh", "-c", " && ".join(shlex.join(step) for step in steps)]
     if waarom is None:
         trace.mkdir()
         strace = ["strace", "-f", "-ff", "-qq", "--seccomp-bpf", "-e", "trace=connect,sendto,sendmsg,sendmmsg",
                   "-e", "signal=none", "-o", str(trace / "proces")]
-        script = f"ip link set lo up && exec {shlex.join(strace)} sh -c {shlex.quote(script)}"
-        command = ["unshare", "--net", "sh", "-c", script]
-    else:
-        command = ["sh", "-c", script]
+        command = ["unshare", "--net", "sh", "-c", f"ip link set lo up && exec {shlex.join([*strace, *command])}"]
     environment = {**os.environ, "HVHK_UITVOER": str(folder / "uitvoer")}
     result = subprocess.run(command, cwd=folder, env=environment, capture_output=True, text=True, timeout=300,
                             check=False)
