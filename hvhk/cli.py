@@ -170,7 +170,8 @@ def _add_simuleer_command(commands: argparse._SubParsersAction) -> None:
         " krijgen beide scenario's dezelfde gezinnen, zodat het verschil het effect van de wijziging is; zo'n"
         " bestand geeft alleen de velden die veranderen. Voor een demogemeente vullen de fictieve democijfers"
         " geboorten_per_jaar, plaatsen en loket_medewerkers aan; voor een andere gemeente geeft het eerste"
-        " scenariobestand ze.",
+        " scenariobestand ze. Het eerste scenario is de huidige situatie: de resultaten komen ook in"
+        " uitvoer/simulatie/loket.csv, waaruit hvhk rapporten --gemeente het loketrapport maakt.",
     )
     simuleer.add_argument("--gemeente", required=True, metavar="GEMEENTE", help="naam of NIS-code van de gemeente")
     simuleer.add_argument(
@@ -363,11 +364,11 @@ _DEMO_FIGURES = ("geboorten_per_jaar", "plaatsen", "loket_medewerkers")
 
 
 def _rapporten(arguments: argparse.Namespace) -> int:
-    import pandas as pd
 
     from hvhk.gemeenten import zoek_gemeente
     from rapporten import batch
     from roadmap import store
+    from simulatie import uitvoer
 
     database = arguments.database or database_path()
     connection = store.connect(database)
@@ -382,7 +383,7 @@ def _rapporten(arguments: argparse.Namespace) -> int:
     simulatie = arguments.simulatie or output_dir() / "simulatie" / "loket.csv"
     if arguments.gemeente and not simulatie.exists():
         raise GebruikersFout(f"{simulatie}: geen simulatieresultaten; draai eerst hvhk demo of geef --simulatie")
-    simulated = sorted(pd.read_csv(simulatie, dtype={"nis": str})["nis"].unique()) if simulatie.exists() else []
+    simulated = sorted(uitvoer.lees_rapporttabel(simulatie)["nis"].unique()) if simulatie.exists() else []
     wanted = [zoek_gemeente(g) for g in arguments.gemeente or []]
     for nis in set(wanted) - set(simulated):
         raise GebruikersFout(f"{simulatie}: geen simulatieresultaten voor gemeente {nis}")
@@ -426,6 +427,9 @@ def _simuleer(arguments: argparse.Namespace) -> int:
 
     runs = run_scenarios(scenarios, arguments.replicaties, seed, werkers=arguments.werkers, dask_adres=arguments.dask)
     uitvoer.schrijf(uitvoer.lange_vorm(runs, nis), path)
+    report_table = output_dir() / "simulatie" / "loket.csv"
+    gegevens = LABEL if from_demo else "eigen scenariobestanden"
+    uitvoer.werk_rapporttabel_bij(report_table, uitvoer.rapporttabel(runs, scenarios).assign(gegevens=gegevens))
 
     print(f"Lokaal loket kinderopvang van {naam} ({nis}): {arguments.replicaties} replicaties per scenario, seed {seed}.")
     if from_demo:
@@ -438,6 +442,7 @@ def _simuleer(arguments: argparse.Namespace) -> int:
         print(f"\nVerschil {scenario.naam} − {basis} (per replicatie dezelfde gezinnen):")
         print(uitvoer.verschillen_tekst(verschillen(runs, basis, scenario.naam)))
     print(f"\nResultaten per scenario, replicatie en maat: {path}")
+    print(f"Het loketrapport van {naam} (het eerste scenario als huidige situatie): hvhk rapporten --gemeente {nis}")
     return 0
 
 

@@ -20,12 +20,12 @@ from hvhk.files import write_atomic
 from rapporten import batch
 from roadmap import store
 from roadmap.definition import Roadmap, load_roadmap
-from simulatie.experiment import run_scenarios, samenvatting, verschillen
+from simulatie.experiment import run_scenarios
 from simulatie.maten import BASIS
 from simulatie.scenario import Scenario
+from simulatie.uitvoer import rapporttabel
 
 REPLICATIES = 10
-SCENARIO_INPUTS = ["geboorten_per_jaar", "plaatsen", "loket_medewerkers"]
 CHANGES = {  # the scenarios every demo gemeente is compared on, as changes to its current situation
     "10 % meer plaatsen": lambda basis: {"plaatsen": round(basis.plaatsen * 1.1)},
     "plaatsen voorbehouden aan kwetsbare gezinnen": lambda basis: {"beleid": "reservering"},
@@ -97,15 +97,8 @@ def simulate(gemeenten: pd.DataFrame, replicaties: int = REPLICATIES) -> pd.Data
         )
         scenarios = [basis, *(dataclasses.replace(basis, naam=naam, **change(basis)) for naam, change in CHANGES.items())]
         runs = run_scenarios(scenarios, replicaties=replicaties, seed=int(gemeente.nis))
-        for scenario in scenarios:
-            summary = samenvatting(runs.loc[runs["scenario"] == scenario.naam]).assign(soort="situatie")
-            if scenario is not basis:
-                difference = verschillen(runs, BASIS, scenario.naam).rename(columns={"verschil": "gemiddelde"})
-                summary = pd.concat([summary, difference.assign(soort="verschil")])
-            inputs = {k: getattr(scenario, k) for k in SCENARIO_INPUTS}
-            tables.append(summary.assign(nis=gemeente.nis, scenario=scenario.naam, beleid=scenario.beleid, **inputs))
-    columns = ["nis", "scenario", "soort", *SCENARIO_INPUTS, "beleid", "maat", "gemiddelde", "ci_laag", "ci_hoog", "n"]
-    return pd.concat(tables, ignore_index=True)[columns]
+        tables.append(rapporttabel(runs, scenarios))
+    return pd.concat(tables, ignore_index=True)
 
 
 def _step(text: str, path: Path) -> None:

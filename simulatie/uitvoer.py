@@ -1,4 +1,6 @@
-"""The results of `hvhk simuleer`: a tidy file to analyse further, and a summary to read on screen."""
+"""The results of `hvhk simuleer`: a tidy file to analyse further, a summary to read on screen, and
+the table the loket reports read (`rapporttabel`), which `hvhk demo` writes as well.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +10,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from hvhk.errors import GebruikersFout
 from hvhk.files import write_atomic
 from hvhk.formatting import MISSING, getal, procent, verschil
-from simulatie.experiment import is_aandeel
-from simulatie.maten import label
+from simulatie.experiment import is_aandeel, samenvatting, verschillen
+from simulatie.maten import BASIS, label
+from simulatie.scenario import Scenario
+
+SCENARIO_INPUTS = ["geboorten_per_jaar", "plaatsen", "loket_medewerkers"]
+RAPPORTTABEL = ["nis", "scenario", "soort", *SCENARIO_INPUTS, "beleid", "maat", "gemiddelde", "ci_laag", "ci_hoog", "n"]
+"""The columns of the report table: per gemeente, scenario and maat a mean (soort "situatie") or a
+paired difference with the current situation (soort "verschil"), with its 95 % interval."""
 
 
 def lange_vorm(runs: pd.DataFrame, gemeente: str) -> pd.DataFrame:
@@ -23,6 +32,45 @@ def lange_vorm(runs: pd.DataFrame, gemeente: str) -> pd.DataFrame:
     long = runs.melt(["scenario", "replicatie"], var_name="maat", value_name="waarde", ignore_index=False)
     long = long.sort_index(kind="stable").reset_index(drop=True)  # back in run order, measures within
     return long.assign(gemeente=gemeente)[["gemeente", "scenario", "replicatie", "maat", "waarde"]]
+
+
+def rapporttabel(runs: pd.DataFrame, scenarios: list[Scenario]) -> pd.DataFrame:
+    """The report table of one gemeente's runs (`run_scenarios`): the first scenario is its current
+    situation, named BASIS there as the reports expect; the others are compared with it."""
+    basis, tables = scenarios[0], []
+    for scenario in scenarios:
+        summary = samenvatting(runs.loc[runs["scenario"] == scenario.naam]).assign(soort="situatie")
+        if scenario is not basis:
+            difference = verschillen(runs, basis.naam, scenario.naam).rename(columns={"verschil": "gemiddelde"})
+            summary = pd.concat([summary, difference.assign(soort="verschil")])
+        inputs = {name: getattr(scenario, name) for name in SCENARIO_INPUTS}
+        naam = BASIS if scenario is basis else scenario.naam
+        tables.append(summary.assign(nis=scenario.gemeente, scenario=naam, beleid=scenario.beleid, **inputs))
+    return pd.concat(tables, ignore_index=True)[RAPPORTTABEL]
+
+
+def lees_rapporttabel(path: Path) -> pd.DataFrame:
+    """The report table at `path`, with a Dutch error when the file is something else."""
+    try:
+        table = pd.read_csv(path, dtype={"nis": str})
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        raise GebruikersFout(f"{path}: geen leesbare simulatietabel ({error})") from None
+    missing = [column for column in RAPPORTTABEL if column not in table]
+    if missing:
+        hint = (" Dit is een resultatenbestand van hvhk simuleer; de loketrapporten lezen de tabel die hvhk simuleer"
+                " bijwerkt in uitvoer/simulatie/loket.csv." if {"replicatie", "waarde"} <= set(table) else "")
+        raise GebruikersFout(f"{path}: geen simulatietabel voor de loketrapporten; kolommen ontbreken:"
+                             f" {', '.join(missing)}.{hint}")
+    return table
+
+
+def werk_rapporttabel_bij(path: Path, table: pd.DataFrame) -> None:
+    """Replace the rows of the gemeenten in `table` in the report table at `path` (created if missing),
+    atomically, keeping the other gemeenten's rows."""
+    if path.exists():
+        old = lees_rapporttabel(path)
+        table = pd.concat([old.loc[~old["nis"].isin(table["nis"])], table], ignore_index=True)
+    write_atomic(path, table.to_csv(index=False))
 
 
 def schrijf(table: pd.DataFrame, path: Path) -> None:

@@ -12,6 +12,12 @@ from roadmap.definition import load_roadmap
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def eigen_uitvoer(tmp_path, monkeypatch):
+    """Every test writes its output in its own folder, never in the project's uitvoer/ of a user."""
+    monkeypatch.setenv("HVHK_UITVOER", str(tmp_path / "uitvoer"))
+
+
 @pytest.fixture
 def mini_roadmap():
     return load_roadmap(FIXTURES / "mini_roadmap.yaml")

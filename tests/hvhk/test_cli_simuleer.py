@@ -33,7 +33,9 @@ def test_demo_gemeente_gives_tidy_csv_and_dutch_summary(tmp_path, capsys, monkey
     assert "Verschil" not in out
 
     path = tmp_path / "uitvoer" / "simulatie" / "kaprijke-basis.csv"
-    assert out.rstrip().endswith(f"Resultaten per scenario, replicatie en maat: {path}")
+    assert f"\nResultaten per scenario, replicatie en maat: {path}\n" in out
+    assert out.rstrip().endswith("Het loketrapport van Kaprijke (het eerste scenario als huidige situatie):"
+                                 " hvhk rapporten --gemeente 43007")
     table = pd.read_csv(path, dtype={"gemeente": str})
     assert list(table.columns) == ["gemeente", "scenario", "replicatie", "maat", "waarde"]
     assert set(table["gemeente"]) == {"43007"} and set(table["scenario"]) == {"basis"}
@@ -101,3 +103,28 @@ def test_unknown_gemeente_and_missing_figures_are_dutch_errors(tmp_path, capsys)
     other = _file(tmp_path, "elders.yaml", "gemeente: 44021\n")
     assert main(["simuleer", "--gemeente", "Kaprijke", "--scenario", str(other)]) == 1
     assert "veld gemeente (44021) verschilt van --gemeente (43007)" in capsys.readouterr().err
+
+
+def test_the_loket_report_shows_the_scenarios_of_hvhk_simuleer(tmp_path, capsys, demo_database):
+    basis = _file(tmp_path, "basis.yaml", SHORT)
+    meer = _file(tmp_path, "meer.yaml", "naam: dubbel zoveel plaatsen\nplaatsen: 200\n")
+    assert main(["simuleer", "--gemeente", "Kaprijke", "--scenario", str(basis), "--scenario", str(meer),
+                 "--replicaties", "3", "--werkers", "1"]) == 0
+    assert main(["simuleer", "--gemeente", "Eeklo", "--scenario", str(basis), "--replicaties", "2", "--werkers", "1"]) == 0
+    capsys.readouterr()
+    table = pd.read_csv(tmp_path / "uitvoer" / "simulatie" / "loket.csv", dtype={"nis": str})
+    assert set(table["nis"]) == {"43007", "43005"}  # a second gemeente is added, the first one kept
+    assert set(table.loc[table["nis"] == "43007", "scenario"]) == {"huidige situatie", "dubbel zoveel plaatsen"}
+
+    output = tmp_path / "rapporten"
+    assert main(["rapporten", "--gemeente", "Kaprijke", "--database", str(demo_database), "--uitvoer", str(output)]) == 0
+    assert "1 rapporten: 1 gemaakt" in capsys.readouterr().out
+    html = (output / "gemeente-43007-kaprijke.html").read_text(encoding="utf-8")
+    assert "Dubbel zoveel plaatsen" in html and "fictieve demogegevens" in html  # its figures came from the demo
+
+    long_form = next((tmp_path / "uitvoer" / "simulatie").glob("kaprijke-*.csv"))
+    assert main(["rapporten", "--gemeente", "Kaprijke", "--database", str(demo_database), "--uitvoer", str(output),
+                 "--simulatie", str(long_form)]) == 1
+    error = capsys.readouterr().err
+    assert f"hvhk: fout: {long_form}: geen simulatietabel voor de loketrapporten; kolommen ontbreken: nis," in error
+    assert "Dit is een resultatenbestand van hvhk simuleer" in error
