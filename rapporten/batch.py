@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -127,12 +128,21 @@ def render_all(
             return op_cluster(_render_one, opdrachten, dask_adres, klaar=lambda _result: bar.update())
         results: dict[int, Resultaat] = {}
         spawn = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=max(1, werkers), mp_context=spawn) as pool:
+        pool = ProcessPoolExecutor(max_workers=max(1, werkers), mp_context=spawn, initializer=_ignore_interrupt)
+        try:
             futures = {pool.submit(_render_one, opdracht): index for index, opdracht in enumerate(opdrachten)}
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
                 bar.update()
+        finally:  # after Ctrl+C: the reports being written are finished, the others are not started
+            pool.shutdown(cancel_futures=True)
         return [results[index] for index in range(len(opdrachten))]
+
+
+def _ignore_interrupt() -> None:
+    """Leave Ctrl+C to the batch, which stops the workers itself: a worker that took it would die
+    mid-report with a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 _kernels = threading.local()

@@ -35,6 +35,24 @@ def test_a_killed_batch_finishes_only_what_is_missing_on_a_rerun(tmp_path, demo_
     assert (output / "index.html").read_text().count("<tr>") == 1 + 12
 
 
+def test_ctrl_c_stops_a_batch_in_dutch_without_tracebacks(tmp_path, demo_database):
+    output = tmp_path / "rapporten"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hvhk", "rapporten", "--alle", "--database", str(demo_database), "--uitvoer", str(output),
+         "--simulatie", str(tmp_path / "geen.csv")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while not list(output.glob("0*.html")):
+        assert process.poll() is None and time.monotonic() < deadline, "the batch ended before Ctrl+C"
+        time.sleep(0.1)
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl+C reaches the batch and its workers alike
+    _out, error = process.communicate(timeout=120)
+    assert process.returncode == 130
+    assert error.rstrip().endswith("hvhk: onderbroken") and "Traceback" not in error
+    assert len(list(output.glob("0*.html"))) < 12 and not (output / "index.html").exists()
+
+
 def test_one_failing_report_is_listed_and_sets_the_exit_code(tmp_path, demo_database, capsys):
     database = tmp_path / "hvhk.sqlite"
     shutil.copy(demo_database, database)
