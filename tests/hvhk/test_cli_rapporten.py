@@ -41,6 +41,8 @@ def test_ctrl_c_stops_a_batch_in_dutch_without_tracebacks(tmp_path, demo_databas
         [sys.executable, "-m", "hvhk", "rapporten", "--alle", "--database", str(demo_database), "--uitvoer", str(output),
          "--simulatie", str(tmp_path / "geen.csv")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        # as in a terminal, even where this test runs with Ctrl+C ignored (a background job)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 - only resets a signal
     )
     deadline = time.monotonic() + 120
     while not list(output.glob("0*.html")):
