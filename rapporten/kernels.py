@@ -9,7 +9,6 @@ stay imported, which is the point.
 from __future__ import annotations
 
 import atexit
-import functools
 import shutil
 import tempfile
 from pathlib import Path
@@ -24,21 +23,17 @@ QUIET = ["--IPKernelApp.log_level=CRITICAL"]  # kernel log lines are noise for a
 
 
 class IpcKernelManager(AsyncKernelManager):
-    """A kernel reached through socket files in a private folder rather than TCP ports.
+    """A kernel reached through socket files in a folder of its own rather than TCP ports.
 
-    Reports render in parallel processes; with TCP each picks "free" ports that another starting
-    kernel may take first ("Address already in use"), which failed a report now and then.
+    Reports render in parallel; with TCP each kernel picks "free" ports that another starting
+    kernel may take first ("Address already in use"), and kernels started by two threads of one
+    process (a Dask worker) picked the same socket files in a shared folder ("Invalid Signature").
     """
 
     def __init__(self, **kwargs):
-        super().__init__(transport="ipc", ip=str(_kernel_folder() / "kernel"), **kwargs)
-
-
-@functools.cache
-def _kernel_folder() -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="hvhk-kernels-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    return folder
+        folder = tempfile.mkdtemp(prefix="hvhk-kernel-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        super().__init__(transport="ipc", ip=str(Path(folder) / "kernel"), **kwargs)
 
 
 class WarmeKernel:

@@ -95,7 +95,7 @@ def test_reports_rendered_on_a_dask_cluster(tmp_path, demo_database, capsys):
             "--database", str(demo_database), "--uitvoer", str(tmp_path), "--simulatie", str(tmp_path / "geen.csv")]
     assert main([*base, "--dask", "geen-adres"]) == 1
     assert "Dask-scheduler 'geen-adres': geen geldig adres" in capsys.readouterr().err
-    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster:  # a worker process
+    with LocalCluster(n_workers=1, threads_per_worker=2, dashboard_address=None) as cluster:  # a process, 2 threads
         assert main([*base, "--dask", cluster.scheduler_address]) == 0
         assert "render_one" in cluster.scheduler.task_prefixes  # the renders did go to the cluster
     assert "2 rapporten: 2 gemaakt, 0 ongewijzigd, 0 mislukt." in capsys.readouterr().out

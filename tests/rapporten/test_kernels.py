@@ -1,3 +1,5 @@
+from pathlib import Path
+
 """A warm kernel runs report after report, and no report sees what the one before it defined."""
 
 import nbformat
@@ -40,3 +42,11 @@ def test_a_report_after_another_equals_the_same_report_on_a_fresh_kernel(tmp_pat
         fresh.stop()
     assert second.bestand.read_text() == alone.read_text()
     assert first.naam not in second.bestand.read_text()
+
+
+def test_kernels_of_one_process_never_share_socket_files():
+    """Two threads of a Dask worker each start a kernel: in a shared folder both chose the same files."""
+    from rapporten.kernels import IpcKernelManager
+
+    first, second = IpcKernelManager(), IpcKernelManager()
+    assert Path(first.ip).parent != Path(second.ip).parent
