@@ -1,6 +1,6 @@
-from pathlib import Path
-
 """A warm kernel runs report after report, and no report sees what the one before it defined."""
+
+from pathlib import Path
 
 import nbformat
 
