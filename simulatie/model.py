@@ -145,10 +145,11 @@ class OpeningHours:
         return weeks * self.week + day * self.day + min(max(hour - self.opens, 0.0), self.day)
 
     def after(self, time: float, work: float) -> float:
-        """The moment at which `work` of opening time has passed since `time`."""
+        """The moment at which `work` of opening time has passed since `time`, never before `time`: for
+        work below the rounding of `worked`, the end of the last opening could come out instead."""
         weeks, rest = divmod(self.worked(time) + work, self.week)
         day, part = divmod(rest, self.day)
-        return weeks * 7 + day + self.opens + part
+        return max(time, weeks * 7 + day + self.opens + part)
 
 
 class Call:
@@ -245,7 +246,7 @@ class Allocation:
         now = self.env.now
         gezin.joined = now
         gezin.deadline = min(gezin.school_entry, max(now, gezin.desired_start + self._patience))
-        if self.vacant:
+        if self.vacant and now < gezin.school_entry:  # a child at school by the time its gezin got an answer
             for location in gezin.options:
                 if self._has_room(gezin, location) and self._offer(gezin, location):
                     return
@@ -368,7 +369,7 @@ def run(scenario: Scenario, seed: int | np.random.SeedSequence) -> RunResult:
                      occupancy(scenario, table))
 
 
-COLUMNS = ("registered", "kwetsbaar", "intake_time", "desired_start", "school_entry", "stay", "fraction", "answered",
+COLUMNS = ("registered", "kwetsbaar", "intake_start", "desired_start", "school_entry", "stay", "fraction", "answered",
            "deadline", "offered", "location", "allotted", "placed", "departure")
 
 
@@ -400,7 +401,9 @@ def measures(scenario: Scenario, g: dict[str, np.ndarray], hours: OpeningHours) 
 
     new = (g["registered"] >= start) & (g["registered"] < end)
     answer_times = (g["answered"] - g["registered"])[new & (g["answered"] < end)]
-    busy = g["intake_time"][(g["answered"] >= start) & (g["answered"] < end)].sum()
+    # working time inside the window, also of the intakes that straddle its edges (NaN: not started)
+    began, ended = np.maximum(g["intake_start"], start), np.fmin(g["answered"], end)
+    busy = sum(hours.worked(e) - hours.worked(b) for b, e in zip(began[began < ended], ended[began < ended]))
     cohort = (g["desired_start"] >= start) & (g["desired_start"] < end)
     on_time = g["placed"] <= g["desired_start"]
     waits = (g["placed"] - g["desired_start"])[cohort & ~np.isnan(g["placed"])]

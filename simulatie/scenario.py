@@ -20,10 +20,22 @@ from numbers import Integral, Real
 from typing import Literal, get_args
 
 from hvhk.errors import GebruikersFout
+from hvhk.formatting import getal
 
 DAYS_PER_YEAR = 365.0
 PLAATSEN_PER_LOCATIE = 25
 """Typical size of a group childcare location, used to split `plaatsen` when `locaties` is not given."""
+MAX_DAGEN = 36_500
+"""Longest duration (100 years) and, in MAX_JAREN, longest run: more is a typing error, and durations
+near the largest float overflow the model's clock."""
+MAX_JAREN = 100
+MAX_GEBOORTEN = 100_000  # more than all of Belgium's births in a year
+MAX_PLAATSEN = 1_000_000
+MAX_AANVRAGEN = 1_000_000
+"""Gezinnen in one run (Antwerpen, the largest gemeente, has some 30 000 in eight years): each is an
+object in memory."""
+MAX_RANGSCHIKKING = 50_000_000
+"""Gezinnen times locations in one run: the model ranks every location for every gezin, in 16 bytes."""
 
 Beleid = Literal["fifo", "kwetsbaar_eerst", "werkend_eerst", "broer_zus", "reservering"]
 """How a free plaats is allotted among the gezinnen that accept its location:
@@ -101,36 +113,37 @@ class Scenario:
             self._fail("gemeente", "mag niet leeg zijn; geef de NIS-code van 5 cijfers")
         if not (isinstance(self.gemeente, str) and len(self.gemeente) == 5 and self.gemeente.isdigit()):
             self._fail("gemeente", "moet een NIS-code van 5 cijfers zijn")
-        self._check_number("geboorten_per_jaar", minimum=0.0, strict=True)
+        self._check_number("geboorten_per_jaar", minimum=0.0, strict=True, maximum=MAX_GEBOORTEN)
         for name in ("aandeel_opvangvraag", "aandeel_kwetsbaar", "aandeel_werkend", "aandeel_broer_zus",
                      "aandeel_geen_voorkeur", "kans_vroeger_weg", "kans_weigeren", "aandeel_gereserveerd"):
             self._check_share(name)
         if self.kans_weigeren == 1:
             self._fail("kans_weigeren", "moet kleiner dan 100 % zijn, anders krijgt niemand een plaats")
-        self._check_number("plaatsen", minimum=0, whole=True)
+        self._check_number("plaatsen", minimum=0, whole=True, maximum=MAX_PLAATSEN)
         self._check_locaties()
         self._check_number("loket_medewerkers", minimum=1, whole=True)
-        self._check_number("intake_minuten", minimum=0.0, strict=True)
+        self._check_number("intake_minuten", minimum=0.0, strict=True, maximum=MAX_DAGEN * 24 * 60)
         self._check_number("loket_uren_per_dag", minimum=0.0, strict=True)
         if self.loket_uren_per_dag > 24:
             self._fail("loket_uren_per_dag", "mag niet meer dan 24 uur per dag zijn")
         self._check_number("loket_dagen_per_week", minimum=1, whole=True)
         if self.loket_dagen_per_week > 7:
             self._fail("loket_dagen_per_week", "mag niet meer dan 7 dagen per week zijn")
-        self._check_number("voorkeuren_max", minimum=1, whole=True)
+        self._check_number("voorkeuren_max", minimum=1, whole=True, maximum=MAX_PLAATSEN)
         for name in ("voorinschrijving_dagen", "startleeftijd_dagen", "schoolleeftijd_spreiding_dagen",
                      "toewijzing_vooraf_dagen"):
-            self._check_number(name, minimum=0.0)
+            self._check_number(name, minimum=0.0, maximum=MAX_DAGEN)
         self._check_number("geduld_dagen", minimum=0.0, finite=False)
-        self._check_number("schoolleeftijd_dagen", minimum=0.0, strict=True)
+        self._check_number("schoolleeftijd_dagen", minimum=0.0, strict=True, maximum=MAX_DAGEN)
         earliest = self.startleeftijd_dagen + self.schoolleeftijd_spreiding_dagen
         if self.schoolleeftijd_dagen <= earliest:
             self._fail("schoolleeftijd_dagen", f"moet groter zijn dan startleeftijd_dagen + "
                        f"schoolleeftijd_spreiding_dagen ({earliest:g}), anders blijft er geen opvangtijd over")
         self._check_choice("verblijf", Verblijf)
         self._check_choice("beleid", Beleid)
-        self._check_number("jaren", minimum=1, whole=True)
-        self._check_number("opwarmjaren", minimum=0, whole=True)
+        self._check_number("jaren", minimum=1, whole=True, maximum=MAX_JAREN)
+        self._check_number("opwarmjaren", minimum=0, whole=True, maximum=MAX_JAREN)
+        self._check_size()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> Scenario:
@@ -218,8 +231,23 @@ class Scenario:
             self._fail("locaties", f"de plaatsen per locatie tellen op tot {sum(self.locaties)}, maar "
                        f"plaatsen is {self.plaatsen}; maak ze gelijk")
 
+    def _check_size(self) -> None:
+        """A run the model can hold in memory: each field in range can still multiply to too much."""
+        aanvragen = self.aanvragen_per_dag * self.eind_dagen
+        if aanvragen > MAX_AANVRAGEN:
+            raise GebruikersFout(
+                f"Scenario '{self.naam}', velden geboorten_per_jaar, aandeel_opvangvraag, opwarmjaren en jaren: samen"
+                f" zo'n {getal(aanvragen, 0)} aanvragen in één simulatie, meer dan {getal(MAX_AANVRAGEN, 0)};"
+                " simuleer minder jaren"
+            )
+        if aanvragen * len(self.capaciteiten) > MAX_RANGSCHIKKING:
+            raise GebruikersFout(
+                f"Scenario '{self.naam}', velden plaatsen en locaties: {getal(len(self.capaciteiten), 0)} locaties"
+                f" voor zo'n {getal(aanvragen, 0)} aanvragen is te veel om te simuleren; geef minder, grotere locaties"
+            )
+
     def _check_number(self, field: str, *, minimum: float, strict: bool = False, whole: bool = False,
-                      finite: bool = True) -> None:
+                      finite: bool = True, maximum: float = math.inf) -> None:
         value = getattr(self, field)
         if whole and (isinstance(value, bool) or not isinstance(value, Integral)):
             self._fail(field, "moet een geheel getal zijn")
@@ -231,3 +259,5 @@ class Scenario:
             self._fail(field, f"moet groter dan {minimum:g} zijn")
         if value < minimum:
             self._fail(field, f"moet {minimum:g} of meer zijn")
+        if value > maximum:
+            self._fail(field, f"mag niet meer dan {getal(maximum, 0)} zijn")
