@@ -25,6 +25,10 @@ STYLE = f"""<style>
 .hvhk-tabel {{ border-collapse: collapse; margin: .5rem 0; }}
 .hvhk-tabel th, .hvhk-tabel td {{ padding: .2rem .6rem; border-bottom: 1px solid #ddd; text-align: left; }}
 .widget-tab > .lm-TabBar .lm-TabBar-tab {{ max-width: none !important; flex: 0 0 auto !important; padding: 0 1rem; }}
+.widget-button {{ width: auto; min-width: var(--jp-widgets-inline-width-short); }}
+.{PROJECTOR} .widget-tab > .lm-TabBar .lm-TabBar-tab, .{PROJECTOR} .widget-checkbox label {{ font-size: 1.2rem !important; }}
+.{PROJECTOR} .widget-tab > .lm-TabBar {{ min-height: 2.4rem; }}
+.{PROJECTOR} .widget-tab > .lm-TabBar .lm-TabBar-tab {{ height: 2.4rem !important; line-height: 2.4rem; }}
 .{PROJECTOR}, .{PROJECTOR} .widget-label, .{PROJECTOR} .widget-html-content, .{PROJECTOR} button,
 .{PROJECTOR} select, .{PROJECTOR} input, .{PROJECTOR} td, .{PROJECTOR} th {{ font-size: 1.45rem !important; }}
 .{PROJECTOR} img {{ max-width: 100%; }}

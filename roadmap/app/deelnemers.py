@@ -63,7 +63,7 @@ class Deelnemers:
                 self.naam, self.organisatie, self.domein,
                 widgets.HBox([self.toevoegen, self.consensus]),
                 self.melding,
-                widgets.HBox([widgets.HTML("<h4>Wie doet mee?</h4>"), self.vernieuwen]),
+                widgets.HBox([widgets.HTML("<h4>Wie doet mee?</h4>"), self.vernieuwen], layout=widgets.Layout(align_items="center")),
                 self.tabel,
             ]
         )
