@@ -1,4 +1,6 @@
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,23 @@ from roadmap import store
 from roadmap.definition import load_roadmap
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def apt_programma():
+    """A function giving the path of a program, installed from Debian with apt when missing: the
+    system tools the tests use in earnest (chromium, strace), never downloaded some other way."""
+
+    def programma(naam: str, pakket: str) -> str:
+        if shutil.which(naam) is None:
+            if os.geteuid() != 0 or not shutil.which("apt-get"):
+                pytest.fail(f"installeer {naam} met: sudo apt-get install -y {pakket}")
+            subprocess.run(["apt-get", "update", "-qq"], check=True)
+            subprocess.run(["apt-get", "install", "-y", "-qq", pakket], check=True,
+                           env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        return shutil.which(naam)
+
+    return programma
 
 
 @pytest.fixture(autouse=True)

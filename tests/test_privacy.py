@@ -194,11 +194,10 @@ SYSCALL = re.compile(r"^(connect|sendto|sendmsg|sendmmsg)\(.*sa_family=AF_INET6?
 ADRES = re.compile(r'sin6?_port=htons\((\d+)\).*?(?:inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)")')
 
 
-def _waarom_niet_offline() -> str | None:
+def _waarom_niet_offline(apt_programma) -> str | None:
     """Why this machine cannot run a command without network and watch its connections, or None."""
-    for tool in ("unshare", "ip", "strace"):
-        if shutil.which(tool) is None:
-            return f"{tool} is not installed"
+    for tool, pakket in (("unshare", "util-linux"), ("ip", "iproute2"), ("strace", "strace")):
+        apt_programma(tool, pakket)
     probe = subprocess.run(["unshare", "--net", "strace", "-f", "-qq", "--seccomp-bpf", "-e", "trace=connect", "true"],
                            capture_output=True, text=True, check=False)
     if probe.returncode:
@@ -220,7 +219,7 @@ def naar_buiten(strace_folder: Path) -> list[tuple[str, int]]:
 
 
 @pytest.fixture(scope="module")
-def offline_run(tmp_path_factory, demo_database):
+def offline_run(tmp_path_factory, demo_database, apt_programma):
     """The report of the first demo Huis rendered, and a workshop held, in one run without network.
 
     The run happens in a new network namespace with only the loopback device (`unshare --net`),
@@ -240,7 +239,7 @@ def offline_run(tmp_path_factory, demo_database):
          "--database", str(database), "--uitvoer", str(uitvoer), "--simulatie", str(folder / "geen.csv")],
         [sys.executable, "-c", WORKSHOP, str(database)],
     ]
-    waarom = _waarom_niet_offline()
+    waarom = _waarom_niet_offline(apt_programma)
     if waarom is None:
         steps.append([sys.executable, "-c", CONTROLE])
     command = ["sh", "-c", " && ".join(shlex.join(step) for step in steps)]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -21,7 +20,6 @@ from playwright.sync_api import Error as PlaywrightError
 
 from hvhk.paths import PROJECT_ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
 METINGEN: list[str] = []  # benchmark figures measured in the browser, printed at the end of the run
 SCREENSHOTS = PROJECT_ROOT / "uitvoer" / "screenshots"
 GIDS = PROJECT_ROOT / "docs" / "img"
@@ -40,14 +38,9 @@ GIDS_BEELDEN = {  # screenshot -> element scrolled to the top of the window firs
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Path:
+def chromium(apt_programma) -> Path:
     """Debian's chromium, installed with apt when this machine does not have it yet."""
-    if not CHROMIUM.exists():
-        if os.geteuid() != 0 or not shutil.which("apt-get"):
-            pytest.fail("installeer chromium met: sudo apt-get install -y chromium")
-        subprocess.run(["apt-get", "update", "-qq"], check=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
-    return CHROMIUM
+    return Path(apt_programma("chromium", "chromium"))
 
 
 @pytest.fixture(scope="module")  # not longer: Playwright's loop would stay running for other tests
