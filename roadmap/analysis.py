@@ -221,7 +221,8 @@ def kampen(posities: pd.DataFrame) -> pd.DataFrame:
     """Per stelling the partners in each camp of `onenigheid` as one text: laag (1-2) and hoog (3-4)."""
     camp = posities["niveau"].le(2).map({True: "laag", False: "hoog"}).rename("kamp")
     joined = posities["partner"].groupby([posities["stelling_id"], camp]).agg(", ".join)
-    return joined.unstack().reindex(columns=["laag", "hoog"]).fillna("")
+    # as objects: with no scores at all the table is an empty one of floats, which "" cannot fill
+    return joined.unstack().reindex(columns=["laag", "hoog"]).astype(object).fillna("")
 
 
 def vergelijking(alle_rondes: pd.DataFrame, huis_id: int, minimum: int = MINIMUM_HUIZEN) -> pd.DataFrame:
@@ -231,6 +232,8 @@ def vergelijking(alle_rondes: pd.DataFrame, huis_id: int, minimum: int = MINIMUM
     The others are summarised by quartiles and the share of them that stands lower; where fewer
     than `minimum` other Huizen have a level, those columns stay empty so nobody is recognisable.
     """
+    # as floats: no rounds at all read back from a CSV file is an empty frame of plain objects
+    alle_rondes = alle_rondes.astype({"mediaan": float})
     latest = alle_rondes.loc[alle_rondes.groupby("huis_id")["nummer"].transform("max") == alle_rondes["nummer"]]
     eigen = latest.loc[latest["huis_id"] == huis_id].set_index("onderdeel_id")[["onderdeel", "soort", "mediaan"]]
     others = latest.loc[(latest["huis_id"] != huis_id) & latest["mediaan"].notna(), ["onderdeel_id", "mediaan"]]

@@ -351,7 +351,6 @@ def filled_members() -> dict[str, bytes]:
             return {name: archive.read(name) for name in archive.namelist()}
 
 
-@settings(max_examples=100)
 @given(data=st.data())
 def test_a_damaged_workbook_is_imported_or_refused_cleanly(database, folder, data):
     """Bytes of one of its XML files changed, cut out or inserted, as a broken disk or a hand edit would."""
