@@ -211,7 +211,9 @@ def test_opening_hours_count_only_open_time(hours, days):
         return sum(max(0.0, min(b, close) - max(a, opens)) for opens, close in intervals)
 
     rng = np.random.default_rng(0)
-    for time, work in zip(rng.uniform(0, 14, 200), rng.exponential(0.3, 200)):
+    times = rng.uniform(0, 14, 200)
+    assert hours_open.worked_many(times).tolist() == [hours_open.worked(time) for time in times]
+    for time, work in zip(times, rng.exponential(0.3, 200)):
         assert hours_open.worked(time) == pytest.approx(open_between(0, time), abs=1e-9)
         done = hours_open.after(time, work)
         assert open_between(time, done) == pytest.approx(work, abs=1e-9)
