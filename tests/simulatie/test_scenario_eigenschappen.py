@@ -182,9 +182,9 @@ def test_a_scenario_in_range_runs_with_its_measures_in_range(scenario, seed):
     assert (result.wachtlijst["wachtlijst"] >= 0).all()
     occupancy = result.bezetting_per_locatie.dropna()
     assert ((occupancy >= 0) & (occupancy <= 1 + ROUNDING)).all()
-    for gezin in result.gezinnen:
-        assert gezin.answered is None or gezin.answered >= gezin.registered
-        assert gezin.placed is None or gezin.desired_start <= gezin.placed <= gezin.departure
+    for gezin in result.gezinnen:  # the clock reaches a registration as now + delay: to the last bit
+        assert gezin.answered is None or gezin.answered >= gezin.registered - ROUNDING
+        assert gezin.placed is None or gezin.desired_start <= gezin.placed <= gezin.departure + ROUNDING
     assert_never_overbooked(scenario, result.gezinnen)
 
 
