@@ -234,7 +234,8 @@ def test_a_round_without_any_level_exports(database, folder):
 
 
 def refused_or_imported(database, path: Path) -> GebruikersFout | None:
-    """Import `path`: it either lands whole, or is refused naming the file with the store untouched."""
+    """Import `path`: it either lands whole as a new round, or is refused naming the file with the store
+    untouched."""
     connection, huis = database
     before = store.row_counts(connection)
     try:
@@ -244,8 +245,9 @@ def refused_or_imported(database, path: Path) -> GebruikersFout | None:
         assert store.row_counts(connection) == before
         return error
     after = store.row_counts(connection)
-    assert after["antwoord"] - before["antwoord"] <= verslag.antwoorden
-    assert after["belang"] - before["belang"] <= verslag.belangen
+    added = {table: after[table] - before[table] for table in ("ronde", "deelnemer", "antwoord", "belang")}
+    assert added == {"ronde": 1, "deelnemer": verslag.deelnemers, "antwoord": verslag.antwoorden,
+                     "belang": verslag.belangen}
     return None
 
 
