@@ -93,6 +93,11 @@ def _werkmap(connection: sqlite3.Connection, huis_id: int, rounds: pd.DataFrame,
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name, index=False)
+        for sheet in writer.book.worksheets:  # openpyxl takes a text starting with '=' for a formula
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":
+                        cell.data_type = "s"
     return buffer.getvalue()
 
 

