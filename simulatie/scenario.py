@@ -155,7 +155,7 @@ class Scenario:
         for key in data:
             if key not in known:
                 hint = difflib.get_close_matches(str(key), known, n=1)
-                suggestion = f"bedoelde je '{hint[0]}'?" if hint else f"toegestane velden: {', '.join(known)}"
+                suggestion = f"bedoelt u '{hint[0]}'?" if hint else f"toegestane velden: {', '.join(known)}"
                 raise GebruikersFout(f"Scenario '{naam}': onbekend veld '{key}' ({suggestion})")
         return cls(**data)
 

@@ -209,7 +209,7 @@ def lees(path: Path, fouten: Fouten) -> tuple[list[Deelnemer], list[Antwoord]]:
         naam = answers.names[column][0]
         note = notes.cells.pop((item, column), (row, ""))[1] if notes else ""
         where = f"blad '{ANTWOORDEN}', rij {row}, kolom {get_column_letter(column)} ({naam})"
-        antwoorden.append(Antwoord(naam, item, value, str(note).strip(), where))
+        antwoorden.append(Antwoord(naam, item, value, str(note).strip(), where, f"blad '{ANTWOORDEN}', rij {row}, kolom A"))
     for (_, column), (row, _) in (notes.cells.items() if notes else ()):
         fouten.add(
             f"blad '{TOELICHTING}', rij {row}, kolom {get_column_letter(column)}",

@@ -140,7 +140,7 @@ def _controleer(
             elif a.id in onderdelen:
                 belangen.append((a.deelnemer, a.id, _belang(a.waarde, roadmap.schaal)))
             else:
-                fouten.add(a.waar, f"onbekende stelling of onderdeel '{a.id}' in Roadmap-versie {roadmap.versie}")
+                fouten.add(a.waar_id, f"onbekende stelling of onderdeel '{a.id}' in Roadmap-versie {roadmap.versie}")
         except ValueError as problem:
             fouten.add(a.waar, str(problem))
     if not fouten.lijst and not scores and not belangen:

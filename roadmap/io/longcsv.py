@@ -20,6 +20,10 @@ from hvhk.formatting import getal
 from roadmap.io.records import Antwoord, Deelnemer, Fouten
 
 KOLOMMEN = ("deelnemer", "organisatie", "levensdomein", "id", "antwoord", "toelichting")
+TEKST = ("deelnemer", "organisatie", "toelichting")  # typed freely by people, in the app or in Excel
+FORMULE_START = ("=", "+", "-", "@", "\t", "\r")
+"""How a cell that a spreadsheet runs as a formula begins; written with a leading ' so that Excel
+shows it as text (the usual guard against formula injection), and read back without it."""
 VERPLICHT = ("deelnemer", "id", "antwoord")
 SAVE_AS = "bewaar het in Excel als 'CSV UTF-8 (door komma's gescheiden)'"
 
@@ -67,6 +71,7 @@ def lees(path: Path, fouten: Fouten) -> tuple[list[Deelnemer], list[Antwoord]]:
             continue
         record = dict.fromkeys(KOLOMMEN, "") | {name: cell.strip() for name, cell in zip(header, cells)}
         formulas = [name for name, value in record.items() if value.startswith("=")]
+        record = {name: _zonder_schild(value) for name, value in record.items()}
         for name in formulas:
             fouten.add(f"rij {number}, kolom '{name}'", "bevat een formule; typ de waarde zelf in")
         for name in VERPLICHT[:2]:
@@ -86,11 +91,21 @@ def lees(path: Path, fouten: Fouten) -> tuple[list[Deelnemer], list[Antwoord]]:
                     f" voor dezelfde deelnemer '{person.naam}'",
                 )
         if record["antwoord"]:
-            where = f"rij {number}, kolom 'antwoord'"
-            antwoorden.append(Antwoord(person.naam, record["id"], record["antwoord"], record["toelichting"], where))
+            antwoorden.append(Antwoord(person.naam, record["id"], record["antwoord"], record["toelichting"],
+                                       f"rij {number}, kolom 'antwoord'", f"rij {number}, kolom 'id'"))
         elif record["toelichting"]:
             fouten.add(f"rij {number}, kolom 'antwoord'", "is leeg, maar er staat een toelichting")
     return [person for person, _ in people.values()], antwoorden
+
+
+def _met_schild(value: object) -> object:
+    """A text as Excel shows it without running it; a text that already begins with ' gets one more,
+    so that reading it back gives exactly what was typed."""
+    return f"'{value}" if isinstance(value, str) and value.startswith((*FORMULE_START, "'")) else value
+
+
+def _zonder_schild(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith((*FORMULE_START, "'")) else value
 
 
 def _rows(text: str, delimiter: str, fouten: Fouten) -> Iterator[tuple[int, list[str]]]:
@@ -106,10 +121,14 @@ def _rows(text: str, delimiter: str, fouten: Fouten) -> Iterator[tuple[int, list
 
 
 def schrijf(path: Path, tabel: pd.DataFrame) -> None:
-    """Write a long table (columns KOLOMMEN) so that Excel in Belgium opens it as it is.
+    """Write a long table (columns KOLOMMEN) so that Excel in Belgium opens it as it is, and runs
+    no text as a formula (FORMULE_START).
 
     Lines end in CR LF, as Excel writes them: the csv module then also quotes a text holding a
     lone CR, which would otherwise end the row when the file is read again.
     """
-    text = tabel.loc[:, list(KOLOMMEN)].to_csv(sep=";", index=False, lineterminator="\r\n")
+    tabel = tabel.loc[:, list(KOLOMMEN)].copy()
+    for name in TEKST:
+        tabel[name] = tabel[name].map(_met_schild)
+    text = tabel.to_csv(sep=";", index=False, lineterminator="\r\n")
     write_atomic(path, text.encode("utf-8-sig"))

@@ -35,7 +35,8 @@ class Antwoord:
     id: str
     waarde: object
     toelichting: str
-    waar: str
+    waar: str  # where the value is, for a problem with the value
+    waar_id: str  # where its id is, for an unknown id
 
 
 class Fouten:

@@ -74,7 +74,7 @@ def test_second_scenario_is_compared_with_the_first(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("name", "content", "problem"),
     [
-        ("onbekend.yaml", "plaats: 300\n", "Scenario 'onbekend': onbekend veld 'plaats' (bedoelde je 'plaatsen'?)"),
+        ("onbekend.yaml", "plaats: 300\n", "Scenario 'onbekend': onbekend veld 'plaats' (bedoelt u 'plaatsen'?)"),
         ("negatief.yaml", "plaatsen: -3\n", "Scenario 'negatief', veld plaatsen: moet 0 of meer zijn (gekregen: -3)"),
         ("kapot.yaml", "plaatsen: [3\n", "geen geldig YAML-bestand (fout op regel 2)"),
         ("kapot.json", '{"plaatsen": 3,}', "geen geldig JSON-bestand (fout op regel 1)"),

@@ -148,7 +148,7 @@ def _workbook_without_answers_sheet(tmp_path):
 
 
 BAD_CSV = [
-    (HEADER + "An;;;onderwijs.9;3;\n", "rij 2, kolom 'antwoord': onbekende stelling of onderdeel 'onderwijs.9'"),
+    (HEADER + "An;;;onderwijs.9;3;\n", "rij 2, kolom 'id': onbekende stelling of onderdeel 'onderwijs.9'"),
     (HEADER + "An;;;onderwijs.1;7;\n", "rij 2, kolom 'antwoord': score 7 ligt niet tussen 1 en 4"),
     (HEADER + "An;;;onderwijs;5;\n", "rij 2, kolom 'antwoord': belang 5 moet 1, 2 of 3 zijn"),
     (HEADER + "An;;;onderwijs.1;goed;\n", "rij 2, kolom 'antwoord': 'goed' is geen geldig antwoord"),
@@ -279,3 +279,21 @@ def test_an_existing_round_is_read_against_its_own_roadmap_version(tmp_path, con
     assert verslag.antwoorden == 5
     with pytest.raises(GebruikersFout, match="onbekende stelling of onderdeel 'onderwijs.2' in Roadmap-versie test.2"):
         importing.importeer(connection, path, huis, newer)  # a new round is given under the newer version
+
+
+def test_csv_export_runs_no_text_as_a_formula_and_reads_it_back_as_typed(tmp_path, connection, huis, mini_roadmap):
+    """A partner's remark '=HYPERLINK(...)' would run when the coordinator opens the export in Excel."""
+    ronde = store.save_ronde(connection, huis, 1, "2026-03-01", mini_roadmap)
+    texts = ['=HYPERLINK("http://voorbeeld.test","klik")', "+32 9 123 45 67", "-- geen idee", "@iedereen", "'=al beschermd"]
+    for index, text in enumerate(texts):
+        deelnemer = store.save_deelnemer(connection, ronde, f"{text} {index}", organisatie=text)
+        store.save_antwoorden(connection, deelnemer, pd.DataFrame(
+            {"stelling_id": ["onderwijs.1"], "keuze": ["niveau"], "niveau": [2], "toelichting": [text]}))
+    path = tmp_path / "ronde.csv"
+    export.exporteer(connection, huis, path, met_namen=True)
+    cells = [cell for line in path.read_text(encoding="utf-8-sig").splitlines()[1:] for cell in line.split(";")]
+    assert not [cell for cell in cells if cell.lstrip('"').startswith(("=", "+", "-", "@"))]
+
+    again = importing.importeer(connection, path, huis, mini_roadmap)
+    table = export.lange_tabel(connection, again.ronde_id, met_namen=True)
+    assert sorted(table["toelichting"]) == sorted(texts) and sorted(table["organisatie"]) == sorted(texts)

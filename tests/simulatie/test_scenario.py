@@ -95,7 +95,7 @@ def test_from_dict_fills_defaults():
 
 
 def test_from_dict_reports_unknown_key_with_suggestion():
-    with pytest.raises(GebruikersFout, match=r"Scenario 'krap': onbekend veld 'plaatsn' \(bedoelde je 'plaatsen'\?\)"):
+    with pytest.raises(GebruikersFout, match=r"Scenario 'krap': onbekend veld 'plaatsn' \(bedoelt u 'plaatsen'\?\)"):
         Scenario.from_dict({"naam": "krap", "plaatsn": 100})
 
 
