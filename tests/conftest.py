@@ -1,5 +1,6 @@
 import os
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -29,6 +30,18 @@ def apt_programma():
         return shutil.which(naam)
 
     return programma
+
+
+@pytest.fixture
+def eerste_schema(tmp_path) -> Path:
+    """A store as the first release wrote it (schema 1), holding one Huis without gemeente."""
+    path = tmp_path / "oud.sqlite"
+    with sqlite3.connect(path) as raw:
+        raw.executescript(store.MIGRATIONS[0])
+        raw.execute("PRAGMA user_version = 1")
+        raw.execute("INSERT INTO huis (naam) VALUES ('Huis van het Kind Oud')")
+    raw.close()
+    return path
 
 
 @pytest.fixture(autouse=True)

@@ -200,12 +200,9 @@ sys.exit("the batch ended without reaching the point where this process kills it
 """
 
 
-def test_a_batch_killed_while_it_migrates_the_store_leaves_the_old_schema_whole(tmp_path):
-    database = tmp_path / "oud.sqlite"
-    with sqlite3.connect(database) as raw:  # a store as the first release wrote it
-        raw.executescript(store.MIGRATIONS[0])
-        raw.execute("PRAGMA user_version = 1")
-        raw.execute("INSERT INTO huis (naam) VALUES ('Huis van het Kind Oud')")
+def test_a_batch_killed_while_it_migrates_the_store_leaves_the_old_schema_whole(tmp_path, eerste_schema):
+    database = eerste_schema
+    with sqlite3.connect(database) as raw:
         raw.execute("INSERT INTO huis_gemeente (huis_id, nis) VALUES (1, '44021')")
     raw.close()
 

@@ -140,13 +140,8 @@ def test_a_command_that_reads_a_damaged_page_says_so_in_dutch_and_points_to_cont
     assert "zoek de schade met 'hvhk controle'" in error and not (tmp_path / "export.csv").exists()
 
 
-def test_an_old_schema_is_checked_but_not_migrated(tmp_path, capsys):
-    path = tmp_path / "oud.sqlite"
-    with sqlite3.connect(path) as raw:  # a database as the first release wrote it
-        raw.executescript(store.MIGRATIONS[0])
-        raw.execute("PRAGMA user_version = 1")
-        raw.execute("INSERT INTO huis (naam) VALUES ('Huis van het Kind Oud')")
-    raw.close()
+def test_an_old_schema_is_checked_but_not_migrated(eerste_schema, capsys):
+    path = eerste_schema
     code, lines = _controle(capsys, "--database", path)
     assert (code, lines[0]) == (1, "fout: Huis 'Huis van het Kind Oud': heeft geen gemeente")
     with sqlite3.connect(path) as raw:

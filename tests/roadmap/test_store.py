@@ -166,13 +166,8 @@ def test_partners_submitting_at_the_same_moment_from_separate_processes_lose_not
     connection.close()
 
 
-def test_migration_from_the_first_schema_keeps_the_data(tmp_path, mini_roadmap):
-    path = tmp_path / "oud.sqlite"
-    with sqlite3.connect(path) as raw:  # a database as the first release wrote it
-        raw.executescript(store.MIGRATIONS[0])
-        raw.execute("PRAGMA user_version = 1")
-        raw.execute("INSERT INTO huis (naam) VALUES ('Huis van het Kind Oud')")
-    connection = store.connect(path)
+def test_migration_from_the_first_schema_keeps_the_data(eerste_schema, mini_roadmap):
+    connection = store.connect(eerste_schema)
     assert connection.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
     assert store.huizen(connection)["naam"].tolist() == ["Huis van het Kind Oud"]
     ronde = store.save_ronde(connection, 1, 1, "2026-01-01", mini_roadmap)
