@@ -393,8 +393,7 @@ def _rapporten(arguments: argparse.Namespace) -> int:
     results = batch.render_all(picked, arguments.werkers, dask_adres=arguments.dask)
     # the overview keeps listing the other reports that are still up to date
     others = [batch.Resultaat(o, ongewijzigd=True) for o in opdrachten if o not in picked and batch.actueel(o)]
-    index = batch.write_index(sorted(results + others, key=lambda r: r.opdracht.naam), folder,
-                              demo=bool(huizen["demo"].any()))
+    index = batch.write_index(results + others, folder, demo=bool(huizen["demo"].any()))
     failed = [r for r in results if not r.gelukt]
     unchanged = sum(r.ongewijzigd for r in results)
     print(f"{len(results)} rapporten: {len(results) - unchanged - len(failed)} gemaakt, {unchanged} ongewijzigd,"

@@ -189,8 +189,11 @@ def _first_line(error: Exception) -> str:
 
 
 def write_index(results: list[Resultaat], folder: Path, demo: bool) -> Path:
-    """Write `index.html` in `folder`: every report with its status, links relative to it."""
-    body = INDEX.render(results=results, demo=demo)
+    """Write `index.html` in `folder`: every report with its status, links relative to it, the Huis
+    reports and the loket reports apart, each in the order of their names."""
+    ordered = sorted(results, key=lambda r: r.opdracht.naam)
+    huizen = [r for r in ordered if r.opdracht.template == HUIS_TEMPLATE]
+    body = INDEX.render(huizen=huizen, gemeenten=[r for r in ordered if r not in huizen], demo=demo)
     path = folder / "index.html"
     write_atomic(path, page("Rapporten Huizen van het Kind", body))
     return path

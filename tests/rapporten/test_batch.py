@@ -148,3 +148,19 @@ def test_a_gemeente_report_shows_the_loket_and_its_scenarios(tmp_path):
     expected = table.loc[(table["soort"] == "situatie") & (table["scenario"] == "huidige situatie")].set_index("maat")
     assert resultaten(notebook)["bezetting"] == pytest.approx(expected.loc["bezetting", "gemiddelde"])
     assert batch.render_all([opdracht], voortgang=False)[0].ongewijzigd
+
+
+def test_the_index_lists_huis_and_loket_reports_apart_each_by_name(tmp_path):
+    def opdracht(naam, template):
+        return batch.Opdracht(0, naam, "", {}, tmp_path / f"{naam}.html", template=template)
+
+    results = [batch.Resultaat(opdracht("Loket Genk", batch.GEMEENTE_TEMPLATE)),
+               batch.Resultaat(opdracht("Huis van het Kind Lier", batch.HUIS_TEMPLATE), ongewijzigd=True),
+               batch.Resultaat(opdracht("Loket Eeklo", batch.GEMEENTE_TEMPLATE), fout="kapot"),
+               batch.Resultaat(opdracht("Huis van het Kind Genk", batch.HUIS_TEMPLATE))]
+    page = batch.write_index(results, tmp_path, demo=False).read_text()
+    assert "4 rapporten, waarvan 3 gelukt." in page and "fictieve" not in page
+    huizen, loketten = page.split("<h2>Per Huis van het Kind</h2>")[1].split("<h2>Lokaal loket kinderopvang per gemeente</h2>")
+    assert re.findall(r"(Huis van het Kind \w+)</a>", huizen) == ["Huis van het Kind Genk", "Huis van het Kind Lier"]
+    assert "Loket Eeklo</td><td><span class=\"status-mislukt\">mislukt</span>: kapot" in loketten
+    assert loketten.index("Loket Eeklo") < loketten.index("Loket Genk") and "Loket" not in huizen
