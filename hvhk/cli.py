@@ -236,7 +236,8 @@ def _add_rapporten_command(commands: argparse._SubParsersAction) -> None:
     )
     reports.add_argument(
         "--simulatie", type=Path, default=None, metavar="BESTAND",
-        help="resultaten van de loketsimulatie (standaard: uitvoer/simulatie/loket.csv, zoals hvhk demo ze maakt)",
+        help="resultaten van de loketsimulatie (standaard: uitvoer/simulatie/loket.csv, die hvhk demo en hvhk"
+        " simuleer bijwerken)",
     )
     _add_database(reports)
     reports.set_defaults(run=_rapporten)

@@ -24,6 +24,7 @@ from rapporten.opmaak import tabel
 from simulatie import grafieken
 from simulatie.experiment import is_aandeel
 from simulatie.maten import BASIS, LOKET_MATEN, label
+from simulatie.uitvoer import lees_rapporttabel
 
 KWETSBAAR = ["aandeel_tijdig_kwetsbaar", "aandeel_tijdig_niet_kwetsbaar", "kloof_tijdig_kwetsbaar"]
 VERGELEKEN = [*LOKET_MATEN, "opgegeven_per_jaar", "kloof_tijdig_kwetsbaar"]
@@ -40,7 +41,7 @@ class GemeenteRapport:
 
     @classmethod
     def laad(cls, simulatie: str | Path, nis: str) -> GemeenteRapport:
-        table = pd.read_csv(simulatie, dtype={"nis": str}).loc[lambda s: s["nis"] == str(nis)]
+        table = lees_rapporttabel(Path(simulatie)).loc[lambda s: s["nis"] == str(nis)]
         if table.empty:
             raise GebruikersFout(f"{simulatie}: geen simulatieresultaten voor gemeente {nis}")
         demo = "gegevens" in table and (table["gegevens"] == LABEL).any()

@@ -22,6 +22,7 @@ from rapporten import RESULTATEN
 from rapporten.opmaak import tabel
 from roadmap import aggregate, analysis, charts, store
 from simulatie.maten import BASIS, LOKET_MATEN
+from simulatie.uitvoer import lees_rapporttabel
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ class HuisRapport:
             connection.close()
         loket = pd.DataFrame()
         if simulatie and Path(simulatie).exists():
-            loket = pd.read_csv(simulatie, dtype={"nis": str}).loc[
+            loket = lees_rapporttabel(Path(simulatie)).loc[
                 lambda s: s["nis"].isin(huis["gemeenten"]) & (s["soort"] == "situatie") & (s["scenario"] == BASIS)
             ]
         return cls(

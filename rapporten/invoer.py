@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-PACKAGES = ("hvhk", "roadmap", "rapporten")
+from simulatie.uitvoer import lees_rapporttabel
+
+PACKAGES = ("hvhk", "roadmap", "rapporten", "simulatie")  # simulatie draws the loket charts and names the measures
 ROOT = Path(__file__).resolve().parent.parent
 META = re.compile(rb'<meta name="hvhk-invoer" content="([0-9a-f]{64})">')
 
@@ -41,7 +43,7 @@ def vingerafdrukken(
     (`aggregate.per_onderdeel_alle_rondes`)."""
     shared = hashlib.sha256(_code(template))
     shared.update(_hash_frame(vergelijking))
-    simulation = pd.read_csv(simulatie, dtype={"nis": str}) if simulatie.exists() else pd.DataFrame(columns=["nis"])
+    simulation = lees_rapporttabel(simulatie) if simulatie.exists() else pd.DataFrame(columns=["nis"])
     parts: dict[int, list[bytes]] = {}
     for sql in PER_HUIS.values():
         cursor = connection.execute(sql)
@@ -64,7 +66,7 @@ def vingerafdrukken_gemeenten(template: Path, simulatie: Path, gemeenten: list[s
     """Per NIS code the fingerprint of its gemeente report's inputs: code, template and its simulation rows."""
     if not gemeenten:
         return {}
-    table = pd.read_csv(simulatie, dtype={"nis": str})
+    table = lees_rapporttabel(simulatie)
     code = _code(template)
     result = {}
     for nis in gemeenten:

@@ -55,7 +55,7 @@ def lees_rapporttabel(path: Path) -> pd.DataFrame:
         table = pd.read_csv(path, dtype={"nis": str})
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
         raise GebruikersFout(f"{path}: geen leesbare simulatietabel ({error})") from None
-    missing = [column for column in RAPPORTTABEL if column not in table]
+    missing = [column for column in RAPPORTTABEL if column not in table and column != "beleid"]  # beleid: for people
     if missing:
         hint = (" Dit is een resultatenbestand van hvhk simuleer; de loketrapporten lezen de tabel die hvhk simuleer"
                 " bijwerkt in uitvoer/simulatie/loket.csv." if {"replicatie", "waarde"} <= set(table) else "")
