@@ -13,15 +13,18 @@ from collections.abc import Callable
 from html import escape
 
 import ipywidgets as widgets
+import segno
 
 from hvhk.errors import GebruikersFout
 from hvhk.paths import output_dir
 
 PROJECTOR = "hvhk-projector"  # CSS class of an app container shown in large print
+TELEFOON = "hvhk-telefoon"  # CSS class of a screen made for phones: one column, fingertip-sized buttons
 STYLE = f"""<style>
 .hvhk-fout {{ color: #B00020; font-weight: bold; }}
 .hvhk-ok {{ color: #1B7A3A; }}
 .hvhk-uitleg {{ color: #444; max-width: 60rem; }}
+.widget-html-content p, .widget-html-content li {{ line-height: 1.4; }}
 .hvhk-tabel {{ border-collapse: collapse; margin: .5rem 0; }}
 .hvhk-tabel th, .hvhk-tabel td {{ padding: .2rem .6rem; border-bottom: 1px solid #ddd; text-align: left; }}
 .widget-tab > .lm-TabBar .lm-TabBar-tab {{ max-width: none !important; flex: 0 0 auto !important; padding: 0 1rem; }}
@@ -33,12 +36,42 @@ STYLE = f"""<style>
 .{PROJECTOR} select, .{PROJECTOR} input, .{PROJECTOR} td, .{PROJECTOR} th {{ font-size: 1.45rem !important; }}
 .{PROJECTOR} img {{ max-width: 100%; }}
 .{PROJECTOR} button {{ width: auto !important; min-width: 9rem; height: auto !important; padding: .3rem 1rem; }}
+.hvhk-qr svg {{ width: 12rem; height: 12rem; }}
+.{PROJECTOR} .hvhk-qr svg {{ width: 16rem; height: 16rem; }}
+.{TELEFOON} {{ max-width: 40rem; padding-right: 4px; }}
+.{TELEFOON} button {{ min-height: 2.75rem; }}
+@media (max-width: 40rem) {{
+  .{TELEFOON} .widget-box, .{TELEFOON} .widget-inline-hbox {{ flex-wrap: wrap; max-width: 100%; }}
+  .{TELEFOON} .widget-text, .{TELEFOON} .widget-dropdown, .{TELEFOON} .widget-hprogress {{
+    width: 100% !important; height: auto !important; flex-wrap: wrap; }}
+  .{TELEFOON} .widget-text label, .{TELEFOON} .widget-dropdown label, .{TELEFOON} .widget-hprogress label {{
+    width: 100% !important; text-align: left; }}
+  .{TELEFOON} input, .{TELEFOON} select {{ font-size: 1rem; min-height: 2.75rem; width: 100%; box-sizing: border-box;
+    flex: 1 1 100%; margin-left: 0; margin-right: 0; }}
+  .{TELEFOON} .widget-toggle-buttons .widget-toggle-button {{ width: calc(50% - 4px) !important; margin: 2px; }}
+  .{TELEFOON} .widget-toggle-buttons .btn-group {{ display: flex; flex-wrap: wrap; width: 100%; }}
+  .{TELEFOON} .widget-button {{ flex: 1 1 auto; }}
+}}
 </style>"""
 
 
 def stijl() -> widgets.HTML:
     """The shared CSS; put it once at the top of an app."""
     return widgets.HTML(STYLE)
+
+
+def partner_toegang(adres: str, code: str) -> str:
+    """The partner address with the round's code: as text to type, and as a QR code to scan.
+
+    The QR code (made on this computer) opens the partner screen with the code filled in.
+    """
+    link = f"{adres}?code={code}"
+    qr = segno.make(link, error="m").svg_inline(scale=4, border=2, omitsize=True)
+    return (
+        f"<p>Partners openen op hun eigen toestel <strong>{escape(adres)}</strong> en typen deze code:</p>"
+        f"<p class='hvhk-code' style='font-size:3rem;letter-spacing:.4rem;font-weight:bold;margin:0'>{escape(code)}</p>"
+        f"<p>Of ze scannen met de camera van hun telefoon:</p><div class='hvhk-qr' title='{escape(link)}'>{qr}</div>"
+    )
 
 
 def melding() -> widgets.HTML:

@@ -1,8 +1,9 @@
-"""Serve the app notebooks with Voilà: on this computer only (127.0.0.1), unless asked otherwise.
+"""Serve the apps with Solara: on this computer only (127.0.0.1), unless asked otherwise.
 
 `--netwerk` adds a second server, reachable from the local network, that serves only the
 partner's screen: partners never reach the coordinator's screens, and the coordinator's server
-stays bound to 127.0.0.1.
+stays bound to 127.0.0.1. An address is printed only once its server answers, so the first
+visitor never meets a refused connection.
 """
 
 from __future__ import annotations
@@ -12,23 +13,21 @@ import signal
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
+import webbrowser
 from pathlib import Path
 from typing import NoReturn
 
 from hvhk.errors import GebruikersFout
-from hvhk.paths import NOTEBOOKS, PARTNER_ADDRESS
-from roadmap import store
+from hvhk.paths import PARTNER_ADDRESS
 
 HOST = "127.0.0.1"
 NETWERK_HOST = "0.0.0.0"
-WORKSHOP_NOTEBOOK = NOTEBOOKS / "workshop_zelfevaluatie.ipynb"
-PARTNER_NOTEBOOK = NOTEBOOKS / "deelnemen.ipynb"
-APPS = {  # notebook -> what the printed line calls it
-    "workshop_zelfevaluatie.ipynb": "Workshop",
-    "resultaten.ipynb": "Resultaten",
-    "loket_scenarios.ipynb": "Loket-scenario's",
-    "rapporten_maken.ipynb": "Rapporten maken",
-}
+STARTTIJD = 120  # seconds a server may take to answer before the workshop gives up
+# A closed phone's screen is freed this long after its connection dropped; a partner who comes
+# back later types the code and their name again and finds their answers.
+OPRUIMEN_NA = "3m"
 
 
 def free_port(host: str = HOST) -> int:
@@ -37,18 +36,11 @@ def free_port(host: str = HOST) -> int:
         return probe.getsockname()[1]
 
 
-def voila_command(target: Path, port: int, open_browser: bool, host: str = HOST) -> list[str]:
-    """The Voilà command line for a notebook or a folder of notebooks: code hidden, bound to `host`."""
-    command = [
-        sys.executable, "-m", "voila", str(target),
-        f"--port={port}", f"--Voila.ip={host}", "--strip_sources=True", "--Voila.log_level=ERROR",
-        "--KernelManager.transport=ipc",  # kernels reachable only through files of this user
-    ]
-    return command if open_browser else [*command, "--no-browser"]
-
-
 def app_urls(port: int) -> dict[str, str]:
-    return {label: f"http://{HOST}:{port}/voila/render/{name}" for name, label in APPS.items() if (NOTEBOOKS / name).exists()}
+    """The coordinator's apps by the name the printed lines give them."""
+    from hvhk.server.begeleider import APPS
+
+    return {label: f"http://{HOST}:{port}/{path}" for path, (label, _) in APPS.items()}
 
 
 def lan_address() -> str:
@@ -65,48 +57,84 @@ def lan_address() -> str:
         return "het-adres-van-deze-computer"
 
 
-def serve(database: Path, port: int = 0, open_browser: bool = True, netwerk: bool = False) -> NoReturn:
-    """Run the app server(s) until the user stops them (Ctrl+C).
-
-    Without `netwerk` this process becomes Voilà itself, so a stop signal reaches it directly and
-    no server is left behind a closed terminal. With `netwerk` it runs both servers as children
-    and stops both when either stops or when it is told to stop.
-    """
-    for notebook in (WORKSHOP_NOTEBOOK, PARTNER_NOTEBOOK):
-        if not notebook.exists():
-            raise GebruikersFout(f"app-notebook niet gevonden: {notebook}")
-    store.connect(database).close()  # creates the file, or refuses a broken one before serving
-    port = port or free_port()
-    environment = {**os.environ, "HVHK_DATABASE": str(database)}
-    coordinator = voila_command(NOTEBOOKS, port, open_browser)
-    if not netwerk:
-        _print_urls(port)
-        os.execve(coordinator[0], coordinator, environment)
-    partner_port = free_port(NETWERK_HOST)
-    partner_url = f"http://{lan_address()}:{partner_port}/"
-    environment[PARTNER_ADDRESS] = partner_url
-    _print_urls(port)
-    print(f"Partners openen op hun eigen toestel (zelfde netwerk): {partner_url}", flush=True)
-    children = [
-        subprocess.Popen(voila_command(PARTNER_NOTEBOOK, partner_port, False, NETWERK_HOST), env=environment),
-        subprocess.Popen(coordinator, env=environment),
+def server_command(host: str, port: int) -> list[str]:
+    """The command line of one Solara server; `server_environment` says which app it serves."""
+    return [
+        sys.executable, "-m", "uvicorn", "solara.server.starlette:app", "--host", host, "--port", str(port),
+        "--log-level", "warning", "--no-access-log", "--timeout-graceful-shutdown", "2",
     ]
 
+
+def server_environment(app: str, database: Path) -> dict[str, str]:
+    """Solara's settings for `app` (a module of hvhk.server): nothing leaves this computer, no branding."""
+    return {
+        **os.environ,
+        "HVHK_DATABASE": str(database),
+        "SOLARA_APP": f"hvhk.server.{app}",
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",  # Solara would report usage to a web service
+        "SOLARA_THEME_SHOW_BANNER": "False",
+        "SOLARA_THEME_LOADER": "plain",
+        "SOLARA_KERNEL_CULL_TIMEOUT": os.environ.get("SOLARA_KERNEL_CULL_TIMEOUT", OPRUIMEN_NA),
+        # plain http on the local network is the workshop's setting, not a problem to print for the user
+        "PYTHONWARNINGS": "ignore:Cookies with samesite=none:UserWarning",
+    }
+
+
+def serve(database: Path, port: int = 0, open_browser: bool = True, netwerk: bool = False) -> NoReturn:
+    """Run the app server(s) until the user stops them (Ctrl+C) or one of them stops."""
+    from roadmap import store
+
+    store.connect(database).close()  # creates the file, or refuses a broken one before serving
+    port = port or free_port()
+    coordinator = server_environment("begeleider", database)
+    commands = {port: (server_command(HOST, port), coordinator)}
+    partner_url = None
+    if netwerk:
+        partner_port = free_port(NETWERK_HOST)
+        partner_url = f"http://{lan_address()}:{partner_port}/"
+        coordinator[PARTNER_ADDRESS] = partner_url  # the coordinator's screens show it, with a QR code
+        commands[partner_port] = (server_command(NETWERK_HOST, partner_port), server_environment("partner", database))
+    servers = [subprocess.Popen(command, env=environment) for command, environment in commands.values()]
+
     def stop(*_) -> None:
-        for child in children:
+        for child in servers:
             child.terminate()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    os.wait()  # the first server that stops ends the session
-    stop()
-    for child in children:
-        child.wait()
-    sys.exit(0)
-
-
-def _print_urls(port: int) -> None:
+    try:
+        for server_port, child in zip(commands, servers):
+            wait_until_answering(server_port, child)
+    except GebruikersFout:
+        stop()
+        raise
     urls = app_urls(port)
     print(f"De workshop-app draait op {urls.pop('Workshop')}  (stoppen: Ctrl+C)", flush=True)
     for label, url in urls.items():
         print(f"  {label}: {url}", flush=True)
+    if partner_url:
+        print(f"Partners openen op hun eigen toestel (zelfde netwerk): {partner_url}", flush=True)
+    if open_browser:
+        webbrowser.open(f"http://{HOST}:{port}/")
+    os.wait()  # the first server that stops ends the session
+    stop()
+    for child in servers:
+        child.wait()
+    sys.exit(0)
+
+
+def wait_until_answering(port: int, child: subprocess.Popen) -> None:
+    """Return once the server on `port` answers a page request; refuse in Dutch if it died or hangs."""
+    deadline = time.monotonic() + STARTTIJD
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://{HOST}:{port}/readyz", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if child.poll() is not None:
+            raise GebruikersFout(f"de app-server op poort {port} stopte bij het starten (code {child.returncode})")
+        if time.monotonic() > deadline:
+            raise GebruikersFout(f"de app-server op poort {port} antwoordde niet binnen {STARTTIJD} s")
+        time.sleep(0.1)

@@ -120,6 +120,10 @@ def connect(path: str | Path, read_only: bool = False) -> sqlite3.Connection:
     A file that is not an hvhk database, or one written by a newer version of the toolkit, is
     refused with a Dutch message rather than touched. `read_only` opens an existing store without
     ever writing to it, not even to migrate it, so that checking a file cannot change it.
+
+    The connection may move between threads: the app server handles a visitor who reconnects on
+    another thread than the one that opened their screen. SQLite is built serialized here
+    (`sqlite3.threadsafety == 3`), and each screen keeps a connection of its own.
     """
     path = Path(path)
     if path.is_dir():
@@ -129,11 +133,12 @@ def connect(path: str | Path, read_only: bool = False) -> sqlite3.Connection:
     try:
         if read_only:
             connection = sqlite3.connect(
-                f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT, isolation_level=None
+                f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT, isolation_level=None,
+                check_same_thread=False,
             )
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
+            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
     except OSError as error:
         raise GebruikersFout(f"kan de database {path} niet maken: {describe_os_error(error)}") from None
     except sqlite3.Error as error:

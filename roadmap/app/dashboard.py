@@ -14,6 +14,7 @@ from hvhk.demodata import LABEL
 from hvhk.errors import GebruikersFout
 from hvhk.figures import to_png
 from hvhk.formatting import datum, getal, procent, verschil
+from hvhk.paths import partner_address
 from roadmap import analysis, charts, store
 from roadmap.app.actieplan import Actieplan
 
@@ -33,6 +34,7 @@ class Dashboard:
         self.peiler: asyncio.Task | None = None
         self.melding = ui.melding()
         self.samenvatting = widgets.HTML()
+        self.toegang = widgets.HTML()  # in projector mode during a networked workshop: how partners join
         self.vernieuwen = widgets.Button(description="Vernieuwen", icon="refresh")
         self.automatisch = widgets.Checkbox(description="Automatisch vernieuwen", indent=False)
         self.projectie = widgets.ToggleButton(description="Projectiemodus", icon="desktop")
@@ -44,7 +46,7 @@ class Dashboard:
         self.automatisch.observe(veilig(self._automatisch), names="value")
         self.projectie.observe(veilig(self._projectie), names="value")
         knoppen = widgets.HBox([self.vernieuwen, self.automatisch, self.projectie])
-        self.widget = widgets.VBox([knoppen, self.melding, self.samenvatting, self.tabs])
+        self.widget = widgets.VBox([knoppen, self.melding, self.samenvatting, self.toegang, self.tabs])
         self.widget.add_class("hvhk-dashboard")
         self.toon(None)
 
@@ -54,6 +56,9 @@ class Dashboard:
         self.handtekening = self._handtekening()
         self.melding.value = ""  # an earlier problem is solved once the round draws
         self.actieplan.toon(ronde_id)
+        adres = partner_address()
+        code = store.toegangscode(self.connection, ronde_id) if adres and ronde_id is not None else None
+        self.toegang.value = ui.partner_toegang(adres, code) if code and self.projectie.value else ""
         if ronde_id is None:
             self.samenvatting.value = "<p>Nog geen ronde om te tonen.</p>"
             for sectie in self.secties:

@@ -23,11 +23,12 @@ from roadmap.app.invullen import Invulscherm
 WACHT_NA_FOUTE_CODE = 1.0  # seconds: makes guessing codes slow without bothering a partner who mistyped
 
 
-def deelnemen_app(database: Path) -> widgets.Widget:
+def deelnemen_app(database: Path, code: str = "") -> widgets.Widget:
+    """The partner's screen; `code` fills in the access code (the QR code's link carries it)."""
     connection = store.connect(database)
     melding = ui.melding()
     veilig = ui.veilig(melding)
-    code = widgets.Text(description="Toegangscode", placeholder="bv. K7P3QX")
+    code = widgets.Text(value=code.strip()[:20], description="Toegangscode", placeholder="bv. K7P3QX")
     verder = widgets.Button(description="Verder", button_style="primary")
     naam = widgets.Text(description="Naam", placeholder="naam of schuilnaam")
     organisatie = widgets.Text(description="Organisatie")
@@ -82,4 +83,6 @@ def deelnemen_app(database: Path) -> widgets.Widget:
     verder.on_click(open_ronde)
     beginnen.on_click(begin)
     groep_knop.on_click(toon_groep)
-    return widgets.VBox([ui.stijl(), stap_code, stap_wie, melding, invullen, groep_knop, groep])
+    app = widgets.VBox([ui.stijl(), stap_code, stap_wie, melding, invullen, groep_knop, groep])
+    app.add_class(ui.TELEFOON)
+    return app

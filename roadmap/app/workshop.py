@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from html import escape
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -75,9 +74,7 @@ class Toegang:
         self.tonen.value = store.groep_zichtbaar(self.connection, ronde_id)
 
     def _toon_code(self, code: str) -> None:
-        self.code.value = (
-            f"<p>Partners openen op hun eigen toestel <strong>{escape(self.adres)}</strong> en typen deze code:</p>"
-            f"<p class='hvhk-code' style='font-size:3rem;letter-spacing:.4rem;font-weight:bold'>{escape(code)}</p>"
+        self.code.value = ui.partner_toegang(self.adres, code) + (
             "<p class='hvhk-uitleg'>Elke partner ziet alleen de eigen antwoorden, tot u hieronder het"
             " groepsresultaat vrijgeeft.</p>"
         )
