@@ -22,12 +22,19 @@ from typing import NoReturn
 from hvhk.errors import GebruikersFout
 from hvhk.paths import PARTNER_ADDRESS
 
+PACKAGES = Path(__file__).resolve().parent.parent  # holds hvhk/, roadmap/, simulatie/, rapporten/
 HOST = "127.0.0.1"
 NETWERK_HOST = "0.0.0.0"
 STARTTIJD = 120  # seconds a server may take to answer before the workshop gives up
 # A closed phone's screen is freed this long after its connection dropped; a partner who comes
 # back later types the code and their name again and finds their answers.
 OPRUIMEN_NA = "3m"
+APPS = {  # the coordinator's apps (hvhk.server.begeleider): path -> what the printed lines and the menu call it
+    "": "Workshop",
+    "resultaten": "Resultaten",
+    "loket-scenarios": "Loket-scenario's",
+    "rapporten-maken": "Rapporten maken",
+}
 
 
 def free_port(host: str = HOST) -> int:
@@ -38,9 +45,7 @@ def free_port(host: str = HOST) -> int:
 
 def app_urls(port: int) -> dict[str, str]:
     """The coordinator's apps by the name the printed lines give them."""
-    from hvhk.server.begeleider import APPS
-
-    return {label: f"http://{HOST}:{port}/{path}" for path, (label, _) in APPS.items()}
+    return {label: f"http://{HOST}:{port}/{path}" for path, label in APPS.items()}
 
 
 def lan_address() -> str:
@@ -58,9 +63,16 @@ def lan_address() -> str:
 
 
 def server_command(host: str, port: int) -> list[str]:
-    """The command line of one Solara server; `server_environment` says which app it serves."""
+    """The command line of one Solara server; `server_environment` says which app it serves.
+
+    uvicorn puts `--app-dir` (by default the working folder) first on the import path; here it is
+    the folder that holds the toolkit's packages. A user's folder named `rapporten` (the reports'
+    default output) would otherwise hide the package of that name from the report workers that
+    the server spawns.
+    """
     return [
-        sys.executable, "-m", "uvicorn", "solara.server.starlette:app", "--host", host, "--port", str(port),
+        sys.executable, "-m", "uvicorn", "solara.server.starlette:app", "--app-dir", str(PACKAGES),
+        "--host", host, "--port", str(port),
         "--log-level", "warning", "--no-access-log", "--timeout-graceful-shutdown", "2",
     ]
 

@@ -6,16 +6,17 @@ import solara
 
 from hvhk.paths import database_path
 from hvhk.server import widget_page
+from hvhk.workshop import APPS
 from rapporten.widgets import rapporten_app
 from roadmap.app.dashboard import resultaten_app
 from roadmap.app.workshop import workshop_app
 from simulatie.widgets import scenario_app
 
-APPS = {  # path -> (what the printed line and the menu call it, the app)
-    "": ("Workshop", lambda: workshop_app(database_path())),
-    "resultaten": ("Resultaten", lambda: resultaten_app(database_path())),
-    "loket-scenarios": ("Loket-scenario's", scenario_app),
-    "rapporten-maken": ("Rapporten maken", lambda: rapporten_app(database_path())),
+BUILD = {  # path (as in hvhk.workshop.APPS) -> the app
+    "": lambda: workshop_app(database_path()),
+    "resultaten": lambda: resultaten_app(database_path()),
+    "loket-scenarios": scenario_app,
+    "rapporten-maken": lambda: rapporten_app(database_path()),
 }
 
 
@@ -24,7 +25,7 @@ def Layout(children=[]):  # noqa: B006 - Solara passes the page as `children`
     """A menu of the apps above the page; every link opens the app in this tab."""
     with solara.Column(style={"padding": "0 1rem"}) as main:
         with solara.Row(classes=["hvhk-menu"], style={"flex-wrap": "wrap"}):
-            for path, (label, _) in APPS.items():
+            for path, label in APPS.items():
                 solara.Button(label, text=True, href=f"/{path}", target="_self")
         solara.Column(children=children)
     return main
@@ -32,8 +33,8 @@ def Layout(children=[]):  # noqa: B006 - Solara passes the page as `children`
 
 routes = [  # Solara wraps every page in the layout of the route at "/"
     solara.Route(
-        path=path or "/", component=widget_page(build, f"{label} — Huis van het Kind"), label=label,
+        path=path or "/", component=widget_page(BUILD[path], f"{label} — Huis van het Kind"), label=label,
         layout=Layout if not path else None,
     )
-    for path, (label, build) in APPS.items()
+    for path, label in APPS.items()
 ]

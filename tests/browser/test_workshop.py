@@ -4,7 +4,11 @@ SQLite file ends up holding exactly what they clicked."""
 
 from __future__ import annotations
 
+import json
+import re
+import subprocess
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -123,3 +127,102 @@ def test_networked_round_with_two_partners_at_once(database, start_server, pagin
     ]
     for page in (coordinator, an, bart):
         page.controleer_schoon()
+
+
+def start_round(database) -> str:
+    """A round of the test Huis with its access code, as the coordinator's 'Nieuwe ronde starten' makes it."""
+    from roadmap.definition import load_roadmap
+
+    connection = store.connect(database)
+    ronde_id = store.save_ronde(connection, int(store.huizen(connection)["id"].iloc[0]), 1, "2026-12-01", load_roadmap())
+    code = store.maak_toegangscode(connection, ronde_id)
+    connection.close()
+    return code
+
+
+def fits_a_phone(partner) -> None:
+    """No sideways scrolling at 360 px, and every button a fingertip can hit (at least 44 px high)."""
+    page = partner.page
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    heights = page.locator("button >> visible=true").evaluate_all("buttons => buttons.map(b => b.offsetHeight)")
+    assert heights and min(heights) >= 44, heights
+
+
+def test_a_phone_scans_the_qr_code_and_finds_the_code_filled_in(database, start_server, pagina, apt_programma):
+    server = start_server(database, "--netwerk")
+    coordinator = pagina()
+    coordinator.open(server.workshop, "button:has-text('Nieuwe ronde starten')")
+    coordinator.knop("Nieuwe ronde starten").click()
+    coordinator.page.get_by_text("Ronde 1 gestart.").wait_for()
+    coordinator.tab("Partners op hun toestel")
+    code = coordinator.page.locator(".hvhk-code").inner_text().strip()
+    qr = coordinator.page.locator(".hvhk-qr svg")
+    image = Path(coordinator.screenshot("workshop-qr").parent / "qr.png")
+    qr.screenshot(path=image)
+    scanned = subprocess.run([apt_programma("zbarimg", "zbar-tools"), "--raw", "-q", str(image)],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    address = re.fullmatch(r"http://([^:/]+):(\d+)/\?code=(\w+)", scanned)
+    assert address and address.group(3) == code and server.partner.endswith(f":{address.group(2)}/"), scanned
+    assert address.group(1) != "127.0.0.1", "the QR code carries the address on the network"
+
+    phone = pagina(360, 740)
+    phone.open(f"{server.partner}?code={code}", ".widget-text:has(label:text-is('Toegangscode')) input")
+    assert phone.tekstveld("Toegangscode").input_value() == code
+    fits_a_phone(phone)
+    phone.screenshot("deelnemen-telefoon-code")
+    phone.knop("Verder").click()
+    phone.tekstveld("Naam").fill("Chris")
+    phone.keuzelijst("Levensdomein").select_option(label="Kinderopvang")
+    fits_a_phone(phone)
+    phone.knop("Beginnen").click()
+    phone.antwoord("onderwijs.1", "2 – Opstarten")
+    wait_for_rows(database, "SELECT count(*) FROM antwoord", 1)
+    fits_a_phone(phone)
+    phone.screenshot("deelnemen-telefoon-invullen")
+
+    coordinator.tab("Resultaten")
+    coordinator.knop("Projectiemodus").click()
+    coordinator.page.locator(".hvhk-projector .hvhk-qr svg").wait_for()
+    assert code in coordinator.page.locator(".hvhk-projector .hvhk-code").inner_text()
+    coordinator.screenshot("resultaten-projectiemodus-qr")
+    for page in (coordinator, phone):
+        page.controleer_schoon()
+
+
+def test_one_partner_waiting_after_a_wrong_code_never_holds_up_another(database, start_server, pagina):
+    code = start_round(database)
+    server = start_server(database, "--netwerk")
+    an, gokker = pagina(360, 740), pagina(360, 740)
+    join(an, server.partner, code, "An", "Onderwijs")
+    gokker.open(server.partner, ".widget-text:has(label:text-is('Toegangscode')) input")
+    gokker.tekstveld("Toegangscode").fill("FOUT00")
+    gokker.knop("Verder").click()  # this visitor's screen now waits a second before it says the code is wrong
+    an.antwoord("onderwijs.1", "4 – Verankerd")
+    wait_for_rows(database, "SELECT count(*) FROM antwoord", 1)
+    assert not gokker.page.get_by_text("klopt niet").count(), "An's answer was saved while the other one waited"
+    gokker.page.get_by_text("Deze toegangscode klopt niet").wait_for()
+
+
+def test_a_closed_phone_frees_its_screen_and_the_partner_comes_back(database, start_server, pagina):
+    code = start_round(database)
+    server = start_server(database, "--netwerk", SOLARA_KERNEL_CULL_TIMEOUT="1s")
+
+    def screens() -> int:
+        with urllib.request.urlopen(f"{server.partner}resourcez", timeout=10) as response:
+            return json.load(response)["kernels"]["total"]
+
+    phone = pagina(360, 740)
+    join(phone, server.partner, code, "Dirk", "Onderwijs")
+    phone.antwoord("onderwijs.1", "1 – Verkennen")
+    wait_for_rows(database, "SELECT count(*) FROM antwoord", 1)
+    assert screens() == 1
+    phone.page.context.close()  # the phone is put away: its screen (widgets, connection) is freed on the server
+    deadline = time.monotonic() + 60
+    while screens():
+        assert time.monotonic() < deadline, "the closed phone's screen stayed in memory"
+        time.sleep(0.2)
+
+    again = pagina(360, 740)
+    join(again, server.partner, code, "Dirk", "Onderwijs")
+    again.page.get_by_text("Welkom terug").wait_for()
+    assert again.page.locator(".stelling-onderwijs-1 button.mod-active").inner_text().strip() == "1 – Verkennen"
