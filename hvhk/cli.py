@@ -89,6 +89,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="laat partners op hun eigen toestel invullen via het lokale netwerk, met een toegangscode per ronde",
     )
     workshop.set_defaults(run=_workshop)
+
+    lab = commands.add_parser(
+        "lab",
+        help="open JupyterLab met de notebooks, voor eigen analyses",
+        description="Start JupyterLab op deze computer (127.0.0.1) in de map notebooks, met de notebooks van de"
+        " toolkit (die er nog niet staan, worden erin gekopieerd; uw eigen versies blijven staan). Elk notebook"
+        " werkt met de gekozen database; analyse.ipynb laadt alle Huizen in tabellen (pandas).",
+    )
+    _add_database(lab)
+    lab.add_argument("--poort", type=_port, default=0, metavar="POORT", help="poort (standaard: een vrije poort)")
+    lab.add_argument("--geen-browser", action="store_true", help="open niet zelf een browservenster")
+    lab.set_defaults(run=_lab)
     _add_roadmap_commands(commands)
     _add_rapporten_command(commands)
     _add_simuleer_command(commands)
@@ -297,6 +309,12 @@ def _workshop(arguments: argparse.Namespace) -> int:
         arguments.database or database_path(), arguments.poort, open_browser=not arguments.geen_browser,
         netwerk=arguments.netwerk,
     )
+
+
+def _lab(arguments: argparse.Namespace) -> int:
+    from hvhk.lab import serve
+
+    return serve(arguments.database or database_path(), arguments.poort, open_browser=not arguments.geen_browser)
 
 
 def _sjabloon(arguments: argparse.Namespace) -> int:
