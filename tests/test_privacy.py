@@ -10,6 +10,7 @@ browser without outside requests (tests/browser/test_reports.py).
 
 import hmac
 import ipaddress
+import json
 import os
 import re
 import shlex
@@ -18,6 +19,7 @@ import subprocess
 import sys
 from html import escape
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import ipywidgets as widgets
 import pandas as pd
@@ -272,3 +274,67 @@ def test_the_huis_report_names_no_participant_and_no_other_huis(offline_run):
     assert escape(huis.naam) in html and "Partner A" in html, "the report shows its Huis, and partners by pseudonym"
     assert len(namen) > 5 and [naam for naam in namen if naam in html or escape(naam) in html] == []
     assert [h.naam for h in andere if h.naam in html or escape(h.naam) in html] == []
+
+
+# `hvhk workshop --netwerk` served without network (run by `offline_server` below): the servers
+# run under strace, the browser that opens both screens runs beside them, untraced, and reports
+# every request it made.
+SERVER = """
+import json, os, re, signal, subprocess, sys, time
+from playwright.sync_api import sync_playwright
+
+chromium, database, trace, log = sys.argv[1:5]
+strace = ["strace", "-f", "-ff", "-qq", "--seccomp-bpf", "-e", "trace=connect,sendto,sendmsg,sendmmsg",
+          "-e", "signal=none", "-o", trace + "/server"]
+with open(log, "w") as output:
+    server = subprocess.Popen([*strace, sys.executable, "-m", "hvhk", "workshop", "--netwerk", "--geen-browser",
+                               "--database", database], stdout=output, stderr=subprocess.STDOUT,
+                              start_new_session=True)
+try:
+    deadline = time.monotonic() + 240
+    while "Partners openen" not in open(log).read():
+        assert server.poll() is None and time.monotonic() < deadline, open(log).read()
+        time.sleep(0.2)
+    text = open(log).read()
+    coordinator = re.search(r"draait op (\\S+)", text).group(1)
+    partner = "http://127.0.0.1:" + re.search(r"Partners openen .*:(\\d+)/", text).group(1) + "/"
+    requests = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(coordinator)
+        page.get_by_role("button", name="Nieuwe ronde starten").wait_for(timeout=60_000)
+        page.goto(partner)
+        page.locator(".widget-text input").first.wait_for(timeout=60_000)
+        browser.close()
+    print(json.dumps(requests))
+finally:
+    os.killpg(server.pid, signal.SIGTERM)  # the servers, and strace with them
+    server.wait(timeout=60)
+"""
+
+
+@pytest.fixture(scope="module")
+def offline_server(tmp_path_factory, demo_database, apt_programma):
+    """The requests a browser made to a networked workshop, and what its servers tried to reach, offline."""
+    waarom = _waarom_niet_offline(apt_programma)
+    if waarom:
+        pytest.skip(f"cannot run without network and watch connections: {waarom}")
+    chromium = apt_programma("chromium", "chromium")
+    folder = tmp_path_factory.mktemp("offline-server")
+    database, trace = folder / "hvhk.sqlite", folder / "strace"
+    shutil.copy(demo_database, database)
+    trace.mkdir()
+    script = shlex.join([sys.executable, "-c", SERVER, chromium, str(database), str(trace), str(folder / "log")])
+    result = subprocess.run(["unshare", "--net", "sh", "-c", f"ip link set lo up && exec {script}"], cwd=folder,
+                            capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return {"requests": json.loads(result.stdout.splitlines()[-1]), "strace": trace}
+
+
+def test_the_workshop_servers_and_their_pages_reach_nothing_outside_this_computer(offline_server):
+    hosts = {urlsplit(url).hostname for url in offline_server["requests"]}
+    assert hosts == {"127.0.0.1"}, "every script, style and font comes from this computer"
+    # the one probe is lan_address(), which only picks the network card for the partner address
+    assert naar_buiten(offline_server["strace"]) == [("192.0.2.1", 9)]
