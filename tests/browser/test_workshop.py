@@ -185,6 +185,9 @@ def test_a_phone_scans_the_qr_code_and_finds_the_code_filled_in(database, start_
     coordinator.page.locator(".hvhk-projector .hvhk-qr svg").wait_for()
     assert code in coordinator.page.locator(".hvhk-projector .hvhk-code").inner_text()
     coordinator.screenshot("resultaten-projectiemodus-qr")
+    coordinator.page.get_by_text("Automatisch vernieuwen").click()  # the projector follows the answers
+    phone.antwoord("onderwijs.2", "3 – Uitbouwen")
+    coordinator.page.get_by_text("2 antwoorden in totaal").wait_for(timeout=30_000)
     for page in (coordinator, phone):
         page.controleer_schoon()
 
