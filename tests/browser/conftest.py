@@ -28,6 +28,7 @@ GIDS_BEELDEN = {  # screenshot -> element scrolled to the top of the window firs
     "workshop-invullen": None,
     "workshop-toegangscode": None,
     "deelnemen-invullen": None,
+    "deelnemen-telefoon-invullen": None,
     "resultaten-waar-staan-we": ".hvhk-dashboard",
     "resultaten-verschillen": ".hvhk-dashboard",
     "resultaten-prioriteiten": ".hvhk-dashboard",
