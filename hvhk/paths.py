@@ -2,7 +2,7 @@
 
 A user runs `hvhk` from the folder of their project; data and output land next to it, so one
 folder holds one workshop series. Environment variables override the defaults for tests and for
-the kernels that Voilà and papermill start in other folders.
+the app servers, JupyterLab kernels and papermill kernels that start in other folders.
 """
 
 import os

@@ -20,7 +20,7 @@ def test_notebook_runs_without_errors(path: Path, demo_database, monkeypatch):
     monkeypatch.setenv("HVHK_DATABASE", str(demo_database))
     notebook = nbformat.read(path, as_version=4)
     # Now and then the execute reply reaches the client only when its wait times out (seen with
-    # nbclient 0.11 and pyzmq 26-27, after a Voilà test in the same run); a short timeout bounds
+    # nbclient 0.11 and pyzmq 26-27, after a browser test in the same run); a short timeout bounds
     # that stall, and a cell that really takes longer than this still fails.
     NotebookClient(notebook, kernel_name="python3", timeout=30, resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
     outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
