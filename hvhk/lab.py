@@ -13,16 +13,13 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from hvhk.errors import GebruikersFout
 from hvhk.paths import NOTEBOOKS, output_dir
-from hvhk.workshop import free_port
+from hvhk.workshop import HOST, free_port, wait_until_answering
 from roadmap import store
 
-HOST = "127.0.0.1"
 OPTIONS = [
     # nothing reaches the internet: no news feed, no update check, no extension manager on PyPI
     "--LabApp.news_url=None",
@@ -93,7 +90,7 @@ def serve(database: Path, port: int, open_browser: bool = True) -> int:
         signal.signal(signum, _stopped)
     lab = subprocess.Popen(lab_command(folder, port, open_browser), env=environment, start_new_session=True)
     try:
-        _wait_until_answering(port, lab)
+        wait_until_answering(f"http://{HOST}:{port}/api", lab, "JupyterLab")
         print(f"JupyterLab draait op http://{HOST}:{port}/lab?token={token}  (stoppen: Ctrl+C)", flush=True)
         return lab.wait()
     except _Stopped:
@@ -107,16 +104,3 @@ def serve(database: Path, port: int, open_browser: bool = True) -> int:
         except subprocess.TimeoutExpired:  # it now and then hangs after its kernels stopped (a worker thread)
             lab.kill()
             lab.wait()
-
-
-def _wait_until_answering(port: int, lab: subprocess.Popen) -> None:
-    """Return once JupyterLab answers on `port`; refuse in Dutch if it stopped first (it printed why)."""
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://{HOST}:{port}/api", timeout=5):
-                return
-        except OSError:
-            pass
-        if lab.poll() is not None:
-            raise GebruikersFout(f"JupyterLab stopte bij het starten (code {lab.returncode})")
-        time.sleep(0.1)

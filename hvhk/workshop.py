@@ -116,7 +116,7 @@ def serve(database: Path, port: int = 0, open_browser: bool = True, netwerk: boo
     signal.signal(signal.SIGINT, stop)
     try:
         for server_port, child in zip(commands, servers):
-            wait_until_answering(server_port, child)
+            wait_until_answering(f"http://{HOST}:{server_port}/readyz", child, f"de app-server op poort {server_port}")
     except GebruikersFout:
         stop()
         raise
@@ -135,18 +135,18 @@ def serve(database: Path, port: int = 0, open_browser: bool = True, netwerk: boo
     sys.exit(0)
 
 
-def wait_until_answering(port: int, child: subprocess.Popen) -> None:
-    """Return once the server on `port` answers a page request; refuse in Dutch if it died or hangs."""
+def wait_until_answering(url: str, child: subprocess.Popen, naam: str) -> None:
+    """Return once `url` answers; refuse in Dutch if `child` (the server, `naam`) died or hangs."""
     deadline = time.monotonic() + STARTTIJD
     while True:
         try:
-            with urllib.request.urlopen(f"http://{HOST}:{port}/readyz", timeout=5) as response:
+            with urllib.request.urlopen(url, timeout=5) as response:
                 if response.status == 200:
                     return
         except OSError:
             pass
         if child.poll() is not None:
-            raise GebruikersFout(f"de app-server op poort {port} stopte bij het starten (code {child.returncode})")
+            raise GebruikersFout(f"{naam} stopte bij het starten (code {child.returncode})")
         if time.monotonic() > deadline:
-            raise GebruikersFout(f"de app-server op poort {port} antwoordde niet binnen {STARTTIJD} s")
+            raise GebruikersFout(f"{naam} antwoordde niet binnen {STARTTIJD} s")
         time.sleep(0.1)
