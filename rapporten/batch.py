@@ -82,8 +82,8 @@ def huis_opdrachten(
             naam=huis.naam,
             gemeenten=", ".join(gemeente_naam(nis) for nis in huis.gemeenten),
             parameters={
-                "database": str(database), "huis_id": int(huis.id), "simulatie": str(simulatie),
-                "vergelijking": str(vergelijking),
+                "database": str(Path(database).absolute()), "huis_id": int(huis.id),  # the kernel has a cwd of its own
+                "simulatie": str(Path(simulatie).absolute()), "vergelijking": str(vergelijking.absolute()),
             },
             bestand=uitvoer / file_name(int(huis.id), huis.naam),
             invoer=fingerprints.get(int(huis.id), ""),
@@ -101,7 +101,7 @@ def gemeente_opdrachten(gemeenten: list[str], simulatie: Path, uitvoer: Path, pd
             huis_id=0,
             naam=f"Loket {gemeente_naam(nis)}",
             gemeenten=gemeente_naam(nis),
-            parameters={"simulatie": str(simulatie), "nis": nis},
+            parameters={"simulatie": str(Path(simulatie).absolute()), "nis": nis},
             bestand=uitvoer / f"gemeente-{nis}-{slug(gemeente_naam(nis), 'gemeente')}.html",
             invoer=fingerprints[nis],
             pdf=pdf,

@@ -45,6 +45,9 @@ class WarmeKernel:
             kernel_manager_class=IpcKernelManager, extra_arguments=QUIET,
         )
         self.client.km = self.client.create_kernel_manager()
+        # The kernel works in its own folder: in the caller's working folder, a folder named
+        # `rapporten` (a user's output folder) would shadow the package of that name in the kernel.
+        self.client.resources = {"metadata": {"path": str(Path(self.client.km.ip).parent)}}
         self.client.start_new_kernel()
         self.client.start_new_kernel_client()
 
