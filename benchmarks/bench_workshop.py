@@ -587,10 +587,13 @@ def report(titel: str, verspreid: bool, nieuw: Uitslag, oud: Uitslag | None) -> 
     if oud:
         header += f" {'Voilà (apart)':>15} {'Voilà / hvhk':>13}"
     print(header)
-    for (label, value, number), old in zip(rows(nieuw), rows(oud) if oud else [None] * 99):
+    # times over different subsets of partners (some pages stayed blank) do not compare: no ratio then
+    vergelijkbaar = oud is not None and not nieuw.leeg and not oud.leeg
+    for index, ((label, value, number), old) in enumerate(zip(rows(nieuw), rows(oud) if oud else [None] * 99)):
         line = f"  {label:40} {value:>15}"
         if old:
-            line += f" {old[1]:>15} {ratio(old[2], number) if number is not None else '':>13}"
+            shown = "–" if index < 3 and not vergelijkbaar else ratio(old[2], number) if number is not None else ""
+            line += f" {old[1]:>15} {shown:>13}"
         print(line)
     for uitslag, naam in ((nieuw, "hvhk workshop"), (oud, "Voilà (apart)")):
         if uitslag and uitslag.buiten:
