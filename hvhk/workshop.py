@@ -85,7 +85,7 @@ def server_environment(app: str, database: Path) -> dict[str, str]:
         "SOLARA_APP": f"hvhk.server.{app}",
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",  # Solara would report usage to a web service
         "SOLARA_THEME_SHOW_BANNER": "False",
-        "SOLARA_THEME_LOADER": "plain",
+        "SOLARA_THEME_LOADER": "hvhk",  # hvhk/templates/loader-hvhk.*: Solara's plain loader, in Dutch
         "SOLARA_KERNEL_CULL_TIMEOUT": os.environ.get("SOLARA_KERNEL_CULL_TIMEOUT", OPRUIMEN_NA),
         # plain http on the local network is the workshop's setting, not a problem to print for the user
         "PYTHONWARNINGS": "ignore:Cookies with samesite=none:UserWarning",

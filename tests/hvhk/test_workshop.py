@@ -35,7 +35,7 @@ def test_every_printed_address_answers_at_once(tmp_path, demo_database):
         partner_port = urls[-1].split(":")[2]
         pages = [urllib.request.urlopen(url, timeout=10) for url in [*urls[:-1], f"http://127.0.0.1:{partner_port}"]]
         assert [page.status for page in pages] == [200] * 5, "no refused connection once an address is printed"
-        assert all("solara" in page.read().decode() for page in pages)
+        assert all("de app wordt geladen" in page.read().decode() for page in pages), "Solara's loader, in Dutch"
         lines = log.read_text().splitlines()
         assert lines[0] == f"De workshop-app draait op {urls[0]}  (stoppen: Ctrl+C)"
         assert [line.split(":")[0] for line in lines[1:4]] == ["  Resultaten", "  Loket-scenario's", "  Rapporten maken"]
