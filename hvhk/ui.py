@@ -51,6 +51,7 @@ STYLE = f"""<style>
   .{TELEFOON} .widget-toggle-buttons .widget-toggle-button {{ width: calc(50% - 4px) !important; margin: 2px; }}
   .{TELEFOON} .widget-toggle-buttons .btn-group {{ display: flex; flex-wrap: wrap; width: 100%; }}
   .{TELEFOON} .widget-button {{ flex: 1 1 auto; }}
+  .{TELEFOON} .widget-hprogress .progress {{ flex: 1 1 100%; min-height: .8rem; }}
 }}
 </style>"""
 
