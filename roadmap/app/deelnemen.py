@@ -23,12 +23,12 @@ from roadmap.app.invullen import Invulscherm
 WACHT_NA_FOUTE_CODE = 1.0  # seconds: makes guessing codes slow without bothering a partner who mistyped
 
 
-def deelnemen_app(database: Path, code: str = "") -> widgets.Widget:
-    """The partner's screen; `code` fills in the access code (the QR code's link carries it)."""
+def deelnemen_app(database: Path, toegangscode: str = "") -> widgets.Widget:
+    """The partner's screen; `toegangscode` is filled in (the QR code's link carries it)."""
     connection = store.connect(database)
     melding = ui.melding()
     veilig = ui.veilig(melding)
-    code = widgets.Text(value=code.strip()[:20], description="Toegangscode", placeholder="bv. K7P3QX")
+    code = widgets.Text(value=toegangscode.strip()[:20], description="Toegangscode", placeholder="bv. K7P3QX")
     verder = widgets.Button(description="Verder", button_style="primary")
     naam = widgets.Text(description="Naam", placeholder="naam of schuilnaam")
     organisatie = widgets.Text(description="Organisatie")
