@@ -27,7 +27,6 @@ GIDS_BEELDEN = {  # screenshot -> element scrolled to the top of the window firs
     "workshop-deelnemers": None,
     "workshop-invullen": None,
     "workshop-toegangscode": None,
-    "deelnemen-invullen": None,
     "deelnemen-telefoon-invullen": None,
     "resultaten-waar-staan-we": ".hvhk-dashboard",
     "resultaten-verschillen": ".hvhk-dashboard",
