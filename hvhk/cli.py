@@ -82,8 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         " (127.0.0.1) en toont hun adressen. Met --netwerk kunnen partners op hun eigen toestel invullen.",
     )
     _add_database(workshop)
-    workshop.add_argument("--poort", type=_port, default=0, metavar="POORT", help="poort (standaard: een vrije poort)")
-    workshop.add_argument("--geen-browser", action="store_true", help="open niet zelf een browservenster")
+    _add_server_options(workshop)
     workshop.add_argument(
         "--netwerk", action="store_true",
         help="laat partners op hun eigen toestel invullen via het lokale netwerk, met een toegangscode per ronde",
@@ -98,8 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         " werkt met de gekozen database; analyse.ipynb laadt alle Huizen in tabellen (pandas).",
     )
     _add_database(lab)
-    lab.add_argument("--poort", type=_port, default=0, metavar="POORT", help="poort (standaard: een vrije poort)")
-    lab.add_argument("--geen-browser", action="store_true", help="open niet zelf een browservenster")
+    _add_server_options(lab)
     lab.set_defaults(run=_lab)
     _add_roadmap_commands(commands)
     _add_rapporten_command(commands)
@@ -309,6 +307,12 @@ def _workshop(arguments: argparse.Namespace) -> int:
         arguments.database or database_path(), arguments.poort, open_browser=not arguments.geen_browser,
         netwerk=arguments.netwerk,
     )
+
+
+def _add_server_options(command: argparse.ArgumentParser) -> None:
+    """The options of a command that serves pages in the browser: its port, and whether to open a window."""
+    command.add_argument("--poort", type=_port, default=0, metavar="POORT", help="poort (standaard: een vrije poort)")
+    command.add_argument("--geen-browser", action="store_true", help="open niet zelf een browservenster")
 
 
 def _lab(arguments: argparse.Namespace) -> int:

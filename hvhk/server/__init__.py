@@ -9,18 +9,24 @@ up another. `hvhk.workshop` starts the servers; `begeleider` and `partner` are w
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import parse_qsl
 
 import ipywidgets as widgets
 import solara
 
 
-def widget_page(build: Callable[[], widgets.Widget], titel: str):
-    """A page that builds its app once per visitor and shows it; `build` gets nothing from others."""
+def widget_page(build: Callable[[dict[str, str]], widgets.Widget], titel: str):
+    """A page that builds its app once per visitor and shows it.
+
+    `build` gets the query of the visitor's address (e.g. the code in the QR code's link) and
+    nothing from other visitors.
+    """
 
     @solara.component
     def Page():
         solara.Title(titel)
-        app = solara.use_memo(build, [])
+        query = dict(parse_qsl(solara.use_router().search or ""))
+        app = solara.use_memo(lambda: build(query), [])
         solara.display(app)
 
     return Page

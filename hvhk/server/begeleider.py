@@ -12,11 +12,11 @@ from roadmap.app.dashboard import resultaten_app
 from roadmap.app.workshop import workshop_app
 from simulatie.widgets import scenario_app
 
-BUILD = {  # path (as in hvhk.workshop.APPS) -> the app
-    "": lambda: workshop_app(database_path()),
-    "resultaten": lambda: resultaten_app(database_path()),
-    "loket-scenarios": scenario_app,
-    "rapporten-maken": lambda: rapporten_app(database_path()),
+BUILD = {  # path (as in hvhk.workshop.APPS) -> the app, which takes nothing from the address
+    "": lambda _: workshop_app(database_path()),
+    "resultaten": lambda _: resultaten_app(database_path()),
+    "loket-scenarios": lambda _: scenario_app(),
+    "rapporten-maken": lambda _: rapporten_app(database_path()),
 }
 
 

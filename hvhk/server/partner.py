@@ -6,20 +6,13 @@ finds the access code already filled in.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
-
 import solara
 
 from hvhk.paths import database_path
+from hvhk.server import widget_page
 from roadmap.app.deelnemen import deelnemen_app
 
-
-@solara.component
-def Page():  # the module's one page, at "/"
-    solara.Title("Roadmap — Huis van het Kind")
-    code = parse_qs(solara.use_router().search or "").get("code", [""])[0]
-    app = solara.use_memo(lambda: deelnemen_app(database_path(), code), [])
-    solara.display(app)
+Page = widget_page(lambda query: deelnemen_app(database_path(), query.get("code", "")), "Roadmap — Huis van het Kind")
 
 
 @solara.component
