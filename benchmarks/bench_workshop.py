@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hvhk.paths import NOTEBOOKS
+from hvhk.workshop import free_port
 from roadmap import store
 from roadmap.definition import load_roadmap
 
@@ -147,12 +148,6 @@ def rss_bytes(pid: int) -> int:
         except OSError:
             continue
     return total
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def listens(port: int) -> bool:
