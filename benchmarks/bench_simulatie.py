@@ -26,7 +26,7 @@ from unittest import mock
 import numpy as np
 import simpy
 
-from hvhk.gemeenten import gemeenten
+from hvhk.base.gemeenten import gemeenten
 from simulatie.experiment import run_replicaties, run_scenarios
 from simulatie.model import run
 from simulatie.scenario import Scenario
@@ -99,7 +99,7 @@ def median_seconds(functions: list[Callable[[], object]], repeats: int) -> list[
                 function()
                 measured.append(time.perf_counter() - start)
                 looped.append(TimingEnvironment.seconds)
-    return [(statistics.median(w), statistics.median(l)) for w, l in zip(whole, loop)]
+    return [(statistics.median(w), statistics.median(lp)) for w, lp in zip(whole, loop)]
 
 
 def overhead(repeats: int) -> None:

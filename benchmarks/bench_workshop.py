@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import importlib.util
 import math
 import os
@@ -29,7 +30,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hvhk.paths import NOTEBOOKS
+from hvhk.base.paths import NOTEBOOKS
 from hvhk.workshop import free_port
 from roadmap import store
 from roadmap.definition import load_roadmap
@@ -217,10 +218,8 @@ class Server:
             left = {pid: start for pid, start in left.items() if (_stat(pid) or (0, None))[1] == start}
             time.sleep(0.1)
         for pid in left:  # still the same process (same start time): ours, so it may be killed
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
 
 
 # --- the store ---------------------------------------------------------------------------------
@@ -434,7 +433,7 @@ async def run_wave(browser, server: Server, url: str, database: Path, code: str,
         budget = spreiding + BRUIKBAAR_BINNEN + NOG_WACHTEN + STAP * (STELLINGEN + 4) + STELLINGEN * denktijd
         try:
             await asyncio.wait_for(asyncio.gather(*(arrive(i, p) for i, p in enumerate(pages))), timeout=budget)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             for partner in results:
                 partner.probleem = partner.probleem or f"niet klaar na {budget:.0f} s"
         duur = loop.time() - begin
@@ -446,10 +445,8 @@ async def run_wave(browser, server: Server, url: str, database: Path, code: str,
                        belasting=(belasting, os.getloadavg()[0]), cpu=await asyncio.to_thread(cpu.totals))
     finally:
         for context in contexts:
-            try:
+            with contextlib.suppress(Exception):  # a context that does not close must not keep the servers running
                 await asyncio.wait_for(context.close(), timeout=STOPPEN)
-            except Exception:  # a context that does not close must not keep the servers running
-                pass
 
 
 def start_hvhk(folder: Path, database: Path, servers: list[Server]) -> tuple[str, bool]:
@@ -596,7 +593,8 @@ def report(titel: str, verspreid: bool, nieuw: Uitslag, oud: Uitslag | None) -> 
     for uitslag, naam in ((nieuw, "hvhk workshop"), (oud, "Voilà (apart)")):
         if uitslag and uitslag.duur and (bezet := sum(uitslag.cpu) / (uitslag.duur * (os.cpu_count() or 1))) > 0.9:
             print(f"  LET OP, tijdens {naam} waren de processoren {min(bezet, 1):.0%} bezet (de browsers:"
-                  f" {uitslag.cpu[1] / (uitslag.duur * (os.cpu_count() or 1)):.0%}): de tijden zeggen dan ook veel over deze machine")
+                  f" {uitslag.cpu[1] / (uitslag.duur * (os.cpu_count() or 1)):.0%}):"
+                  " de tijden zeggen dan ook veel over deze machine")
     print("  Doelen (hvhk workshop):")
     for doel, waarde, gehaald in targets(nieuw, verspreid):
         print(f"    {doel:30} {waarde:>22}  {'gehaald' if gehaald else 'niet gehaald'}")

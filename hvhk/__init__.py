@@ -1,4 +1,4 @@
-"""Shared core of the Huis van het Kind toolkit: CLI, reference data, paths and user errors."""
+"""The Huis van het Kind toolkit: its base layer (`hvhk.base`), screens (`hvhk.apps`) and commands."""
 
 from importlib.metadata import version
 

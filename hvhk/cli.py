@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import hvhk
-from hvhk.errors import GebruikersFout, describe_os_error
-from hvhk.files import slug
-from hvhk.paths import database_path, output_dir
+from hvhk.base.errors import GebruikersFout, describe_os_error
+from hvhk.base.files import slug
+from hvhk.base.paths import database_path, output_dir
 
 if TYPE_CHECKING:
     from simulatie.scenario import Scenario
@@ -147,7 +147,8 @@ def _add_roadmap_commands(commands: argparse._SubParsersAction) -> None:
     load.add_argument(
         "--ronde", type=_positive, default=None, metavar="N", help="ronde om in te lezen (standaard: een nieuwe ronde)"
     )
-    load.add_argument("--datum", type=_date, default=None, metavar="JJJJ-MM-DD", help="datum van een nieuwe ronde (standaard: vandaag)")
+    load.add_argument("--datum", type=_date, default=None, metavar="JJJJ-MM-DD",
+                      help="datum van een nieuwe ronde (standaard: vandaag)")
     _add_database(load)
     _add_roadmap_file(load)
     load.set_defaults(run=_importeer)
@@ -332,8 +333,8 @@ def _sjabloon(arguments: argparse.Namespace) -> int:
 
 
 def _importeer(arguments: argparse.Namespace) -> int:
-    from hvhk.formatting import getal
-    from hvhk.gemeenten import zoek_gemeente
+    from hvhk.base.formatting import getal
+    from hvhk.base.gemeenten import zoek_gemeente
     from roadmap import store
     from roadmap.definition import load_roadmap
     from roadmap.io.importing import importeer
@@ -388,7 +389,7 @@ _DEMO_FIGURES = ("geboorten_per_jaar", "plaatsen", "loket_medewerkers")
 
 def _rapporten(arguments: argparse.Namespace) -> int:
 
-    from hvhk.gemeenten import zoek_gemeente
+    from hvhk.base.gemeenten import zoek_gemeente
     from rapporten import batch
     from roadmap import store
     from simulatie import uitvoer
@@ -427,8 +428,8 @@ def _rapporten(arguments: argparse.Namespace) -> int:
 
 
 def _simuleer(arguments: argparse.Namespace) -> int:
-    from hvhk.demodata import LABEL
-    from hvhk.gemeenten import gemeente_naam, zoek_gemeente
+    from hvhk.base.demolabel import DEMO_LABEL
+    from hvhk.base.gemeenten import gemeente_naam, zoek_gemeente
     from simulatie import uitvoer
     from simulatie.experiment import run_scenarios, samenvatting, verschillen
 
@@ -450,12 +451,12 @@ def _simuleer(arguments: argparse.Namespace) -> int:
     runs = run_scenarios(scenarios, arguments.replicaties, seed, werkers=arguments.werkers, dask_adres=arguments.dask)
     uitvoer.schrijf(uitvoer.lange_vorm(runs, nis), path)
     report_table = output_dir() / "simulatie" / "loket.csv"
-    gegevens = LABEL if from_demo else "eigen scenariobestanden"
+    gegevens = DEMO_LABEL if from_demo else "eigen scenariobestanden"
     uitvoer.werk_rapporttabel_bij(report_table, uitvoer.rapporttabel(runs, scenarios).assign(gegevens=gegevens))
 
     print(f"Lokaal loket kinderopvang van {naam} ({nis}): {arguments.replicaties} replicaties per scenario, seed {seed}.")
     if from_demo:
-        print(f"Niet in het scenariobestand, dus uit de {LABEL}: {', '.join(from_demo)};"
+        print(f"Niet in het scenariobestand, dus uit de {DEMO_LABEL}: {', '.join(from_demo)};"
               " vervang ze door de echte cijfers van de gemeente.")
     summaries = {s.naam: samenvatting(runs.loc[runs["scenario"] == s.naam]) for s in scenarios}
     print("\n" + uitvoer.samenvatting_tekst(summaries))

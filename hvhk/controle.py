@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from hvhk.errors import GebruikersFout
-from hvhk.gemeenten import gemeenten
+from hvhk.base.errors import GebruikersFout
+from hvhk.base.gemeenten import gemeenten
 from roadmap import store
 from roadmap.definition import Roadmap, load_roadmap, parse_roadmap
 

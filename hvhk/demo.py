@@ -15,8 +15,9 @@ import pandas as pd
 from tqdm import tqdm
 
 from hvhk import demodata
-from hvhk.errors import GebruikersFout
-from hvhk.files import write_atomic
+from hvhk.base.demolabel import DEMO_LABEL
+from hvhk.base.errors import GebruikersFout
+from hvhk.base.files import write_atomic
 from rapporten import batch
 from roadmap import store
 from roadmap.definition import Roadmap, load_roadmap
@@ -47,7 +48,7 @@ def run_demo(database: Path, uitvoer: Path, werkers: int = 2) -> Path:
 
     simulatie = uitvoer / "simulatie" / "loket.csv"
     _step("Loketten simuleren naar", simulatie)
-    write_atomic(simulatie, simulate(demo.gemeenten).assign(gegevens=demodata.LABEL).to_csv(index=False))
+    write_atomic(simulatie, simulate(demo.gemeenten).assign(gegevens=DEMO_LABEL).to_csv(index=False))
 
     rapporten = uitvoer / "rapporten"
     _step("Rapporten maken in", rapporten)

@@ -2,7 +2,7 @@
 
 The Huizen carry real gemeente names and NIS codes so the reference data and the maps of a
 report work as in real use, but every score, participant and figure is invented. Whatever shows
-them must say "fictieve demogegevens" (`LABEL`).
+them must say so (`hvhk.base.demolabel.DEMO_LABEL`).
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from hvhk.gemeenten import gemeenten
+from hvhk.base.gemeenten import gemeenten
 from roadmap.definition import Roadmap
 
-LABEL = "fictieve demogegevens"
 SEED = 2025
 VLAAMS = "Vlaams Gewest"
 

@@ -15,8 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hvhk.errors import GebruikersFout
-from hvhk.paths import NOTEBOOKS, output_dir
+from hvhk.base.errors import GebruikersFout
+from hvhk.base.paths import NOTEBOOKS, output_dir
 from hvhk.workshop import HOST, free_port, wait_until_answering
 from roadmap import store
 

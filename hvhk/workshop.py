@@ -19,8 +19,8 @@ import webbrowser
 from pathlib import Path
 from typing import NoReturn
 
-from hvhk.errors import GebruikersFout
-from hvhk.paths import PARTNER_ADDRESS
+from hvhk.base.errors import GebruikersFout
+from hvhk.base.paths import PARTNER_ADDRESS
 
 PACKAGES = Path(__file__).resolve().parent.parent  # holds hvhk/, roadmap/, simulatie/, rapporten/
 HOST = "127.0.0.1"

@@ -18,9 +18,9 @@ import pandas as pd
 from jinja2 import Template
 from tqdm import tqdm
 
-from hvhk.cluster import op_cluster
-from hvhk.files import slug, write_atomic
-from hvhk.gemeenten import gemeente_naam
+from hvhk.base.cluster import op_cluster
+from hvhk.base.files import slug, write_atomic
+from hvhk.base.gemeenten import gemeente_naam
 from rapporten import invoer
 from rapporten.kernels import WarmeKernel
 from rapporten.pdf import naar_pdf

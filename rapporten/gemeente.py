@@ -14,11 +14,11 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, Image
 
-from hvhk.demodata import LABEL
-from hvhk.errors import GebruikersFout
-from hvhk.figures import to_png
-from hvhk.formatting import getal, procent, verschil
-from hvhk.gemeenten import gemeente_naam
+from hvhk.base.demolabel import DEMO_LABEL
+from hvhk.base.errors import GebruikersFout
+from hvhk.base.figures import to_png
+from hvhk.base.formatting import getal, procent, verschil
+from hvhk.base.gemeenten import gemeente_naam
 from rapporten import RESULTATEN
 from rapporten.opmaak import tabel
 from simulatie import grafieken
@@ -44,7 +44,7 @@ class GemeenteRapport:
         table = lees_rapporttabel(Path(simulatie)).loc[lambda s: s["nis"] == str(nis)]
         if table.empty:
             raise GebruikersFout(f"{simulatie}: geen simulatieresultaten voor gemeente {nis}")
-        demo = "gegevens" in table and (table["gegevens"] == LABEL).any()
+        demo = "gegevens" in table and (table["gegevens"] == DEMO_LABEL).any()
         return cls(
             nis=str(nis), naam=gemeente_naam(nis), demo=bool(demo),
             situaties=table.loc[table["soort"] == "situatie"], verschillen=table.loc[table["soort"] == "verschil"],
@@ -55,7 +55,7 @@ class GemeenteRapport:
 
     def kop(self) -> HTML:
         basis = self.situaties.loc[self.situaties["scenario"] == BASIS].iloc[0]
-        demo = f'<p class="demo">Dit rapport toont {LABEL}: geen echte resultaten.</p>' if self.demo else ""
+        demo = f'<p class="demo">Dit rapport toont {DEMO_LABEL}: geen echte resultaten.</p>' if self.demo else ""
         return HTML(
             f"<h1>Lokaal loket kinderopvang {escape(self.naam)}</h1>"
             f"<p class='ondertitel'>NIS {escape(self.nis)} · {getal(basis['geboorten_per_jaar'], 0)} geboorten per jaar ·"
@@ -109,7 +109,7 @@ class GemeenteRapport:
                     + tabel(["Maat", "Gemiddelde", "95%-interval"], rows))
 
     def methode(self) -> HTML:
-        demo = f" Alle cijfers zijn {LABEL}." if self.demo else ""
+        demo = f" Alle cijfers zijn {DEMO_LABEL}." if self.demo else ""
         return HTML("<h2>Methode</h2><p class='voetnoot'>Een SimPy-model van het loket: gezinnen melden zich"
                     " aan, krijgen een antwoord en wachten op een plaats in een van hun voorkeurlocaties. Elke"
                     " situatie is een aantal keer gesimuleerd (replicaties) met dezelfde gezinnen per"

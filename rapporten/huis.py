@@ -13,11 +13,11 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, Image
 
-from hvhk.demodata import LABEL
-from hvhk.errors import GebruikersFout
-from hvhk.figures import to_png
-from hvhk.formatting import datum, getal, procent, verschil
-from hvhk.gemeenten import gemeente_naam
+from hvhk.base.demolabel import DEMO_LABEL
+from hvhk.base.errors import GebruikersFout
+from hvhk.base.figures import to_png
+from hvhk.base.formatting import datum, getal, procent, verschil
+from hvhk.base.gemeenten import gemeente_naam
 from rapporten import RESULTATEN
 from rapporten.opmaak import tabel
 from roadmap import aggregate, analysis, charts, store
@@ -111,7 +111,7 @@ class HuisRapport:
         )
 
     def kop(self) -> HTML:
-        demo = f'<p class="demo">Dit rapport toont {LABEL}: geen echte resultaten.</p>' if self.demo else ""
+        demo = f'<p class="demo">Dit rapport toont {DEMO_LABEL}: geen echte resultaten.</p>' if self.demo else ""
         if self.ronde is None:
             ronde = "Nog geen zelfevaluatie afgenomen."
         else:
@@ -302,7 +302,7 @@ class HuisRapport:
 
     def methode(self) -> HTML:
         versie = escape(str(self.ronde["roadmap_versie"])) if self.ronde is not None else "–"
-        demo = f" Alle cijfers zijn {LABEL}." if self.demo else ""
+        demo = f" Alle cijfers zijn {DEMO_LABEL}." if self.demo else ""
         return HTML(
             "<h2>Methode en gegevens</h2><p class='voetnoot'>Roadmap-versie " + versie + ". Scores 'weet niet' en"
             " 'niet van toepassing' tellen niet mee in mediaan en spreiding. Het niveau van een partner op een"

@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from hvhk.errors import GebruikersFout
+from hvhk.base.errors import GebruikersFout
 
 CHROMIUM = "/usr/bin/chromium"
 QUIET = [

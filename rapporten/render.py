@@ -18,7 +18,7 @@ from nbconvert import HTMLExporter
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
-from hvhk.files import write_atomic
+from hvhk.base.files import write_atomic
 from rapporten import RESULTATEN
 from rapporten.kernels import WarmeKernel
 

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from hvhk.figures import BLUE, GREY, ORANGE
-from hvhk.formatting import getal
+from hvhk.base.figures import BLUE, GREY, ORANGE
+from hvhk.base.formatting import getal
 from roadmap import analysis
 
 GEEN_SCORE = "#E8E8E8"  # background of a heatmap cell without scores

@@ -16,7 +16,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
-from hvhk.errors import GebruikersFout
+from hvhk.base.errors import GebruikersFout
 
 BUNDLED = files("roadmap") / "data" / "roadmap.yaml"
 

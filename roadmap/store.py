@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from hvhk.errors import GebruikersFout, describe_os_error
+from hvhk.base.errors import GebruikersFout, describe_os_error
 from roadmap.definition import Roadmap, parse_roadmap
 
 KEUZES = ("niveau", "weet_niet", "niet_van_toepassing")

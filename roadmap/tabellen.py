@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from hvhk.errors import GebruikersFout
-from hvhk.gemeenten import gemeenten as alle_gemeenten
+from hvhk.base.errors import GebruikersFout
+from hvhk.base.gemeenten import gemeenten as alle_gemeenten
 from roadmap import store
 from roadmap.analysis import pseudoniemen
 

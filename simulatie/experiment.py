@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from hvhk.cluster import op_cluster
-from hvhk.errors import GebruikersFout
+from hvhk.base.cluster import op_cluster
+from hvhk.base.errors import GebruikersFout
 from simulatie.model import run
 from simulatie.scenario import Scenario
 

@@ -15,8 +15,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from hvhk.figures import GREY, PALETTE
-from hvhk.formatting import procent
+from hvhk.base.figures import GREY, PALETTE
+from hvhk.base.formatting import procent
 from simulatie.experiment import is_aandeel
 from simulatie.maten import LOKET_MATEN, label
 

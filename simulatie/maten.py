@@ -3,7 +3,7 @@
 Reports, the scenario explorer and the CLI show the same measures in the same words.
 """
 
-from hvhk.formatting import getal, procent
+from hvhk.base.formatting import getal, procent
 
 BASIS = "huidige situatie"  # the scenario that stands for a gemeente's current loket in result tables
 

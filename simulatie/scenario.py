@@ -19,8 +19,8 @@ from dataclasses import dataclass, fields
 from numbers import Integral, Real
 from typing import Literal, get_args
 
-from hvhk.errors import GebruikersFout
-from hvhk.formatting import getal
+from hvhk.base.errors import GebruikersFout
+from hvhk.base.formatting import getal
 
 DAYS_PER_YEAR = 365.0
 PLAATSEN_PER_LOCATIE = 25

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from hvhk.errors import GebruikersFout
-from hvhk.files import write_atomic
-from hvhk.formatting import MISSING, getal, procent, verschil
+from hvhk.base.errors import GebruikersFout
+from hvhk.base.files import write_atomic
+from hvhk.base.formatting import MISSING, getal, procent, verschil
 from simulatie.experiment import is_aandeel, samenvatting, verschillen
 from simulatie.maten import BASIS, label
 from simulatie.scenario import Scenario

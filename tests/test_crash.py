@@ -124,8 +124,8 @@ WORKSHOP = KILL_AFTER + """
 import json, sys
 from pathlib import Path
 from roadmap import store
-from roadmap.app.actieplan import Actieplan
-from roadmap.app.invullen import Invulscherm
+from hvhk.apps.roadmap.actieplan import Actieplan
+from hvhk.apps.roadmap.invullen import Invulscherm
 
 def widget(root, css):
     if css in getattr(root, "_dom_classes", ()):

@@ -25,11 +25,11 @@ import ipywidgets as widgets
 import pandas as pd
 import pytest
 
+from hvhk.apps.roadmap import deelnemen as deelnemen_module
+from hvhk.apps.roadmap.deelnemen import deelnemen_app
 from rapporten.batch import file_name
 from rapporten.huis import HuisRapport
 from roadmap import charts, store
-from roadmap.app import deelnemen as deelnemen_module
-from roadmap.app.deelnemen import deelnemen_app
 
 
 def alle(root: widgets.Widget):
@@ -152,8 +152,8 @@ WORKSHOP = """
 import os, sys
 import ipywidgets as widgets
 from roadmap import store
-from roadmap.app.deelnemen import deelnemen_app
-from roadmap.app.workshop import workshop_app
+from hvhk.apps.roadmap.deelnemen import deelnemen_app
+from hvhk.apps.roadmap.workshop import workshop_app
 
 def alle(root):
     yield root

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import solara
 
-from hvhk.paths import database_path
+from hvhk.apps.rapporten import rapporten_app
+from hvhk.apps.roadmap.dashboard import resultaten_app
+from hvhk.apps.roadmap.workshop import workshop_app
+from hvhk.apps.scenarios import scenario_app
+from hvhk.base.paths import database_path
 from hvhk.server import widget_page
 from hvhk.workshop import APPS
-from rapporten.widgets import rapporten_app
-from roadmap.app.dashboard import resultaten_app
-from roadmap.app.workshop import workshop_app
-from simulatie.widgets import scenario_app
 
 BUILD = {  # path (as in hvhk.workshop.APPS) -> the app, which takes nothing from the address
     "": lambda _: workshop_app(database_path()),

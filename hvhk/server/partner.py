@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import solara
 
-from hvhk.paths import database_path
+from hvhk.apps.roadmap.deelnemen import deelnemen_app
+from hvhk.base.paths import database_path
 from hvhk.server import widget_page
-from roadmap.app.deelnemen import deelnemen_app
 
 Page = widget_page(lambda query: deelnemen_app(database_path(), query.get("code", "")), "Roadmap — Huis van het Kind")
 

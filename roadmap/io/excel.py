@@ -19,9 +19,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from hvhk.errors import GebruikersFout
-from hvhk.files import write_atomic
-from hvhk.formatting import getal
+from hvhk.base.errors import GebruikersFout
+from hvhk.base.files import write_atomic
+from hvhk.base.formatting import getal
 from roadmap.definition import Roadmap
 from roadmap.io.records import MAX_DEELNEMERS, Antwoord, Deelnemer, Fouten
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from hvhk.errors import GebruikersFout
-from hvhk.files import write_atomic
+from hvhk.base.errors import GebruikersFout
+from hvhk.base.files import write_atomic
 from roadmap import store
 from roadmap.analysis import per_onderdeel, per_stelling, pseudoniemen
 from roadmap.io import longcsv

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from hvhk.errors import GebruikersFout
-from hvhk.formatting import getal
+from hvhk.base.errors import GebruikersFout
+from hvhk.base.formatting import getal
 from roadmap import store
 from roadmap.definition import Roadmap, Schaal
 from roadmap.io import excel, longcsv

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from hvhk.files import write_atomic
-from hvhk.formatting import getal
+from hvhk.base.files import write_atomic
+from hvhk.base.formatting import getal
 from roadmap.io.records import Antwoord, Deelnemer, Fouten
 
 KOLOMMEN = ("deelnemer", "organisatie", "levensdomein", "id", "antwoord", "toelichting")
@@ -116,7 +116,8 @@ def _rows(text: str, delimiter: str, fouten: Fouten) -> Iterator[tuple[int, list
             yield number, cells
     except csv.Error:  # the only one this reader raises: a field above csv.field_size_limit()
         raise fouten.stop(
-            f"rij {number + 1}", f"een veld is langer dan {getal(csv.field_size_limit(), 0)} tekens; is dit een bestand met antwoorden?"
+            f"rij {number + 1}",
+            f"een veld is langer dan {getal(csv.field_size_limit(), 0)} tekens; is dit een bestand met antwoorden?"
         ) from None
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hvhk.errors import GebruikersFout
+from hvhk.base.errors import GebruikersFout
 
 MAX_GEMELD = 10  # problems listed in one message; a user fixes those first
 # Bounds on what a file may hold, far above any workshop (a filled-in template is well under 1 MB,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from hvhk.paths import PROJECT_ROOT
+from hvhk.base.paths import PROJECT_ROOT
 
 METINGEN: list[str] = []  # benchmark figures measured in the browser, printed at the end of the run
 SCREENSHOTS = PROJECT_ROOT / "uitvoer" / "screenshots"

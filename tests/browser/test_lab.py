@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from hvhk.paths import NOTEBOOKS
+from hvhk.base.paths import NOTEBOOKS
 
 START = 180  # seconds JupyterLab may take to answer on a busy machine
 KERNEL = "Python 3 (ipykernel)"

@@ -54,7 +54,8 @@ DAMAGE = {
         "{waar}, deelnemer '{deelnemer}': antwoord op onbekende stelling 'onderwijs.99', {elders}",
     ),
     "niveau-buiten-schaal": (
-        "INSERT OR REPLACE INTO antwoord (deelnemer_id, stelling_id, keuze, niveau) VALUES (:deelnemer, 'onderwijs.1', 'niveau', 7)",
+        "INSERT OR REPLACE INTO antwoord (deelnemer_id, stelling_id, keuze, niveau)"
+        " VALUES (:deelnemer, 'onderwijs.1', 'niveau', 7)",
         "{waar}, deelnemer '{deelnemer}': niveau 7 bij stelling 'onderwijs.1' ligt niet tussen 1 en 4",
     ),
     "onbekend-onderdeel": (

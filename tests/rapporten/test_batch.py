@@ -41,8 +41,8 @@ def test_a_rerun_redoes_only_the_reports_whose_inputs_changed(tmp_path, demo_dat
     huizen = store.huizen(connection).head(2)
     connection.close()
     simulatie = tmp_path / "loket.csv"
-    rows = [{"nis": nis, "scenario": "huidige situatie", "soort": "situatie", "geboorten_per_jaar": 100, "plaatsen": 50, "loket_medewerkers": 1,
-             "maat": "bezetting", "gemiddelde": 0.9, "ci_laag": 0.8, "ci_hoog": 1.0, "n": 3}
+    rows = [{"nis": nis, "scenario": "huidige situatie", "soort": "situatie", "geboorten_per_jaar": 100, "plaatsen": 50,
+             "loket_medewerkers": 1, "maat": "bezetting", "gemiddelde": 0.9, "ci_laag": 0.8, "ci_hoog": 1.0, "n": 3}
             for nis in [*huizen.iloc[0]["gemeenten"], *huizen.iloc[1]["gemeenten"]]]
     pd.DataFrame(rows).to_csv(simulatie, index=False)
     first_only = batch.huis_opdrachten(huizen.head(1), demo_database, simulatie, tmp_path)
@@ -102,7 +102,7 @@ def test_pdf_on_request_next_to_the_html(tmp_path, demo_database):
 def test_the_executed_notebook_keeps_the_numbers_the_report_shows(tmp_path, demo_database):
     import nbformat
 
-    from hvhk.formatting import getal
+    from hvhk.base.formatting import getal
     from rapporten.render import resultaten
     from roadmap import analysis
 
@@ -127,12 +127,13 @@ def test_the_executed_notebook_keeps_the_numbers_the_report_shows(tmp_path, demo
 
 def test_a_gemeente_report_shows_the_loket_and_its_scenarios(tmp_path):
     from hvhk import demodata
+    from hvhk.base.demolabel import DEMO_LABEL
     from hvhk.demo import simulate
     from roadmap.definition import load_roadmap
 
     figures = demodata.generate(load_roadmap()).gemeenten.head(1)
     simulatie = tmp_path / "loket.csv"
-    table = simulate(figures, replicaties=3).assign(gegevens=demodata.LABEL)
+    table = simulate(figures, replicaties=3).assign(gegevens=DEMO_LABEL)
     table.to_csv(simulatie, index=False)
     nis = figures.iloc[0]["nis"]
     opdracht = batch.gemeente_opdrachten([nis], simulatie, tmp_path)[0]

@@ -5,8 +5,8 @@ from html import escape
 import pandas as pd
 import pytest
 
-from hvhk.errors import GebruikersFout
-from hvhk.formatting import getal
+from hvhk.base.errors import GebruikersFout
+from hvhk.base.formatting import getal
 from rapporten.huis import HuisRapport
 from roadmap import analysis, store
 
@@ -15,7 +15,8 @@ def test_report_numbers_come_from_the_analysis(demo_database):
     rapport = HuisRapport.laad(demo_database, 1)
     connection = store.connect(demo_database)
     ronde_id = int(store.rondes(connection, 1)["id"].iloc[-1])
-    expected = analysis.per_onderdeel(store.antwoorden(connection, ronde_id), store.ronde_roadmap(connection, ronde_id).stellingen)
+    stellingen = store.ronde_roadmap(connection, ronde_id).stellingen
+    expected = analysis.per_onderdeel(store.antwoorden(connection, ronde_id), stellingen)
     connection.close()
     pd.testing.assert_frame_equal(rapport.niveaus, expected)
     assert int(rapport.ronde["nummer"]) == 2
@@ -42,7 +43,8 @@ def test_unknown_huis_is_a_dutch_error(demo_database):
 def test_loket_section_shows_the_simulated_numbers_the_belgian_way(tmp_path, demo_database):
     simulatie = tmp_path / "loket.csv"
     pd.DataFrame(
-        [{"nis": "44086", "scenario": "huidige situatie", "soort": "situatie", "geboorten_per_jaar": 1241, "plaatsen": 355, "loket_medewerkers": 1,
+        [{"nis": "44086", "scenario": "huidige situatie", "soort": "situatie", "geboorten_per_jaar": 1241, "plaatsen": 355,
+          "loket_medewerkers": 1,
           "maat": "aandeel_tijdig_geplaatst", "gemiddelde": 0.634, "ci_laag": 0.52, "ci_hoog": 0.741, "n": 10}]
     ).to_csv(simulatie, index=False)
     html = HuisRapport.laad(demo_database, 1, simulatie).loket_kinderopvang().data

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 from matplotlib.text import Text
 
-from hvhk.figures import to_png
+from hvhk.base.figures import to_png
 from roadmap import analysis, charts
 
 pytestmark = pytest.mark.filterwarnings("error")  # in the app a warning would reach the user's screen

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from hvhk.errors import GebruikersFout
+from hvhk.base.errors import GebruikersFout
 from roadmap import store
 from roadmap.io import excel, export, importing
 from roadmap.io.records import MAX_GEMELD
@@ -154,13 +154,15 @@ BAD_CSV = [
     (HEADER + "An;;;onderwijs.1;goed;\n", "rij 2, kolom 'antwoord': 'goed' is geen geldig antwoord"),
     (HEADER + "An;;sport;onderwijs.1;3;\n", "rij 2, kolom 'levensdomein': onbekend levensdomein 'sport'"),
     (HEADER + ";;;onderwijs.1;3;\n", "rij 2, kolom 'deelnemer': is leeg"),
-    (HEADER + "An;;;onderwijs.1;3;\nAn;;;onderwijs.1;2;\n", "rij 3, kolom 'antwoord': dubbel antwoord van 'An' op 'onderwijs.1' (ook: rij 2"),
+    (HEADER + "An;;;onderwijs.1;3;\nAn;;;onderwijs.1;2;\n",
+     "rij 3, kolom 'antwoord': dubbel antwoord van 'An' op 'onderwijs.1' (ook: rij 2"),
     (HEADER + "An;;;onderwijs.1;=1+2;\n", "rij 2, kolom 'antwoord': bevat een formule"),
     (HEADER + "An;CLB;;onderwijs.1;3;\nAn;OCMW;;onderwijs.2;3;\n", "rij 3, kolom 'organisatie': 'OCMW' verschilt van rij 2"),
     (HEADER + "An;;;onderwijs.1;3\n", "rij 2: 5 velden in plaats van 6"),
     ("naam;stelling;score\nAn;onderwijs.1;3\n", "rij 1: kolom 'deelnemer', 'id', 'antwoord' ontbreekt"),
     (HEADER.replace(";", "\t") + "An\t\t\tonderwijs.1\t3\t\n", "rij 1: kolom 'deelnemer', 'id', 'antwoord' ontbreekt"),
-    (HEADER + "An;;;onderwijs.1;3;\nAn;;;onderwijs.2;;uitleg\n", "rij 3, kolom 'antwoord': is leeg, maar er staat een toelichting"),
+    (HEADER + "An;;;onderwijs.1;3;\nAn;;;onderwijs.2;;uitleg\n",
+     "rij 3, kolom 'antwoord': is leeg, maar er staat een toelichting"),
 ]
 
 
@@ -186,7 +188,8 @@ def test_a_file_without_answers_is_refused(tmp_path, connection, huis, template,
 
 def test_a_csv_in_another_encoding_is_refused(tmp_path, connection, huis, mini_roadmap):
     path = _csv(tmp_path, HEADER + "An;;;onderwijs.1;3;\nZoë;;;onderwijs.1;3;\n", encoding="cp1252")
-    with pytest.raises(GebruikersFout, match=r"rij 3: het bestand is niet in UTF-8 gecodeerd; bewaar het in Excel als 'CSV UTF-8"):
+    expected = r"rij 3: het bestand is niet in UTF-8 gecodeerd; bewaar het in Excel als 'CSV UTF-8"
+    with pytest.raises(GebruikersFout, match=expected):
         importing.importeer(connection, path, huis, mini_roadmap)
 
 

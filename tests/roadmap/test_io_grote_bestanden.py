@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from hvhk.errors import GebruikersFout
+from hvhk.base.errors import GebruikersFout
 from roadmap import store
 from roadmap.io import excel, importing
 from roadmap.io.records import MAX_DEELNEMERS, MAX_MB

@@ -3,7 +3,7 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from hvhk.errors import GebruikersFout
+from hvhk.base.errors import GebruikersFout
 from roadmap import store
 from roadmap.definition import parse_roadmap
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from hvhk.base.errors import GebruikersFout
 from hvhk.cli import main
-from hvhk.errors import GebruikersFout
 from roadmap import store
 from roadmap.definition import load_roadmap
 

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from hvhk.errors import GebruikersFout
+from hvhk.base.errors import GebruikersFout
 from roadmap import store
 from roadmap.tabellen import tabellen
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from hvhk.errors import GebruikersFout
+from hvhk.base.errors import GebruikersFout
 from simulatie.experiment import (
     run_replicaties,
     run_scenarios,

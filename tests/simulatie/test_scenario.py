@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from hvhk.errors import GebruikersFout
+from hvhk.base.errors import GebruikersFout
 from simulatie.scenario import Scenario
 
 

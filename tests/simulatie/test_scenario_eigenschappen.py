@@ -11,7 +11,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from hvhk.errors import GebruikersFout
+from hvhk.base.errors import GebruikersFout
 from simulatie import model
 from simulatie.experiment import bereik
 from simulatie.scenario import (

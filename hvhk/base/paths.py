@@ -8,7 +8,7 @@ the app servers, JupyterLab kernels and papermill kernels that start in other fo
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
 
 

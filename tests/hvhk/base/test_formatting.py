@@ -1,4 +1,4 @@
-from hvhk.formatting import datum, getal, procent, verschil
+from hvhk.base.formatting import datum, getal, procent, verschil
 
 
 def test_belgian_numbers_dates_and_missing_values():

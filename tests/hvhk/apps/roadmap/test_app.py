@@ -3,12 +3,12 @@
 import ipywidgets as widgets
 import pytest
 
+from hvhk.apps.roadmap import deelnemen as deelnemen_module
+from hvhk.apps.roadmap.deelnemen import deelnemen_app
+from hvhk.apps.roadmap.deelnemers import CONSENSUS, Deelnemers
+from hvhk.apps.roadmap.invullen import Invulscherm
+from hvhk.apps.roadmap.kiezen import NIEUW, HuisRondeKiezer
 from roadmap import store
-from roadmap.app import deelnemen as deelnemen_module
-from roadmap.app.deelnemen import deelnemen_app
-from roadmap.app.deelnemers import CONSENSUS, Deelnemers
-from roadmap.app.invullen import Invulscherm
-from roadmap.app.kiezen import NIEUW, HuisRondeKiezer
 
 
 def find(root: widgets.Widget, css: str | None = None, kind: type | None = None) -> list[widgets.Widget]:
@@ -38,7 +38,8 @@ def test_every_click_is_saved_at_once_and_shown_again_after_a_reload(connection,
     find(screen.widget, "stelling-onderwijs-2")[0].value = ("weet_niet", None)
     find(screen.widget, "belang-onderwijs")[0].value = 3
     answers = store.antwoorden(connection, ronde).set_index("stelling_id")
-    assert answers.loc["onderwijs.1", ["keuze", "niveau", "toelichting"]].tolist() == ["niveau", 3, "Goede afspraken met de scholen"]
+    expected = ["niveau", 3, "Goede afspraken met de scholen"]
+    assert answers.loc["onderwijs.1", ["keuze", "niveau", "toelichting"]].tolist() == expected
     assert answers.loc["onderwijs.2", "keuze"] == "weet_niet"
     assert store.belangen(connection, ronde)["belang"].tolist() == [3]
     assert screen.voortgang.value == 2 and screen.teller.value == "2 van 4 stellingen beantwoord"

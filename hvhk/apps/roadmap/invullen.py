@@ -12,8 +12,8 @@ from html import escape
 import ipywidgets as widgets
 import pandas as pd
 
-from hvhk import ui
-from hvhk.errors import GebruikersFout
+from hvhk.apps import ui
+from hvhk.base.errors import GebruikersFout
 from roadmap import store
 from roadmap.definition import Onderdeel
 
@@ -92,7 +92,8 @@ class Invulscherm:
         self.melding.value = ""
         self.vorige.disabled = index == 0
         self.volgende.disabled = index == len(self.onderdelen) - 1
-        intro = f"<h3>{escape(SOORT_LABEL[soort])}: {escape(onderdeel.naam)}</h3><p class='hvhk-uitleg'>{escape(onderdeel.beschrijving)}</p>"
+        intro = (f"<h3>{escape(SOORT_LABEL[soort])}: {escape(onderdeel.naam)}</h3>"
+                 f"<p class='hvhk-uitleg'>{escape(onderdeel.beschrijving)}</p>")
         if soort == "levensdomein":
             intro += f"<p class='hvhk-uitleg'><em>Meerwaarde:</em> {escape(onderdeel.meerwaarde)}</p>"
         items: list[widgets.Widget] = [widgets.HTML(intro)]
@@ -128,7 +129,8 @@ class Invulscherm:
         )
         knoppen.add_class(f"belang-{onderdeel.id}")
         knoppen.observe(ui.veilig(self.melding)(lambda change: self._bewaar_belang(onderdeel.id, change["new"])), "value")
-        return widgets.VBox([widgets.HTML(f"<p><strong>Hoe belangrijk is {escape(onderdeel.naam)} voor ons Huis?</strong></p>"), knoppen])
+        vraag = f"<p><strong>Hoe belangrijk is {escape(onderdeel.naam)} voor ons Huis?</strong></p>"
+        return widgets.VBox([widgets.HTML(vraag), knoppen])
 
     def _bewaar(self, stelling_id: str, keuze: tuple[str, int | None] | None, toelichting: str) -> None:
         if keuze is None:

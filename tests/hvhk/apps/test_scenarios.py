@@ -3,9 +3,9 @@ import re
 import ipywidgets as widgets
 import pytest
 
-import simulatie.widgets
+import hvhk.apps.scenarios
+from hvhk.apps.scenarios import scenario_app
 from simulatie.maten import LOKET_MATEN
-from simulatie.widgets import scenario_app
 
 
 def _all(widget):
@@ -24,7 +24,7 @@ def _texts(app):
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("HVHK_UITVOER", str(tmp_path))  # where hvhk.ui would log an unexpected error
+    monkeypatch.setenv("HVHK_UITVOER", str(tmp_path))  # where hvhk.apps.ui would log an unexpected error
     app = scenario_app()
     _field(app, "Replicaties").value = 3
     return app
@@ -66,13 +66,13 @@ def test_a_run_shows_both_situations_formatted_the_belgian_way(app):
 
 def test_the_button_is_disabled_while_simulating(app, monkeypatch):
     button, seen = _field(app, "Simuleren"), []
-    real = simulatie.widgets.run_scenarios
+    real = hvhk.apps.scenarios.run_scenarios
 
     def spy(*arguments, **keywords):
         seen.append((button.disabled, button.description))
         return real(*arguments, **keywords)
 
-    monkeypatch.setattr(simulatie.widgets, "run_scenarios", spy)
+    monkeypatch.setattr(hvhk.apps.scenarios, "run_scenarios", spy)
     button.click()
     assert seen == [(True, "Bezig met simuleren…")]
     assert not button.disabled and button.description == "Simuleren"

@@ -9,10 +9,10 @@ import ipywidgets as widgets
 import pandas as pd
 import pytest
 
-from hvhk import ui
-from hvhk.demodata import LABEL
+from hvhk.apps import ui
+from hvhk.apps.roadmap.dashboard import SECTIES, Dashboard, resultaten_app
+from hvhk.base.demolabel import DEMO_LABEL
 from roadmap import store
-from roadmap.app.dashboard import SECTIES, Dashboard, resultaten_app
 from roadmap.definition import load_roadmap
 
 
@@ -56,7 +56,7 @@ def _text(widget) -> str:
     parts = []
     for w in _widgets(widget):
         parts += [str(getattr(w, name, "")) for name in ("value", "description", "placeholder", "tooltip")]
-        parts += [label for label in getattr(w, "_options_labels", ())]
+        parts += list(getattr(w, "_options_labels", ()))
         parts += list(getattr(w, "titles", ()))
     return "\n".join(part for part in parts if isinstance(part, str))
 
@@ -251,7 +251,7 @@ def test_results_app_starts_at_the_latest_round_and_labels_demo_data(database, r
     assert len(huis.options) == 12
     assert [label.split(" – ")[0] for label, _ in ronde.options] == ["Ronde 2", "Ronde 1"]
     assert ronde.value == int(rondes["id"].iloc[-1])
-    assert LABEL in demo.value
+    assert DEMO_LABEL in demo.value
     assert "Ronde 2" in _text(app.children[-1])
     huis.value = huis.options[1][1]
     assert "Partner A" in _text(app.children[-1]) and ronde.value == ronde.options[0][1]

@@ -9,9 +9,9 @@ from html import escape
 import ipywidgets as widgets
 import pandas as pd
 
-from hvhk import ui
-from hvhk.errors import GebruikersFout
-from hvhk.formatting import datum
+from hvhk.apps import ui
+from hvhk.base.errors import GebruikersFout
+from hvhk.base.formatting import datum
 from roadmap import store
 
 STATUS_KEUZES = [(status.capitalize(), status) for status in store.STATUSSEN]

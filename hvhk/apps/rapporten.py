@@ -9,9 +9,9 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
-from hvhk.errors import GebruikersFout, describe_os_error
-from hvhk.paths import output_dir
-from hvhk.ui import melding, stijl, toon, veilig
+from hvhk.apps.ui import melding, stijl, toon, veilig
+from hvhk.base.errors import GebruikersFout, describe_os_error
+from hvhk.base.paths import output_dir
 from rapporten import batch
 from roadmap import store
 

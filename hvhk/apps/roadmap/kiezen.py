@@ -8,11 +8,11 @@ from datetime import date
 
 import ipywidgets as widgets
 
-from hvhk import ui
-from hvhk.demodata import LABEL
-from hvhk.errors import GebruikersFout
-from hvhk.formatting import datum
-from hvhk.gemeenten import gemeenten, zoek_gemeente
+from hvhk.apps import ui
+from hvhk.base.demolabel import DEMO_LABEL
+from hvhk.base.errors import GebruikersFout
+from hvhk.base.formatting import datum
+from hvhk.base.gemeenten import gemeenten, zoek_gemeente
 from roadmap import store
 from roadmap.definition import load_roadmap
 
@@ -62,7 +62,7 @@ class HuisRondeKiezer:
     def _huis_gekozen(self, change=None) -> None:
         huis_id = self.huis.value
         self.nieuw_huis.layout.display = "" if huis_id == NIEUW else "none"
-        self.demo.value = f"<p class='hvhk-fout'>Let op: dit Huis bevat {LABEL}.</p>" if huis_id in self.demo_huizen else ""
+        self.demo.value = f"<p class='hvhk-fout'>Let op: dit Huis bevat {DEMO_LABEL}.</p>" if huis_id in self.demo_huizen else ""
         self.ronde.disabled = self.ronde_starten.disabled = self.datum.disabled = huis_id == NIEUW
         self._vul_rondes()
 

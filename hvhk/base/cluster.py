@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from hvhk.errors import GebruikersFout
+from hvhk.base.errors import GebruikersFout
 
 TIMEOUT = 10
 """Seconds to reach the scheduler before a wrong address is reported."""

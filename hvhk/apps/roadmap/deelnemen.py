@@ -13,12 +13,12 @@ from pathlib import Path
 import ipywidgets as widgets
 from IPython.display import Image
 
-from hvhk import ui
-from hvhk.errors import GebruikersFout
-from hvhk.figures import to_png
+from hvhk.apps import ui
+from hvhk.apps.roadmap.deelnemers import domein_opties
+from hvhk.apps.roadmap.invullen import Invulscherm
+from hvhk.base.errors import GebruikersFout
+from hvhk.base.figures import to_png
 from roadmap import analysis, charts, store
-from roadmap.app.deelnemers import domein_opties
-from roadmap.app.invullen import Invulscherm
 
 WACHT_NA_FOUTE_CODE = 1.0  # seconds: makes guessing codes slow without bothering a partner who mistyped
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from hvhk import ui
-from hvhk.paths import partner_address
+from hvhk.apps import ui
+from hvhk.apps.roadmap.dashboard import Dashboard
+from hvhk.apps.roadmap.deelnemers import Deelnemers
+from hvhk.apps.roadmap.invullen import Invulscherm
+from hvhk.apps.roadmap.kiezen import HuisRondeKiezer
+from hvhk.base.paths import partner_address
 from roadmap import store
-from roadmap.app.dashboard import Dashboard
-from roadmap.app.deelnemers import Deelnemers
-from roadmap.app.invullen import Invulscherm
-from roadmap.app.kiezen import HuisRondeKiezer
 
 
 class InvulTab:

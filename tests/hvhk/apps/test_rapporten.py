@@ -1,8 +1,8 @@
 import ipywidgets as widgets
 import pytest
 
+from hvhk.apps.rapporten import rapporten_app
 from rapporten import batch
-from rapporten.widgets import rapporten_app
 from roadmap import store
 
 

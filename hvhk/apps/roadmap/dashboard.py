@@ -9,14 +9,14 @@ import ipywidgets as widgets
 import pandas as pd
 from matplotlib.figure import Figure
 
-from hvhk import ui
-from hvhk.demodata import LABEL
-from hvhk.errors import GebruikersFout
-from hvhk.figures import to_png
-from hvhk.formatting import datum, getal, procent, verschil
-from hvhk.paths import partner_address
+from hvhk.apps import ui
+from hvhk.apps.roadmap.actieplan import Actieplan
+from hvhk.base.demolabel import DEMO_LABEL
+from hvhk.base.errors import GebruikersFout
+from hvhk.base.figures import to_png
+from hvhk.base.formatting import datum, getal, procent, verschil
+from hvhk.base.paths import partner_address
 from roadmap import analysis, charts, store
-from roadmap.app.actieplan import Actieplan
 
 INTERVAL = 5  # seconds between two looks at the store while "Automatisch vernieuwen" is on
 SECTIES = [
@@ -256,7 +256,7 @@ def resultaten_app(database: Path) -> widgets.Widget:
 
     def huis_gekozen(_=None) -> None:
         is_demo = huis.value is not None and bool(huizen.set_index("id").at[huis.value, "demo"])
-        demo.value = f"<p class='hvhk-fout'>Let op: dit Huis bevat {LABEL}.</p>" if is_demo else ""
+        demo.value = f"<p class='hvhk-fout'>Let op: dit Huis bevat {DEMO_LABEL}.</p>" if is_demo else ""
         rondes = store.rondes(dashboard.connection, huis.value) if huis.value is not None else None
         # newest first and chosen: a new list may itself select its first entry, so the latest round is drawn once
         ronde.options = [] if rondes is None else [

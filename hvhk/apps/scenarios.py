@@ -14,11 +14,12 @@ import ipywidgets as widgets
 import pandas as pd
 
 from hvhk import demodata
-from hvhk.errors import GebruikersFout
-from hvhk.figures import to_png
-from hvhk.formatting import procent, verschil
-from hvhk.gemeenten import gemeente_naam, gemeenten, zoek_gemeente
-from hvhk.ui import melding, stijl, toon, veilig
+from hvhk.apps.ui import melding, stijl, toon, veilig
+from hvhk.base.demolabel import DEMO_LABEL
+from hvhk.base.errors import GebruikersFout
+from hvhk.base.figures import to_png
+from hvhk.base.formatting import procent, verschil
+from hvhk.base.gemeenten import gemeente_naam, gemeenten, zoek_gemeente
 from roadmap.definition import load_roadmap
 from simulatie import grafieken
 from simulatie.experiment import run_scenarios, samenvatting, verschillen
@@ -75,7 +76,7 @@ def scenario_app() -> widgets.Widget:
         geboorten.value = int(figures["geboorten_per_jaar"])
         plaatsen.value = int(figures["plaatsen"])
         medewerkers.value = int(figures["loket_medewerkers"])
-        source.value = (f"<p class='hvhk-uitleg'>Ingevuld met {demodata.LABEL} voor {escape(gemeente.value)};"
+        source.value = (f"<p class='hvhk-uitleg'>Ingevuld met {DEMO_LABEL} voor {escape(gemeente.value)};"
                         " vervang ze door de echte cijfers van de gemeente.</p>")
 
     def scenarios() -> tuple[Scenario, Scenario]:
