@@ -1,3 +1,4 @@
+import fcntl
 import os
 import shutil
 import sqlite3
@@ -24,9 +25,12 @@ def apt_programma():
         if shutil.which(naam) is None:
             if os.geteuid() != 0 or not shutil.which("apt-get"):
                 pytest.fail(f"installeer {naam} met: sudo apt-get install -y {pakket}")
-            subprocess.run(["apt-get", "update", "-qq"], check=True)
-            subprocess.run(["apt-get", "install", "-y", "-qq", pakket], check=True,
-                           env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+            with open("/tmp/hvhk-tests-apt.lock", "w") as lock:  # test workers in parallel: one apt at a time
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                if shutil.which(naam) is None:
+                    subprocess.run(["apt-get", "update", "-qq"], check=True)
+                    subprocess.run(["apt-get", "install", "-y", "-qq", pakket], check=True,
+                                   env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
         return shutil.which(naam)
 
     return programma

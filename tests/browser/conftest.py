@@ -19,7 +19,6 @@ import pytest
 
 from hvhk.base.paths import PROJECT_ROOT
 
-METINGEN: list[str] = []  # benchmark figures measured in the browser, printed at the end of the run
 SCREENSHOTS = PROJECT_ROOT / "uitvoer" / "screenshots"
 GIDS = PROJECT_ROOT / "docs" / "img"
 GIDS_BEELDEN = {  # screenshot -> element scrolled to the top of the window first (None: the top of the page)
@@ -163,13 +162,18 @@ class Server:
 
 
 @pytest.fixture
-def meting():
-    """Record a figure (e.g. seconds until the page is interactive) for the summary of the run."""
-    return METINGEN.append
+def meting(record_property):
+    """Record a figure (e.g. seconds until the page is interactive) for the summary of the run.
+
+    Kept in the test's report, so that it reaches the summary from a parallel test worker too.
+    """
+    return lambda text: record_property("meting", text)
 
 
 def pytest_terminal_summary(terminalreporter):
-    if METINGEN:
+    reports = terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
+    lines = [value for report in reports for name, value in report.user_properties if name == "meting"]
+    if lines:
         terminalreporter.section("metingen in de browser")
-        for line in METINGEN:
+        for line in lines:
             terminalreporter.write_line(line)
