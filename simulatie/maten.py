@@ -1,8 +1,9 @@
 """The registry of the measures the model records: per measure its Dutch label, kind, range and format.
 
-The model, the experiment (which clips intervals to a measure's range), the output tables, the
-charts, the gemeente report and the scenario explorer all read a measure from here, so a measure
-added to the model needs one entry here and shows in the same words and format everywhere.
+Every measure of `simulatie.model.measures` has one entry here (a test holds them together); the
+experiment (which clips intervals to a measure's range), the output tables, the charts, the
+gemeente report and the scenario explorer read it from here, so a measure added to the model needs
+one entry and shows in the same words and format everywhere.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from hvhk.base.formatting import MISSING, getal, procent, verschil
 
 BASIS = "huidige situatie"  # the scenario that stands for a gemeente's current loket in result tables
 
-Soort = Literal["getal", "aandeel", "kloof"]
+Kind = Literal["getal", "aandeel", "kloof"]
 """getal: a count or a time in days, 0 or more; aandeel: a share 0 to 1; kloof: one share minus
 another, -1 to 1. A label names its unit where a reader needs one ("(dagen)", "per jaar")."""
 
-BEREIK: dict[Soort, tuple[float, float]] = {"getal": (0.0, math.inf), "aandeel": (0.0, 1.0), "kloof": (-1.0, 1.0)}
+RANGES: dict[Kind, tuple[float, float]] = {"getal": (0.0, math.inf), "aandeel": (0.0, 1.0), "kloof": (-1.0, 1.0)}
 PROCENTPUNT = "%-punt"
 UITLEG_VERSCHIL = "* het 95%-interval bevat 0 niet: het verschil is waarschijnlijk geen toeval. %-punt: procentpunt."
 """What the * after a difference and the %-punt mean, under every table that shows them."""
@@ -35,12 +36,12 @@ class Maat:
 
     key: str
     label: str
-    kind: Soort
+    kind: Kind
 
     @property
     def range(self) -> tuple[float, float]:
         """The values the measure can take; a confidence interval is clipped to them."""
-        return BEREIK[self.kind]
+        return RANGES[self.kind]
 
     @property
     def is_share(self) -> bool:
