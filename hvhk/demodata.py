@@ -97,6 +97,13 @@ def generate(roadmap: Roadmap, seed: int = SEED) -> Demo:
     return Demo(huizen=huizen, gemeenten=figures, rondes=rondes)
 
 
+def loket_cijfers(seed: int = SEED) -> pd.DataFrame:
+    """The `gemeenten` table of `generate(roadmap, seed)` without drawing the rondes, which take
+    nearly all of its time: for a screen that only fills in a demo gemeente's figures. They are
+    the first draws of the seed, so they are the same numbers."""
+    return _loket_figures(np.random.default_rng(seed))
+
+
 def _huizen() -> pd.DataFrame:
     """The demo Huizen with the NIS codes of their gemeenten, looked up in the reference data."""
     codes = gemeenten().set_index("naam")["nis"]

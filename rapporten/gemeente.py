@@ -7,6 +7,7 @@ comes from the simulation table (`hvhk.demo.simulate` or the same columns), wher
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -17,13 +18,12 @@ from IPython.display import HTML, Image
 from hvhk.base.demolabel import DEMO_LABEL
 from hvhk.base.errors import GebruikersFout
 from hvhk.base.figures import to_png
-from hvhk.base.formatting import getal, procent, verschil
+from hvhk.base.formatting import getal
 from hvhk.base.gemeenten import gemeente_naam
 from rapporten import RESULTATEN
 from rapporten.opmaak import tabel
 from simulatie import grafieken
-from simulatie.experiment import is_aandeel
-from simulatie.maten import BASIS, LOKET_MATEN, label
+from simulatie.maten import BASIS, LOKET_MATEN, MATEN, interval, significance
 from simulatie.uitvoer import lees_rapporttabel
 
 KWETSBAAR = ["aandeel_tijdig_kwetsbaar", "aandeel_tijdig_niet_kwetsbaar", "kloof_tijdig_kwetsbaar"]
@@ -63,18 +63,22 @@ class GemeenteRapport:
             f" {int(basis['n'])} replicaties</p>{demo}"
         )
 
+    def _situatie(self, keys: Iterable[str]) -> list[list[str]]:
+        """Per measure of the current situation its label, mean and 95 % interval."""
+        rows = []
+        for maat in (MATEN[key] for key in keys):
+            r = self._rij(BASIS, maat.key)
+            rows.append([maat.label, maat.format(r["gemiddelde"]), interval(maat.format, r["ci_laag"], r["ci_hoog"])])
+        return rows
+
     def huidige_situatie(self) -> HTML:
-        rows = [[lab, fmt(r["gemiddelde"]), f"{fmt(r['ci_laag'])} – {fmt(r['ci_hoog'])}"]
-                for maat, (lab, fmt) in LOKET_MATEN.items() for r in [self._rij(BASIS, maat)]]
         return HTML("<h2>Het loket vandaag</h2><p>Gemiddelde over de replicaties met het 95%-interval.</p>"
-                    + tabel(["Maat", "Gemiddelde", "95%-interval"], rows))
+                    + tabel(["Maat", "Gemiddelde", "95%-interval"], self._situatie(LOKET_MATEN)))
 
     def kwetsbare_gezinnen(self) -> HTML:
-        rows = [[label(maat), procent(r["gemiddelde"]), f"{procent(r['ci_laag'])} – {procent(r['ci_hoog'])}"]
-                for maat in KWETSBAAR for r in [self._rij(BASIS, maat)]]
         return HTML("<h2>Kwetsbare gezinnen</h2><p>Wie op de gewenste startdatum een plaats heeft, voor kwetsbare"
                     " en andere gezinnen; de achterstand is het verschil tussen beide.</p>"
-                    + tabel(["Maat", "Gemiddelde", "95%-interval"], rows))
+                    + tabel(["Maat", "Gemiddelde", "95%-interval"], self._situatie(KWETSBAAR)))
 
     def scenarios(self) -> list:
         """Each scenario's paired difference with the current situation, as a chart and per scenario a
@@ -86,11 +90,11 @@ class GemeenteRapport:
         for scenario, rows in self.verschillen.groupby("scenario", sort=False):
             by_maat = rows.set_index("maat")
             lines = []
-            for maat in VERGELEKEN:
-                r = by_maat.loc[maat]
-                shift = (lambda v: verschil(100 * v) + " %-punt") if is_aandeel(maat) else verschil
-                real = "*" if r["ci_laag"] > 0 or r["ci_hoog"] < 0 else ""
-                lines.append([label(maat), shift(r["gemiddelde"]), f"{shift(r['ci_laag'])} – {shift(r['ci_hoog'])}", real])
+            for maat in (MATEN[key] for key in VERGELEKEN):
+                r = by_maat.loc[maat.key]
+                lines.append([maat.label, maat.format_difference(r["gemiddelde"]),
+                              interval(maat.format_difference, r["ci_laag"], r["ci_hoog"]),
+                              significance(r["ci_laag"], r["ci_hoog"])])
             tables.append(f"<h3>{escape(scenario[:1].upper() + scenario[1:])}</h3>"
                           + tabel(["Maat", "Verschil", "95%-interval", ""], lines))
         if not tables:
@@ -101,12 +105,10 @@ class GemeenteRapport:
 
     def vraagsignaal(self) -> HTML:
         """What the decree asks the loket to report: demand, unmet demand and the waiting list."""
-        rows = [[label(maat), getal(r["gemiddelde"]), f"{getal(r['ci_laag'])} – {getal(r['ci_hoog'])}"]
-                for maat in VRAAG for r in [self._rij(BASIS, maat)]]
         plaatsen = self.situaties.loc[self.situaties["scenario"] == BASIS, "plaatsen"].iloc[0]
         return HTML("<h2>Vraagsignaal voor lokaal bestuur, organisatoren en Kind en Gezin</h2>"
                     f"<p>Ter vergelijking: de gemeente telt {getal(plaatsen, 0)} plaatsen.</p>"
-                    + tabel(["Maat", "Gemiddelde", "95%-interval"], rows))
+                    + tabel(["Maat", "Gemiddelde", "95%-interval"], self._situatie(VRAAG)))
 
     def methode(self) -> HTML:
         demo = f" Alle cijfers zijn {DEMO_LABEL}." if self.demo else ""

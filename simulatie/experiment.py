@@ -24,6 +24,7 @@ from scipy import stats
 
 from hvhk.base.cluster import op_cluster
 from hvhk.base.errors import GebruikersFout
+from simulatie.maten import MATEN
 from simulatie.model import run
 from simulatie.scenario import Scenario
 
@@ -78,14 +79,14 @@ def samenvatting(runs: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     Only numeric columns are measures, so labels such as a gemeente column may stay in the table. A
     replicatie where a measure is undefined (NaN) is left out for that measure only; n says how many
     remained. With fewer than two values the interval is NaN, because a spread cannot be
-    estimated from one run. The interval is clipped to the values the measure can take (`bereik`):
-    a t-interval of a skewed measure from few replicaties can cross them, and a negative waiting
-    time would only confuse a reader.
+    estimated from one run. The interval of a measure of the registry is clipped to its range: a
+    t-interval of a skewed measure from few replicaties can cross it, and a negative waiting time
+    would only confuse a reader.
     """
     rows = []
     for name in runs.select_dtypes("number").columns.drop("replicatie", errors="ignore"):
         mean, half, n = _interval(runs[name], confidence)
-        lowest, highest = bereik(name)
+        lowest, highest = MATEN[name].range if name in MATEN else (-math.inf, math.inf)
         rows.append({"maat": name, "gemiddelde": mean, "ci_laag": max(mean - half, lowest),
                      "ci_hoog": min(mean + half, highest), "n": n})
     return pd.DataFrame(rows, columns=["maat", "gemiddelde", "ci_laag", "ci_hoog", "n"])
@@ -110,19 +111,6 @@ def verschillen(runs: pd.DataFrame, basis: str, alternatief: str, confidence: fl
         mean, half, n = _interval(difference[name], confidence)
         rows.append({"maat": name, "verschil": mean, "ci_laag": mean - half, "ci_hoog": mean + half, "n": n})
     return pd.DataFrame(rows, columns=["maat", "verschil", "ci_laag", "ci_hoog", "n"])
-
-
-def is_aandeel(maat: str) -> bool:
-    """Whether a measure is a share (aandeel_*, *bezetting) or a gap between two shares (kloof_*),
-    rather than a count or a time."""
-    return maat.startswith(("aandeel_", "kloof_")) or maat.endswith("bezetting")
-
-
-def bereik(maat: str) -> tuple[float, float]:
-    """The values a measure can take: shares 0 to 1, gaps between shares -1 to 1, the rest from 0."""
-    if maat.startswith("kloof_"):
-        return -1.0, 1.0
-    return 0.0, 1.0 if is_aandeel(maat) else math.inf
 
 
 def _interval(values: pd.Series, confidence: float) -> tuple[float, float, int]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -16,17 +15,15 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from hvhk.base.figures import GREY, PALETTE
-from hvhk.base.formatting import procent
-from simulatie.experiment import is_aandeel
-from simulatie.maten import LOKET_MATEN, label
+from simulatie.maten import LOKET_MATEN, MATEN
 
 
 def situaties(summaries: dict[str, pd.DataFrame]) -> Figure:
     """Per measure of LOKET_MATEN a bar per situation (the mean) with its interval."""
     figure, panels = _panels(len(LOKET_MATEN), height=3.2, columns=3)
     colours = [PALETTE[index % len(PALETTE)] for index in range(len(summaries))]
-    for axes, (maat, (title, fmt)) in zip(panels, LOKET_MATEN.items()):
-        values = pd.DataFrame([summary.set_index("maat").loc[maat] for summary in summaries.values()])
+    for axes, maat in zip(panels, [MATEN[key] for key in LOKET_MATEN]):
+        values = pd.DataFrame([summary.set_index("maat").loc[maat.key] for summary in summaries.values()])
         mean = values["gemiddelde"].to_numpy(dtype=float)
         errors = np.nan_to_num([mean - values["ci_laag"], values["ci_hoog"] - mean])  # no error bar where undefined
         axes.bar(range(len(summaries)), mean, yerr=errors, capsize=6, color=colours)
@@ -34,8 +31,8 @@ def situaties(summaries: dict[str, pd.DataFrame]) -> Figure:
         axes.set_xlim(-0.6, len(summaries) - 0.4)  # keep an undefined bar's place
         for position in np.flatnonzero(np.isnan(mean)):
             axes.text(position, 0, "geen\nwaarde", ha="center", va="bottom", fontsize=9)
-        axes.set_title(textwrap.fill(title, 32), fontsize=10)
-        axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _position, fmt=fmt: _tick(value, fmt)))
+        axes.set_title(textwrap.fill(maat.label, 32), fontsize=10)
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _position, share=maat.is_share: _tick(value, share)))
     figure.suptitle("Gemiddelde per situatie; het zwarte streepje toont het 95%-interval")
     return figure
 
@@ -46,9 +43,9 @@ def verschillen(table: pd.DataFrame, maten: list[str]) -> Figure:
     shown in percentage points."""
     scenarios = list(dict.fromkeys(table["scenario"]))
     figure, panels = _panels(len(maten), height=0.45 * len(scenarios) + 1.3, columns=2, sharey=True)
-    for axes, maat in zip(panels, maten):
-        rows = table.loc[table["maat"] == maat].set_index("scenario").reindex(scenarios)
-        scale = 100 if is_aandeel(maat) else 1
+    for axes, maat in zip(panels, [MATEN[key] for key in maten]):
+        rows = table.loc[table["maat"] == maat.key].set_index("scenario").reindex(scenarios)
+        scale = maat.difference_scale
         y = np.arange(len(scenarios))[::-1]
         mean = rows["gemiddelde"].to_numpy(dtype=float) * scale
         errors = np.nan_to_num([mean - rows["ci_laag"] * scale, rows["ci_hoog"] * scale - mean])
@@ -58,9 +55,8 @@ def verschillen(table: pd.DataFrame, maten: list[str]) -> Figure:
             axes.errorbar(mean[index], y[index], xerr=errors[:, [index]], fmt="o", color=colour, capsize=4)
         axes.set_yticks(y, [textwrap.fill(scenario, 26) for scenario in scenarios], fontsize=9)
         axes.set_ylim(-0.7, len(scenarios) - 0.3)
-        unit = " (%-punt)" if scale == 100 else ""
-        axes.set_title(textwrap.fill(label(maat) + unit, 44), fontsize=10)
-        axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _position: _tick(value, None)))
+        axes.set_title(textwrap.fill(maat.difference_label, 44), fontsize=10)
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _position: _tick(value, share=False)))
     figure.suptitle("Verschil met de huidige situatie; de lijn toont het 95%-interval")
     return figure
 
@@ -77,9 +73,9 @@ def _panels(count: int, height: float, columns: int, sharey: bool = False) -> tu
     return figure, panels[:count]
 
 
-def _tick(value: float, fmt: Callable[[float], str] | None) -> str:
-    """An axis label with a decimal comma and as many decimals as the tick needs: `getal` and
-    `procent` round, which would label 0.15 and 0.2 (or 1.2 % and 1.4 %) alike."""
-    if fmt is procent:
+def _tick(value: float, share: bool) -> str:
+    """An axis label with a decimal comma and as many decimals as the tick needs: `Maat.format`
+    rounds, which would label 0.15 and 0.2 (or 1.2 % and 1.4 %) alike."""
+    if share:
         return f"{value * 100:g}".replace(".", ",") + "\u00a0%"
     return f"{value:g}".replace(".", ",")

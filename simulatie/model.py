@@ -388,7 +388,8 @@ def _columns(gezinnen: list[Gezin]) -> dict[str, np.ndarray]:
 
 
 def measures(scenario: Scenario, g: dict[str, np.ndarray], hours: OpeningHours) -> dict[str, float]:
-    """The measures of one run over the window after the warm-up, NaN where undefined.
+    """The measures of one run over the window after the warm-up, NaN where undefined; each key has its
+    label, kind and range in `simulatie.maten.MATEN`, in the same order (a test holds them together).
 
     Loket: aanvragen_per_jaar and the antwoordtijd (registration to first answer) count the gezinnen
     that registered in the window; loket_bezetting is the staff's working share of the opening time.

@@ -5,16 +5,15 @@ the table the loket reports read (`rapporttabel`), which `hvhk demo` writes as w
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
 from hvhk.base.errors import GebruikersFout
 from hvhk.base.files import write_atomic
-from hvhk.base.formatting import MISSING, getal, procent, verschil
-from simulatie.experiment import is_aandeel, samenvatting, verschillen
-from simulatie.maten import BASIS, label
+from simulatie.experiment import samenvatting, verschillen
+from simulatie.maten import BASIS, MATEN, UITLEG_VERSCHIL, interval, significance
 from simulatie.scenario import Scenario
 
 SCENARIO_INPUTS = ["geboorten_per_jaar", "plaatsen", "loket_medewerkers"]
@@ -84,15 +83,18 @@ def schrijf(table: pd.DataFrame, path: Path) -> None:
 
 
 def samenvatting_tekst(summaries: dict[str, pd.DataFrame]) -> str:
-    """Per measure the mean and 95 % interval of every scenario (samenvatting tables by naam), side by side."""
+    """Per measure the mean and 95 % interval of every scenario (samenvatting tables by naam), side by
+    side, with one decimal for shares too."""
     header = ["Maat"] + [column for naam in summaries for column in (naam, "95%-interval")]
     tables = [summary.set_index("maat") for summary in summaries.values()]
     rows = []
-    for maat in tables[0].index:
-        cells = [label(maat)]
+    for key in tables[0].index:
+        maat = MATEN[key]
+        value = partial(maat.format, decimals=1)
+        cells = [maat.label]
         for table in tables:
-            row = table.loc[maat]
-            cells += [_value(maat, row["gemiddelde"]), _range(maat, row["ci_laag"], row["ci_hoog"], _value)]
+            row = table.loc[key]
+            cells += [value(row["gemiddelde"]), interval(value, row["ci_laag"], row["ci_hoog"])]
         rows.append(cells)
     return _columns(header, rows)
 
@@ -102,26 +104,13 @@ def verschillen_tekst(differences: pd.DataFrame) -> str:
 
     A difference of shares is in percentage points, said once in the label rather than in every cell.
     """
-    rows = [
-        [label(row.maat) + (" (%-punt)" if is_aandeel(row.maat) else ""), _change(row.maat, row.verschil),
-         _range(row.maat, row.ci_laag, row.ci_hoog, _change), "*" if row.ci_laag > 0 or row.ci_hoog < 0 else ""]
-        for row in differences.itertuples()
-    ]
-    note = "* het 95%-interval bevat 0 niet: het verschil is waarschijnlijk geen toeval. %-punt: procentpunt."
-    return _columns(["Maat", "verschil", "95%-interval", ""], rows) + "\n" + note
-
-
-def _value(maat: str, value: float) -> str:
-    return procent(value, 1) if is_aandeel(maat) else getal(value, 1)
-
-
-def _change(maat: str, value: float) -> str:
-    """A difference with its sign, shares in percentage points."""
-    return verschil(100 * value if is_aandeel(maat) else value)
-
-
-def _range(maat: str, low: float, high: float, fmt: Callable[[str, float], str]) -> str:
-    return MISSING if pd.isna(low) or pd.isna(high) else f"{fmt(maat, low)} – {fmt(maat, high)}"
+    rows = []
+    for row in differences.itertuples():
+        maat = MATEN[row.maat]
+        change = partial(maat.format_difference, unit=False)
+        rows.append([maat.difference_label, change(row.verschil), interval(change, row.ci_laag, row.ci_hoog),
+                     significance(row.ci_laag, row.ci_hoog)])
+    return _columns(["Maat", "verschil", "95%-interval", ""], rows) + "\n" + UITLEG_VERSCHIL
 
 
 def _columns(header: list[str], rows: list[list[str]]) -> str:

@@ -7,7 +7,6 @@ gemeente's NIS code as seed, as `hvhk demo` does, so the same inputs always give
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from html import escape
 
 import ipywidgets as widgets
@@ -18,12 +17,10 @@ from hvhk.apps.ui import melding, stijl, toon, veilig
 from hvhk.base.demolabel import DEMO_LABEL
 from hvhk.base.errors import GebruikersFout
 from hvhk.base.figures import to_png
-from hvhk.base.formatting import procent, verschil
 from hvhk.base.gemeenten import gemeente_naam, gemeenten, zoek_gemeente
-from roadmap.definition import load_roadmap
 from simulatie import grafieken
 from simulatie.experiment import run_scenarios, samenvatting, verschillen
-from simulatie.maten import LOKET_MATEN
+from simulatie.maten import LOKET_MATEN, MATEN, UITLEG_VERSCHIL, interval, significance
 from simulatie.scenario import Scenario
 
 BELEID = [
@@ -46,7 +43,7 @@ INTRO = (
 
 def scenario_app() -> widgets.Widget:
     """Pick a gemeente, change places, staff or allotment, and compare with the current loket."""
-    demo = demodata.generate(load_roadmap()).gemeenten.set_index("gemeente")
+    demo = demodata.loket_cijfers().set_index("gemeente")
     message, source, results = melding(), widgets.HTML(), widgets.VBox()
     gemeente = widgets.Combobox(
         description="Gemeente", options=sorted(gemeenten()["naam"]), ensure_option=True,
@@ -134,15 +131,15 @@ def table(summaries: dict[str, pd.DataFrame], differences: pd.DataFrame) -> str:
     header += ["Verschil", "95%-interval", ""]
     by_maat = differences.set_index("maat")
     rows = []
-    for maat, (label, fmt) in LOKET_MATEN.items():
-        cells = [label]
+    for maat in (MATEN[key] for key in LOKET_MATEN):
+        cells = [maat.label]
         for summary in summaries.values():
-            row = summary.set_index("maat").loc[maat]
-            cells += [fmt(row["gemiddelde"]), _interval(fmt, row["ci_laag"], row["ci_hoog"])]
-        change = by_maat.loc[maat]
-        shift = (lambda value: verschil(100 * value) + " %-punt") if fmt is procent else verschil
-        real = change["ci_laag"] > 0 or change["ci_hoog"] < 0
-        cells += [shift(change["verschil"]), _interval(shift, change["ci_laag"], change["ci_hoog"]), "*" if real else ""]
+            row = summary.set_index("maat").loc[maat.key]
+            cells += [maat.format(row["gemiddelde"]), interval(maat.format, row["ci_laag"], row["ci_hoog"])]
+        change = by_maat.loc[maat.key]
+        cells += [maat.format_difference(change["verschil"]),
+                  interval(maat.format_difference, change["ci_laag"], change["ci_hoog"]),
+                  significance(change["ci_laag"], change["ci_hoog"])]
         rows.append(cells)
 
     def line(cells: list[str], tag: str) -> str:
@@ -150,10 +147,6 @@ def table(summaries: dict[str, pd.DataFrame], differences: pd.DataFrame) -> str:
         return "<tr>" + "".join(f"<{tag}{a}>{escape(c)}</{tag}>" for a, c in zip(align, cells)) + "</tr>"
 
     body = "".join(line(cells, "td") for cells in rows)
-    note = ("<p class='hvhk-uitleg'>* Het 95%-interval van het verschil bevat 0 niet: het verschil is"
-            " waarschijnlijk geen toeval. %-punt: procentpunt.</p>")
+    note = f"<p class='hvhk-uitleg'>{escape(UITLEG_VERSCHIL)}</p>"
     return f"<table class='hvhk-tabel'><thead>{line(header, 'th')}</thead><tbody>{body}</tbody></table>{note}"
 
-
-def _interval(fmt: Callable[[float], str], low: float, high: float) -> str:
-    return f"{fmt(low)} – {fmt(high)}" if pd.notna(low) and pd.notna(high) else fmt(None)

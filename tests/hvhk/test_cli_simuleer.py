@@ -7,7 +7,6 @@ import pytest
 
 from hvhk import demodata
 from hvhk.cli import main
-from roadmap.definition import load_roadmap
 from simulatie.experiment import run_replicaties
 from simulatie.scenario import Scenario
 
@@ -40,7 +39,7 @@ def test_demo_gemeente_gives_tidy_csv_and_dutch_summary(tmp_path, capsys, monkey
     assert list(table.columns) == ["gemeente", "scenario", "replicatie", "maat", "waarde"]
     assert set(table["gemeente"]) == {"43007"} and set(table["scenario"]) == {"basis"}
     # the demo figures of Kaprijke and its NIS code as seed: the numbers of the API itself
-    figures = demodata.generate(load_roadmap()).gemeenten.set_index("nis").loc["43007"]
+    figures = demodata.loket_cijfers().set_index("nis").loc["43007"]
     expected = run_replicaties(Scenario(gemeente="43007", geboorten_per_jaar=float(figures["geboorten_per_jaar"]),
                                         plaatsen=int(figures["plaatsen"]),
                                         loket_medewerkers=int(figures["loket_medewerkers"]), jaren=2, opwarmjaren=1),

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from hvhk.demodata import generate
+from hvhk.demodata import generate, loket_cijfers
 from roadmap.definition import load_roadmap
 
 
@@ -33,3 +33,9 @@ def test_every_stelling_answered_with_valid_choices():
     assert set(answers["stelling_id"]) == set(roadmap.stellingen["stelling_id"])
     assert set(answers["keuze"]) <= {"niveau", "weet_niet", "niet_van_toepassing"}
     assert answers.loc[answers["keuze"] == "niveau", "niveau"].between(1, 4).all()
+
+
+def test_loket_cijfers_are_the_figures_of_generate_without_the_rondes():
+    roadmap = load_roadmap()
+    pd.testing.assert_frame_equal(loket_cijfers(seed=7), generate(roadmap, seed=7).gemeenten)
+    pd.testing.assert_frame_equal(loket_cijfers(), generate(roadmap).gemeenten)

@@ -84,6 +84,11 @@ def test_interval_is_clipped_to_the_range_of_the_measure():
     assert summary.at["aandeel_tijdig_geplaatst", "ci_laag"] < 0.9
 
 
+def test_a_column_outside_the_registry_is_summarised_unclipped():
+    summary = samenvatting(pd.DataFrame({"replicatie": [1, 2, 3], "iets": [-5.0, 0.0, 5.0]})).iloc[0]
+    assert summary["ci_laag"] < -5.0 < 5.0 < summary["ci_hoog"]
+
+
 def test_same_seed_same_table_serially_over_processes_and_on_dask():
     """Six runs travel as six batches, which must come back in order."""
     from distributed import LocalCluster

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from hvhk.base.errors import GebruikersFout
 from simulatie import model
-from simulatie.experiment import bereik
+from simulatie.maten import MATEN
 from simulatie.scenario import (
     MAX_AANVRAGEN,
     MAX_DAGEN,
@@ -173,7 +173,7 @@ LATE = {"loket_uren_per_dag": 1.0, "loket_dagen_per_week": 1, "voorinschrijving_
 def test_a_scenario_in_range_runs_with_its_measures_in_range(scenario, seed):
     result = model.run(scenario, seed)
     for maat, value in result.measures.items():
-        low, high = bereik(maat)
+        low, high = MATEN[maat].range
         assert math.isnan(value) or low - ROUNDING <= value <= high + ROUNDING, (maat, value)
     m = result.measures
     if not math.isnan(m["aandeel_tijdig_kwetsbaar"] + m["aandeel_tijdig_niet_kwetsbaar"]):
