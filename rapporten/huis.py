@@ -1,7 +1,8 @@
 """The content of a Huis report: data gathered once, shown section by section by the template.
 
-The template notebook only calls these methods, so every number it shows is computed here or in
-`roadmap.analysis`, where tests check it. User text (names, organisations) is HTML-escaped.
+The template notebook only calls these methods, so every number it shows comes from
+`roadmap.resultaten` (the round, as the dashboard shows it) or `roadmap.analysis` (the comparison
+with other Huizen), where tests check it. User text (names, organisations) is HTML-escaped.
 """
 
 from __future__ import annotations

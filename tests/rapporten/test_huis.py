@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from hvhk.base.errors import GebruikersFout
-from hvhk.base.formatting import getal
+from hvhk.base.formatting import getal, verschil
 from rapporten.huis import HuisRapport
 from roadmap import analysis, store
 
@@ -111,3 +111,18 @@ def test_comparison_is_withheld_with_fewer_than_five_other_huizen(tmp_path, demo
     connection.close()
     html = HuisRapport.laad(small, 1).andere_huizen().data
     assert "Te weinig andere Huizen om te vergelijken." in html and "<table>" not in html
+
+
+def test_road_travelled_names_the_previous_round_by_its_number(tmp_path, mini_roadmap):
+    database = tmp_path / "hvhk.sqlite"
+    connection = store.connect(database)
+    huis_id = store.save_huis(connection, "Huis van het Kind Proef", ["44021"])
+    for nummer, niveau in [(1, 2), (3, 4)]:  # round 2 never happened
+        ronde_id = store.save_ronde(connection, huis_id, nummer, f"202{nummer}-03-01", mini_roadmap)
+        deelnemer_id = store.save_deelnemer(connection, ronde_id, "An", "", "onderwijs")
+        store.save_antwoorden(connection, deelnemer_id, pd.DataFrame(
+            {"stelling_id": ["onderwijs.1"], "keuze": ["niveau"], "niveau": [niveau]}))
+    connection.close()
+    weg = HuisRapport.laad(database, huis_id).afgelegde_weg().data
+    assert "in ronde 1 en ronde 3" in weg and "Ronde 2" not in weg
+    assert verschil(2.0) in weg, "onderwijs went from 2 to 4"
