@@ -1,7 +1,8 @@
 """The content of a Huis report: data gathered once, shown section by section by the template.
 
-The template notebook only calls these methods, so every number it shows is computed here or in
-`roadmap.analysis`, where tests check it. User text (names, organisations) is HTML-escaped.
+The template notebook only calls these methods, so every number it shows comes from
+`roadmap.resultaten` (the round, as the dashboard shows it) or `roadmap.analysis` (the comparison
+with other Huizen), where tests check it. User text (names, organisations) is HTML-escaped.
 """
 
 from __future__ import annotations
@@ -21,26 +22,20 @@ from hvhk.base.gemeenten import gemeente_naam
 from rapporten import RESULTATEN
 from rapporten.opmaak import tabel
 from roadmap import aggregate, analysis, charts, store
+from roadmap.resultaten import RondeResultaten
 from simulatie.maten import BASIS, LOKET_MATEN
 from simulatie.uitvoer import lees_rapporttabel
 
 
 @dataclass(frozen=True)
 class HuisRapport:
+    """A Huis, the results of its latest round (None before its first), and how it compares."""
+
     naam: str
     demo: bool
     gemeenten: list[str]
-    ronde: pd.Series | None
-    deelnemers: pd.DataFrame
-    niveaus: pd.DataFrame
-    onenigheid: pd.DataFrame
-    blinde_vlekken: pd.DataFrame
-    prioriteiten: pd.DataFrame
-    gekozen: list[str]
-    acties: pd.DataFrame
-    posities: pd.DataFrame
+    ronde: RondeResultaten | None
     vergelijking: pd.DataFrame
-    weg: pd.DataFrame
     loket: pd.DataFrame
 
     @classmethod
@@ -60,31 +55,13 @@ class HuisRapport:
                 raise GebruikersFout(f"Huis {huis_id} staat niet in de database {database}")
             huis = huizen.loc[huis_id]
             rondes = store.rondes(connection, huis_id)
-            ronde = rondes.iloc[-1] if len(rondes) else None
-            deelnemers = store.deelnemers(connection, ronde["id"]) if ronde is not None else pd.DataFrame()
-            niveaus = onenigheid = blinde_vlekken = prioriteiten = acties = posities = weg = pd.DataFrame()
-            gekozen = []
+            ronde = RondeResultaten.laad(connection, int(rondes["id"].iloc[-1])) if len(rondes) else None
             peers = huizen.index[huizen["demo"] == huis["demo"]]  # demo data never mixes with real Huizen
             alle = (
                 pd.read_csv(vergelijking, dtype={"onderdeel_id": str}) if vergelijking
                 else aggregate.per_onderdeel_alle_rondes(connection)
             )
             vergelijking = analysis.vergelijking(alle.loc[alle["huis_id"].isin(peers)], huis_id)
-            if ronde is not None:
-                stellingen = store.ronde_roadmap(connection, int(ronde["id"])).stellingen
-                antwoorden = store.antwoorden(connection, int(ronde["id"]))
-                niveaus = analysis.per_onderdeel(antwoorden, stellingen)
-                onenigheid = analysis.onenigheid(antwoorden, stellingen).merge(stellingen[["stelling_id", "tekst"]])
-                blinde_vlekken = analysis.blinde_vlekken(antwoorden, stellingen, deelnemers)
-                belangen = store.belangen(connection, int(ronde["id"]))
-                prioriteiten = analysis.prioriteiten(niveaus, belangen)
-                names = stellingen.drop_duplicates("onderdeel_id").set_index("onderdeel_id")["onderdeel"]
-                gekozen = [names[o] for o in store.prioriteiten(connection, int(ronde["id"]))]
-                acties = store.acties(connection, int(ronde["id"])).assign(onderdeel=lambda a: a["onderdeel_id"].map(names))
-                posities = analysis.posities(antwoorden, deelnemers, stellingen)
-                if len(rondes) > 1:
-                    vorige = store.antwoorden(connection, int(rondes.iloc[-2]["id"]))
-                    weg, _ = analysis.afgelegde_weg(vorige, antwoorden, stellingen)
         finally:
             connection.close()
         loket = pd.DataFrame()
@@ -97,16 +74,7 @@ class HuisRapport:
             demo=bool(huis["demo"]),
             gemeenten=[gemeente_naam(nis) for nis in huis["gemeenten"]],
             ronde=ronde,
-            deelnemers=deelnemers,
-            niveaus=niveaus,
-            onenigheid=onenigheid,
-            blinde_vlekken=blinde_vlekken,
-            prioriteiten=prioriteiten,
-            gekozen=gekozen,
-            acties=acties,
-            posities=posities,
             vergelijking=vergelijking,
-            weg=weg,
             loket=loket,
         )
 
@@ -115,7 +83,7 @@ class HuisRapport:
         if self.ronde is None:
             ronde = "Nog geen zelfevaluatie afgenomen."
         else:
-            ronde = f"Zelfevaluatie ronde {int(self.ronde['nummer'])} van {datum(self.ronde['datum'])}"
+            ronde = f"Zelfevaluatie ronde {self.ronde.nummer} van {datum(self.ronde.datum)}"
         return HTML(
             f"<h1>{escape(self.naam)}</h1>"
             f'<p class="ondertitel">Gemeenten: {escape(", ".join(self.gemeenten))}<br>{ronde}</p>{demo}'
@@ -123,23 +91,26 @@ class HuisRapport:
 
     def resultaten(self) -> dict:
         """The report's key numbers as data (see `rapporten.RESULTATEN`), unformatted."""
-        domeinen = self.niveaus.loc[self.niveaus["soort"] == "levensdomein"] if len(self.niveaus) else self.niveaus
+        ronde = self.ronde
+        if ronde is None:
+            return {RESULTATEN: {"ronde": None, "deelnemers": 0, "mediaan_per_levensdomein": {}, "onenig": 0,
+                                 "prioriteiten": []}}
         return {
             RESULTATEN: {
-                "ronde": None if self.ronde is None else int(self.ronde["nummer"]),
-                "deelnemers": len(self.deelnemers),
-                "mediaan_per_levensdomein": {r.onderdeel_id: _number(r.mediaan) for r in domeinen.itertuples()},
-                "onenig": int(self.onenigheid["onenig"].sum()) if len(self.onenigheid) else 0,
-                "prioriteiten": self.prioriteiten["onderdeel_id"].head(5).tolist() if len(self.prioriteiten) else [],
+                "ronde": ronde.nummer,
+                "deelnemers": len(ronde.deelnemers),
+                "mediaan_per_levensdomein": {r.onderdeel_id: _number(r.mediaan) for r in ronde.levensdomeinen.itertuples()},
+                "onenig": int(ronde.onenigheid["onenig"].sum()),
+                "prioriteiten": ronde.prioriteiten["onderdeel_id"].head(5).tolist(),
             }
         }
 
     def kengetallen(self) -> HTML:
-        domeinen = self.niveaus.loc[self.niveaus["soort"] == "levensdomein"] if len(self.niveaus) else self.niveaus
+        ronde = self.ronde
         items = [
-            ("deelnemers", str(len(self.deelnemers))),
-            ("organisaties", str(self.deelnemers["organisatie"].nunique()) if len(self.deelnemers) else "0"),
-            ("mediaan over de levensdomeinen", getal(domeinen["mediaan"].median()) if len(domeinen) else getal(None)),
+            ("deelnemers", str(0 if ronde is None else len(ronde.deelnemers))),
+            ("organisaties", str(0 if ronde is None else ronde.deelnemers["organisatie"].nunique())),
+            ("mediaan over de levensdomeinen", getal(None if ronde is None else ronde.levensdomeinen["mediaan"].median())),
         ]
         cells = "".join(f"<li><strong>{value}</strong>{label}</li>" for label, value in items)
         return HTML(f'<h2>Samenvatting</h2><ul class="kengetallen">{cells}</ul>')
@@ -150,9 +121,9 @@ class HuisRapport:
             "<h2>Waar staan we?</h2><p>Per levensdomein het mediane niveau (1 tot 4) dat de partners"
             " gaven, met de middelste helft van hun scores als band.</p>"
         )
-        if self.niveaus.empty:
+        if self.ronde is None:
             return [heading, HTML("<p>Geen antwoorden.</p>")]
-        domeinen = self.niveaus.loc[self.niveaus["soort"] == "levensdomein"]
+        domeinen = self.ronde.levensdomeinen
         table = HTML(
             tabel(
                 ["Levensdomein", "Mediaan", "Middelste helft", "Partners met score", "Weet niet"],
@@ -169,17 +140,15 @@ class HuisRapport:
     def afgelegde_weg(self) -> HTML:
         """Median level per levensdomein in the previous and the latest round."""
         heading = "<h2>De afgelegde weg</h2>"
-        if self.weg.empty:
+        if self.ronde is None or self.ronde.weg is None:
             return HTML(heading + "<p>Er is nog maar één ronde: de vergelijking volgt na de volgende ronde.</p>")
-        huidige = int(self.ronde["nummer"])
-        domeinen = self.weg.loc[self.weg["soort"] == "levensdomein"]
+        vorige, huidige = self.ronde.vorig_nummer, self.ronde.nummer
+        domeinen = self.ronde.weg.loc[self.ronde.weg["soort"] == "levensdomein"]
         table = tabel(
-            ["Levensdomein", f"Ronde {huidige - 1}", f"Ronde {huidige}", "Verschil"],
+            ["Levensdomein", f"Ronde {vorige}", f"Ronde {huidige}", "Verschil"],
             [[r.onderdeel, getal(r.vorige), getal(r.huidige), verschil(r.verschil)] for r in domeinen.itertuples()],
         )
-        return HTML(
-            heading + f"<p>Mediaan niveau per levensdomein in ronde {huidige - 1} en ronde {huidige}.</p>{table}"
-        )
+        return HTML(heading + f"<p>Mediaan niveau per levensdomein in ronde {vorige} en ronde {huidige}.</p>{table}")
 
     def prioriteiten_tabel(self, aantal: int = 5) -> HTML:
         heading = (
@@ -187,7 +156,7 @@ class HuisRapport:
             " nog ver van niveau 4 staan: score = belang (mediaan, 1–3) × afstand tot niveau 4. Dit is een"
             " voorstel voor het gesprek; de groep kiest zelf haar prioriteiten.</p>"
         )
-        if self.prioriteiten.empty:
+        if self.ronde is None:
             return HTML(heading + "<p>Geen antwoorden.</p>")
         return HTML(
             heading
@@ -195,7 +164,7 @@ class HuisRapport:
                 ["Rang", "Levensdomein", "Belang", "Afstand", "Score"],
                 [
                     [r.rang, r.onderdeel, getal(r.belang), getal(r.afstand), getal(r.score)]
-                    for r in self.prioriteiten.head(aantal).itertuples()
+                    for r in self.ronde.prioriteiten.head(aantal).itertuples()
                 ],
                 text_columns=(1,),
             )
@@ -209,13 +178,12 @@ class HuisRapport:
             " zijn een goed vertrekpunt voor het gesprek. Partners heten hier Partner A, B, ..., met het"
             " levensdomein waaruit ze komen; namen worden niet getoond.</p>"
         )
-        split = self.onenigheid.loc[self.onenigheid["onenig"]] if len(self.onenigheid) else self.onenigheid
-        if split.empty:
+        if self.ronde is None or not self.ronde.onenigheid["onenig"].any():
             return HTML(heading + "<p>Op geen enkele stelling vallen de partners in twee kampen uiteen.</p>")
+        split = self.ronde.onenigheid.loc[self.ronde.onenigheid["onenig"]]
         evenness = split[["laag", "hoog"]].min(axis=1) / split["n"]
         shown = split.assign(evenness=evenness).sort_values("evenness", ascending=False, kind="stable").head(aantal)
-        camps = analysis.kampen(self.posities).reindex(shown["stelling_id"]).fillna("")
-        rows = [[r.onderdeel, r.tekst, *camps.loc[r.stelling_id]] for r in shown.itertuples()]
+        rows = [[r.onderdeel, r.tekst, r.partners_laag, r.partners_hoog] for r in shown.itertuples()]
         rest = split.loc[~split["stelling_id"].isin(shown["stelling_id"])]
         per_onderdeel = rest.groupby("onderdeel", sort=False).size().sort_values(ascending=False, kind="stable")
         where = ", ".join(f"{count} in {escape(onderdeel)}" for onderdeel, count in per_onderdeel.items())
@@ -229,14 +197,15 @@ class HuisRapport:
     def actieplan(self) -> HTML:
         """The priorities the group chose in this round and its action plan."""
         heading = "<h2>Gekozen prioriteiten en actieplan</h2>"
-        if not self.gekozen and self.acties.empty:
+        if self.ronde is None or (not self.ronde.gekozen and self.ronde.acties.empty):
             return HTML(heading + "<p>De groep koos in deze ronde nog geen prioriteiten of acties.</p>")
-        chosen = f"<p>Gekozen prioriteiten: {escape(', '.join(self.gekozen))}.</p>" if self.gekozen else ""
-        if self.acties.empty:
+        gekozen, acties = self.ronde.gekozen, self.ronde.acties
+        chosen = f"<p>Gekozen prioriteiten: {escape(', '.join(gekozen))}.</p>" if gekozen else ""
+        if acties.empty:
             return HTML(heading + chosen + "<p>Nog geen acties vastgelegd.</p>")
         rows = [
             [a.omschrijving, a.onderdeel, a.trekker, a.partners, datum(a.termijn) if a.termijn else getal(None), a.status]
-            for a in self.acties.itertuples()
+            for a in acties.itertuples()
         ]
         table = tabel(["Actie", "Onderdeel", "Trekker", "Partners", "Termijn", "Status"], rows, text_columns=range(6))
         return HTML(heading + chosen + table)
@@ -267,9 +236,9 @@ class HuisRapport:
             f" {procent(analysis.DREMPEL_WEET_NIET)} van de antwoorden 'weet niet' was, en stellingen waar niemand"
             " een score gaf.</p>"
         )
-        if self.blinde_vlekken.empty:
+        if self.ronde is None or self.ronde.blinde_vlekken.empty:
             return HTML(heading + "<p>Geen blinde vlekken gevonden.</p>")
-        rows = [[r.naam, r.reden] for r in self.blinde_vlekken.itertuples()]
+        rows = [[r.naam, r.reden] for r in self.ronde.blinde_vlekken.itertuples()]
         return HTML(heading + tabel(["Wat", "Waarom"], rows, text_columns=(0, 1)))
 
     def loket_kinderopvang(self) -> HTML:
@@ -301,7 +270,7 @@ class HuisRapport:
         return HTML(heading + "".join(sections))
 
     def methode(self) -> HTML:
-        versie = escape(str(self.ronde["roadmap_versie"])) if self.ronde is not None else "–"
+        versie = escape(self.ronde.roadmap_versie) if self.ronde is not None else "–"
         demo = f" Alle cijfers zijn {DEMO_LABEL}." if self.demo else ""
         return HTML(
             "<h2>Methode en gegevens</h2><p class='voetnoot'>Roadmap-versie " + versie + ". Scores 'weet niet' en"

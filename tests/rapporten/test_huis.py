@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from hvhk.base.errors import GebruikersFout
-from hvhk.base.formatting import getal
+from hvhk.base.formatting import getal, verschil
 from rapporten.huis import HuisRapport
 from roadmap import analysis, store
 
@@ -18,10 +18,10 @@ def test_report_numbers_come_from_the_analysis(demo_database):
     stellingen = store.ronde_roadmap(connection, ronde_id).stellingen
     expected = analysis.per_onderdeel(store.antwoorden(connection, ronde_id), stellingen)
     connection.close()
-    pd.testing.assert_frame_equal(rapport.niveaus, expected)
-    assert int(rapport.ronde["nummer"]) == 2
+    pd.testing.assert_frame_equal(rapport.ronde.niveaus, expected)
+    assert rapport.ronde.nummer == 2
     html = rapport.kengetallen().data
-    assert f"<strong>{len(rapport.deelnemers)}</strong>deelnemers" in html
+    assert f"<strong>{len(rapport.ronde.deelnemers)}</strong>deelnemers" in html
 
 
 def test_names_from_users_are_escaped(tmp_path, mini_roadmap):
@@ -55,7 +55,7 @@ def test_loket_section_shows_the_simulated_numbers_the_belgian_way(tmp_path, dem
 def test_disagreement_and_blind_spot_sections_name_no_participants(demo_database):
     rapport = HuisRapport.laad(demo_database, 1)
     oneens = rapport.waar_oneens().data
-    flagged = rapport.onenigheid.loc[rapport.onenigheid["onenig"]]
+    flagged = rapport.ronde.onenigheid.loc[rapport.ronde.onenigheid["onenig"]]
     assert len(flagged) > 10, "the demo data has many splits, so the list must be cut"
     assert oneens.count("<tr>") == 10 + 1  # header row
     rest = flagged.loc[~flagged["tekst"].map(escape).isin(re.findall(r"<td>[^<]*</td><td>([^<]*)</td>", oneens))]
@@ -63,8 +63,8 @@ def test_disagreement_and_blind_spot_sections_name_no_participants(demo_database
     counts = rest["onderdeel"].value_counts()
     assert f"En nog {len(flagged) - 10} stelling(en) met twee kampen: {counts.iloc[0]} in {escape(counts.index[0])}," in oneens
     assert all(f"{count} in {escape(onderdeel)}" in oneens for onderdeel, count in counts.items())
-    assert not any(naam in oneens for naam in rapport.deelnemers["naam"])
-    assert not any(organisatie in oneens for organisatie in rapport.deelnemers["organisatie"])
+    assert not any(naam in oneens for naam in rapport.ronde.deelnemers["naam"])
+    assert not any(organisatie in oneens for organisatie in rapport.ronde.deelnemers["organisatie"])
     # each camp cell lists exactly the partners the analysis counted in that camp
     first_row = oneens.split("<tbody><tr>")[1].split("</tr>")[0]
     tekst, low, high = (cell.split("</td>")[0] for cell in first_row.split("<td>")[2:5])
@@ -75,19 +75,21 @@ def test_disagreement_and_blind_spot_sections_name_no_participants(demo_database
 def test_action_plan_shows_the_chosen_priorities_and_actions(demo_database):
     rapport = HuisRapport.laad(demo_database, 1)
     html = rapport.actieplan().data
-    assert len(rapport.gekozen) == 2 and all(naam in html for naam in rapport.gekozen)
-    assert html.count("<tr>") == 1 + len(rapport.acties) and "gepland" in html
+    ronde = rapport.ronde
+    assert len(ronde.gekozen) == 2 and all(naam in html for naam in ronde.gekozen)
+    assert html.count("<tr>") == 1 + len(ronde.acties) and "gepland" in html
     vlekken = rapport.blinde_vlekken_tabel().data
-    assert vlekken.count("<tr>") == len(rapport.blinde_vlekken) + (1 if len(rapport.blinde_vlekken) else 0)
+    assert vlekken.count("<tr>") == len(ronde.blinde_vlekken) + (1 if len(ronde.blinde_vlekken) else 0)
 
 
 def test_road_travelled_and_priorities_come_from_the_analysis(demo_database):
     rapport = HuisRapport.laad(demo_database, 1)
-    assert len(rapport.weg) and rapport.weg["verschil"].notna().any(), "demo Huizen have two rounds"
+    ronde = rapport.ronde
+    assert len(ronde.weg) and ronde.weg["verschil"].notna().any(), "demo Huizen have two rounds"
     weg = rapport.afgelegde_weg().data
     assert "Ronde 1" in weg and "Ronde 2" in weg
-    first = rapport.prioriteiten.iloc[0]
-    assert first["rang"] == 1 and first["score"] == rapport.prioriteiten["score"].max()
+    first = ronde.prioriteiten.iloc[0]
+    assert first["rang"] == 1 and first["score"] == ronde.prioriteiten["score"].max()
     assert rapport.prioriteiten_tabel().data.count("<tr>") == 1 + 5
 
 
@@ -109,3 +111,18 @@ def test_comparison_is_withheld_with_fewer_than_five_other_huizen(tmp_path, demo
     connection.close()
     html = HuisRapport.laad(small, 1).andere_huizen().data
     assert "Te weinig andere Huizen om te vergelijken." in html and "<table>" not in html
+
+
+def test_road_travelled_names_the_previous_round_by_its_number(tmp_path, mini_roadmap):
+    database = tmp_path / "hvhk.sqlite"
+    connection = store.connect(database)
+    huis_id = store.save_huis(connection, "Huis van het Kind Proef", ["44021"])
+    for nummer, niveau in [(1, 2), (3, 4)]:  # round 2 never happened
+        ronde_id = store.save_ronde(connection, huis_id, nummer, f"202{nummer}-03-01", mini_roadmap)
+        deelnemer_id = store.save_deelnemer(connection, ronde_id, "An", "", "onderwijs")
+        store.save_antwoorden(connection, deelnemer_id, pd.DataFrame(
+            {"stelling_id": ["onderwijs.1"], "keuze": ["niveau"], "niveau": [niveau]}))
+    connection.close()
+    weg = HuisRapport.laad(database, huis_id).afgelegde_weg().data
+    assert "in ronde 1 en ronde 3" in weg and "Ronde 2" not in weg
+    assert verschil(2.0) in weg, "onderwijs went from 2 to 4"

@@ -17,6 +17,7 @@ from hvhk.base.figures import to_png
 from hvhk.base.formatting import datum, getal, procent, verschil
 from hvhk.base.paths import partner_address
 from roadmap import analysis, charts, store
+from roadmap.resultaten import RondeResultaten
 
 INTERVAL = 5  # seconds between two looks at the store while "Automatisch vernieuwen" is on
 SECTIES = [
@@ -65,27 +66,19 @@ class Dashboard:
                 sectie.children = []
             return
         groot = self.projectie.value
-        stellingen = store.ronde_roadmap(self.connection, ronde_id).stellingen
-        antwoorden = store.antwoorden(self.connection, ronde_id)
-        deelnemers = store.deelnemers(self.connection, ronde_id)
-        niveaus = analysis.per_onderdeel(antwoorden, stellingen)
-        ronde = store.ronde(self.connection, ronde_id)
-        rondes = store.rondes(self.connection, ronde["huis_id"])
-        eerdere = rondes.loc[rondes["nummer"] < ronde["nummer"]]
-        vorige = None
-        if len(eerdere):
-            vorige = int(eerdere["nummer"].iloc[-1]), store.antwoorden(self.connection, int(eerdere["id"].iloc[-1]))
+        resultaten = RondeResultaten.laad(self.connection, ronde_id)
+        antwoorden = resultaten.antwoorden
         self.samenvatting.value = (
-            f"<p><strong>Ronde {ronde['nummer']}</strong> van {datum(ronde['datum'])}: {_aantal(len(deelnemers))},"
-            f" van wie {antwoorden['deelnemer_id'].nunique()} al antwoordden; {getal(len(antwoorden), 0)}"
-            " antwoorden in totaal.</p>"
+            f"<p><strong>Ronde {resultaten.nummer}</strong> van {datum(resultaten.datum)}:"
+            f" {_aantal(len(resultaten.deelnemers))}, van wie {antwoorden['deelnemer_id'].nunique()} al antwoordden;"
+            f" {getal(len(antwoorden), 0)} antwoorden in totaal.</p>"
         )
         sections = [
-            _waar_staan_we(niveaus, groot),
-            _verschillen(antwoorden, deelnemers, stellingen, groot),
-            _blinde_vlekken(antwoorden, deelnemers, stellingen),
-            _prioriteiten(niveaus, store.belangen(self.connection, ronde_id), groot),
-            _afgelegde_weg(antwoorden, stellingen, int(ronde["nummer"]), vorige, groot),
+            _waar_staan_we(resultaten, groot),
+            _verschillen(resultaten, groot),
+            _blinde_vlekken(resultaten),
+            _prioriteiten(resultaten, groot),
+            _afgelegde_weg(resultaten, groot),
         ]
         for sectie, children in zip(self.secties, sections):
             sectie.children = children
@@ -127,8 +120,8 @@ class Dashboard:
         self.toon(self.ronde_id)
 
 
-def _waar_staan_we(niveaus: pd.DataFrame, groot: bool) -> list[widgets.Widget]:
-    domeinen = niveaus.loc[niveaus["soort"] == "levensdomein"]
+def _waar_staan_we(resultaten: RondeResultaten, groot: bool) -> list[widgets.Widget]:
+    domeinen = resultaten.levensdomeinen
     rows = [
         [r.onderdeel, getal(r.mediaan), f"{getal(r.q1)} – {getal(r.q3)}", r.n, procent(r.aandeel_weet_niet)]
         for r in domeinen.itertuples()
@@ -141,36 +134,33 @@ def _waar_staan_we(niveaus: pd.DataFrame, groot: bool) -> list[widgets.Widget]:
     ]
 
 
-def _verschillen(
-    antwoorden: pd.DataFrame, deelnemers: pd.DataFrame, stellingen: pd.DataFrame, groot: bool
-) -> list[widgets.Widget]:
+def _verschillen(resultaten: RondeResultaten, groot: bool) -> list[widgets.Widget]:
     """Everyone's level per domain, and the stellingen where the partners split into two camps."""
     uitleg = _uitleg(
         "Elke rij is een partner, elke kolom een levensdomein, met het gemiddelde van de scores die die partner"
         " gaf. Een kolom met donkere én lichte vakjes toont een verschil van inzicht. Partners heten hier"
         " Partner A, B, ..., met het levensdomein waaruit ze komen; namen worden niet getoond."
     )
-    if deelnemers.empty:
+    if resultaten.deelnemers.empty:
         return [uitleg, widgets.HTML("<p>Nog geen deelnemers in deze ronde.</p>")]
+    stellingen = resultaten.stellingen
     domeinen = stellingen.loc[stellingen["soort"] == "levensdomein"]
     parts = [
         uitleg,
-        _grafiek(charts.heatmap(antwoorden, deelnemers, domeinen, groot=groot)),
+        _grafiek(charts.heatmap(resultaten.antwoorden, resultaten.deelnemers, domeinen, groot=groot)),
         widgets.HTML("<h3>Stellingen met twee kampen</h3>"),
         _uitleg("Een deel van de partners ziet het nog niet gebeuren (niveau 1–2), een deel wel (niveau 3–4):"
                 " een goed vertrekpunt voor het gesprek."),
     ]
-    split = analysis.onenigheid(antwoorden, stellingen).merge(stellingen[["stelling_id", "tekst"]])
-    split = split.loc[split["onenig"]]
+    split = resultaten.onenigheid.loc[resultaten.onenigheid["onenig"]]
     if split.empty:
         return [*parts, widgets.HTML("<p>Op geen enkele stelling vallen de partners in twee kampen uiteen.</p>")]
-    camps = analysis.kampen(analysis.posities(antwoorden, deelnemers, stellingen)).reindex(split["stelling_id"])
-    rows = [[r.onderdeel, r.tekst, *camps.fillna("").loc[r.stelling_id]] for r in split.itertuples()]
+    rows = [[r.onderdeel, r.tekst, r.partners_laag, r.partners_hoog] for r in split.itertuples()]
     return [*parts, _tabel(["Onderdeel", "Stelling", "Op niveau 1–2", "Op niveau 3–4"], rows)]
 
 
-def _blinde_vlekken(antwoorden: pd.DataFrame, deelnemers: pd.DataFrame, stellingen: pd.DataFrame) -> list:
-    vlekken = analysis.blinde_vlekken(antwoorden, stellingen, deelnemers)
+def _blinde_vlekken(resultaten: RondeResultaten) -> list:
+    vlekken = resultaten.blinde_vlekken
     uitleg = _uitleg(
         "Levensdomeinen zonder partner uit dat domein (nodig er een uit), onderdelen waar minstens"
         f" {procent(analysis.DREMPEL_WEET_NIET)} van de antwoorden 'weet niet' was (zoek het samen uit), en"
@@ -181,8 +171,8 @@ def _blinde_vlekken(antwoorden: pd.DataFrame, deelnemers: pd.DataFrame, stelling
     return [uitleg, _tabel(["Wat", "Waarom"], [[r.naam, r.reden] for r in vlekken.itertuples()])]
 
 
-def _prioriteiten(niveaus: pd.DataFrame, belangen: pd.DataFrame, groot: bool) -> list[widgets.Widget]:
-    ranking = analysis.prioriteiten(niveaus, belangen)
+def _prioriteiten(resultaten: RondeResultaten, groot: bool) -> list[widgets.Widget]:
+    ranking = resultaten.prioriteiten
     uitleg = _uitleg(
         "De levensdomeinen die de partners belangrijk vinden én die nog ver van niveau 4 staan: score = belang"
         " (mediaan, 1–3) × afstand tot niveau 4. Dit is een voorstel voor het gesprek; de groep kiest zelf haar"
@@ -198,23 +188,15 @@ def _prioriteiten(niveaus: pd.DataFrame, belangen: pd.DataFrame, groot: bool) ->
     ]
 
 
-def _afgelegde_weg(
-    antwoorden: pd.DataFrame,
-    stellingen: pd.DataFrame,
-    nummer: int,
-    vorige: tuple[int, pd.DataFrame] | None,
-    groot: bool,
-) -> list[widgets.Widget]:
-    """`vorige` is the number and the answers of the Huis's previous round; None in its first round."""
-    if vorige is None:
+def _afgelegde_weg(resultaten: RondeResultaten, groot: bool) -> list[widgets.Widget]:
+    if resultaten.weg is None:
         return [widgets.HTML("<p>Dit is de eerste ronde van dit Huis: de vergelijking volgt na de volgende ronde.</p>")]
-    vorig_nummer, vorige_antwoorden = vorige
-    weg, _ = analysis.afgelegde_weg(vorige_antwoorden, antwoorden, stellingen)
-    domeinen = weg.loc[weg["soort"] == "levensdomein"]
-    labels = [f"Ronde {vorig_nummer}", f"Ronde {nummer}"]
+    vorig, nummer = resultaten.vorig_nummer, resultaten.nummer
+    domeinen = resultaten.weg.loc[resultaten.weg["soort"] == "levensdomein"]
+    labels = [f"Ronde {vorig}", f"Ronde {nummer}"]
     rows = [[r.onderdeel, getal(r.vorige), getal(r.huidige), verschil(r.verschil)] for r in domeinen.itertuples()]
     return [
-        _uitleg(f"Mediaan niveau per levensdomein in ronde {vorig_nummer} (open bolletje) en ronde {nummer}"
+        _uitleg(f"Mediaan niveau per levensdomein in ronde {vorig} (open bolletje) en ronde {nummer}"
                 " (gevuld bolletje)."),
         _grafiek(charts.afgelegde_weg(domeinen, *labels, groot=groot)),
         _tabel(["Levensdomein", *labels, "Verschil"], rows),

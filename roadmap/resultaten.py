@@ -1,0 +1,89 @@
+"""The results of one round: every table the dashboard and the Huis report show, computed once.
+
+Both screens draw the same numbers, so they read them from one `RondeResultaten` rather than each
+calling the analysis (and looking up the previous round) in its own way.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+import pandas as pd
+
+from roadmap import analysis, store
+
+
+@dataclass(frozen=True)
+class RondeResultaten:
+    """A round's answers and what `roadmap.analysis` makes of them.
+
+    `onenigheid` is `analysis.onenigheid` with each stelling's text and, as `partners_laag` and
+    `partners_hoog`, the pseudonyms in each camp (empty text for a camp nobody is in).
+    `prioriteiten` is the ranking the analysis proposes; `gekozen` names the levensdomeinen the
+    group itself chose, and `acties` carries the name of each action's onderdeel. `vorig_nummer`
+    and `weg` (the per-onderdeel frame of `analysis.afgelegde_weg`) are None in a Huis's first round.
+    """
+
+    nummer: int
+    datum: str
+    roadmap_versie: str
+    stellingen: pd.DataFrame
+    deelnemers: pd.DataFrame
+    antwoorden: pd.DataFrame
+    niveaus: pd.DataFrame
+    onenigheid: pd.DataFrame
+    blinde_vlekken: pd.DataFrame
+    prioriteiten: pd.DataFrame
+    gekozen: list[str]
+    acties: pd.DataFrame
+    vorig_nummer: int | None
+    weg: pd.DataFrame | None
+
+    @classmethod
+    def laad(cls, connection: sqlite3.Connection, ronde_id: int) -> RondeResultaten:
+        """Read round `ronde_id` and the Huis's previous round from the store, and analyse them.
+
+        The previous round is the one with the highest nummer below this one's: numbers, not ids or
+        the order of saving, say which round came first, and they may skip one.
+        """
+        ronde = store.ronde(connection, ronde_id)
+        stellingen = store.ronde_roadmap(connection, ronde_id).stellingen
+        antwoorden = store.antwoorden(connection, ronde_id)
+        deelnemers = store.deelnemers(connection, ronde_id)
+        niveaus = analysis.per_onderdeel(antwoorden, stellingen)
+        kampen = analysis.kampen(analysis.posities(antwoorden, deelnemers, stellingen)).add_prefix("partners_")
+        onenigheid = (
+            analysis.onenigheid(antwoorden, stellingen)
+            .merge(stellingen[["stelling_id", "tekst"]])
+            .join(kampen, on="stelling_id")
+            .fillna(dict.fromkeys(kampen.columns, ""))
+        )
+        namen = stellingen.drop_duplicates("onderdeel_id").set_index("onderdeel_id")["onderdeel"]
+        eerdere = store.rondes(connection, ronde["huis_id"]).loc[lambda r: r["nummer"] < ronde["nummer"]]
+        vorig_nummer = weg = None
+        if len(eerdere):
+            vorige = eerdere.loc[eerdere["nummer"].idxmax()]
+            vorig_nummer = int(vorige["nummer"])
+            weg, _ = analysis.afgelegde_weg(store.antwoorden(connection, int(vorige["id"])), antwoorden, stellingen)
+        return cls(
+            nummer=int(ronde["nummer"]),
+            datum=ronde["datum"],
+            roadmap_versie=ronde["roadmap_versie"],
+            stellingen=stellingen,
+            deelnemers=deelnemers,
+            antwoorden=antwoorden,
+            niveaus=niveaus,
+            onenigheid=onenigheid,
+            blinde_vlekken=analysis.blinde_vlekken(antwoorden, stellingen, deelnemers),
+            prioriteiten=analysis.prioriteiten(niveaus, store.belangen(connection, ronde_id)),
+            gekozen=[namen[onderdeel_id] for onderdeel_id in store.prioriteiten(connection, ronde_id)],
+            acties=store.acties(connection, ronde_id).assign(onderdeel=lambda a: a["onderdeel_id"].map(namen)),
+            vorig_nummer=vorig_nummer,
+            weg=weg,
+        )
+
+    @property
+    def levensdomeinen(self) -> pd.DataFrame:
+        """The rows of `niveaus` for the levensdomeinen: what the spider chart and the key numbers show."""
+        return self.niveaus.loc[self.niveaus["soort"] == "levensdomein"]
