@@ -106,6 +106,7 @@ def _check_ronde(connection, where: str, ronde, roadmaps: dict[str, Roadmap | No
     deelnemers = store.deelnemers(connection, ronde.id)
     if deelnemers.empty:
         findings.append(Finding(f"{where}: nog geen deelnemers", warning=True))
+    findings += _same_deelnemer(where, deelnemers)
     roadmap = roadmaps.get(ronde.roadmap_versie)
     if roadmap is None or deelnemers.empty:
         return findings
@@ -118,6 +119,22 @@ def _check_ronde(connection, where: str, ronde, roadmaps: dict[str, Roadmap | No
     return findings + [Finding(f"{where}, deelnemer '{naam[d]}': {problem}") for d, problem in problems]
 
 
+def _same_deelnemer(where: str, deelnemers: pd.DataFrame) -> list[Finding]:
+    """Deelnemers whose names differ only in case or spaces: hvhk now takes them for one person
+    (`store.deelnemer_key`), but a file from before that rule can hold both."""
+    first: dict[str, str] = {}
+    findings = []
+    for naam in deelnemers["naam"]:
+        earlier = first.setdefault(store.deelnemer_key(naam), naam)
+        if earlier != naam:
+            findings.append(Finding(
+                f"{where}, deelnemer '{naam}': zelfde naam als deelnemer '{earlier}' (hoofdletters en spaties tellen"
+                f" niet mee); wie zich met deze naam aanmeldt, krijgt de antwoorden van '{earlier}'",
+                warning=True,
+            ))
+    return findings
+
+
 def _participant_problems(deelnemers: pd.DataFrame, roadmap: Roadmap) -> list[tuple[int, str]]:
     known = {levensdomein.id for levensdomein in roadmap.levensdomeinen}
     return [
@@ -128,21 +145,23 @@ def _participant_problems(deelnemers: pd.DataFrame, roadmap: Roadmap) -> list[tu
 
 def _answer_problems(antwoorden: pd.DataFrame, roadmap: Roadmap) -> list[tuple[int, str]]:
     known, elders = set(roadmap.stellingen["stelling_id"]), f"niet in Roadmap-versie {roadmap.versie}"
-    problems = []
+    niveaus, problems = roadmap.schaal.niveau_waarden, []
     for a in antwoorden.itertuples():
         if a.stelling_id not in known:
             problems.append((a.deelnemer_id, f"antwoord op onbekende stelling '{a.stelling_id}', {elders}"))
-        if pd.notna(a.niveau) and a.niveau not in (1, 2, 3, 4):
-            problems.append((a.deelnemer_id, f"niveau {a.niveau:g} bij stelling '{a.stelling_id}' ligt niet tussen 1 en 4"))
+        if pd.notna(a.niveau) and a.niveau not in niveaus:
+            problems.append((a.deelnemer_id, f"niveau {a.niveau:g} bij stelling '{a.stelling_id}' ligt niet tussen"
+                                             f" {niveaus[0]} en {niveaus[-1]}"))
     return problems
 
 
 def _belang_problems(belangen: pd.DataFrame, roadmap: Roadmap) -> list[tuple[int, str]]:
     known, elders = {onderdeel.id for onderdeel in roadmap.onderdelen}, f"niet in Roadmap-versie {roadmap.versie}"
-    problems = []
+    waarden, problems = roadmap.schaal.belang_waarden, []
     for b in belangen.itertuples():
         if b.onderdeel_id not in known:
             problems.append((b.deelnemer_id, f"belang voor onbekend onderdeel '{b.onderdeel_id}', {elders}"))
-        if b.belang not in (1, 2, 3):
-            problems.append((b.deelnemer_id, f"belang {b.belang} voor onderdeel '{b.onderdeel_id}' ligt niet tussen 1 en 3"))
+        if b.belang not in waarden:
+            problems.append((b.deelnemer_id, f"belang {b.belang} voor onderdeel '{b.onderdeel_id}' ligt niet tussen"
+                                             f" {waarden[0]} en {waarden[-1]}"))
     return problems

@@ -2,8 +2,9 @@
 
 Peer comparison and batch reports need the results of all Huizen together; computing them round
 by round costs a query and a pandas pass per round, seconds for a province. Here one query reads
-every participant's answers as two strings, numpy maps each answer to its onderdeel through the
-round's own Roadmap version and averages per participant, and one pandas groupby summarises.
+every participant's answers as two strings (`store.antwoorden_als_tekst`), numpy maps each answer
+to its onderdeel through the round's own Roadmap version and averages per participant, and one
+pandas groupby summarises.
 """
 
 from __future__ import annotations
@@ -19,27 +20,12 @@ from roadmap.analysis import SUMMARY_COLUMNS, spreiding
 KEYS = ["ronde_id", "onderdeel_nr"]
 COLUMNS = ["huis_id", "ronde_id", "nummer", "onderdeel_id", "onderdeel", "soort", *SUMMARY_COLUMNS]
 
-RONDES = "SELECT id AS ronde_id, huis_id, nummer, roadmap_versie AS versie FROM ronde ORDER BY huis_id, nummer"
-DEELNEMERS = "SELECT id AS deelnemer_id, ronde_id FROM deelnemer"
-# One row per participant: the stellingen they answered and, in the same order, one character per
-# answer: the level 1-4, 'w' (weet niet) or 'n' (niet van toepassing). Fetching a million answers
-# row by row would cost more than all the rest; two strings per participant cost little.
-ANTWOORDEN = """
-    SELECT deelnemer_id, group_concat(stelling_id, ' ') AS stellingen,
-           group_concat(CASE keuze WHEN 'niveau' THEN niveau WHEN 'weet_niet' THEN 'w' ELSE 'n' END, '') AS keuzes
-    FROM antwoord GROUP BY deelnemer_id ORDER BY deelnemer_id
-"""
-
 
 def per_onderdeel_alle_rondes(connection: sqlite3.Connection) -> pd.DataFrame:
     """Per round (by huis_id, nummer) and onderdeel (in Roadmap order) the `per_onderdeel` summary."""
-    rondes = _frame(connection, RONDES)
+    rondes = store.alle_rondes(connection)
     stellingen = _stellingen(connection, rondes)
-    deelnemers = (
-        _frame(connection, ANTWOORDEN)
-        .merge(_frame(connection, DEELNEMERS), on="deelnemer_id")
-        .merge(rondes[["ronde_id", "versie"]], on="ronde_id")
-    )
+    deelnemers = store.antwoorden_als_tekst(connection).merge(rondes[["ronde_id", "versie"]], on="ronde_id")
     # Sorted so that each group's values are summed in the order `per_onderdeel` sums them.
     niveaus = _per_deelnemer(deelnemers, stellingen).sort_values(KEYS, kind="stable")
     grouped = niveaus.dropna(subset=["niveau"]).groupby(KEYS)["niveau"]
@@ -72,7 +58,7 @@ def _per_deelnemer(deelnemers: pd.DataFrame, stellingen: pd.DataFrame) -> pd.Dat
     known = onderdeel >= 0  # an answer on a stelling outside its round's Roadmap counts nowhere
     cell = (np.repeat(np.arange(len(deelnemers)), count) * width + onderdeel)[known]
     keuze = keuze[known]
-    scored = (keuze >= ord("1")) & (keuze <= ord("4"))
+    scored = (keuze >= ord("0")) & (keuze <= ord("9"))  # a level, of whatever scale its round uses
     size = len(deelnemers) * width
     antwoorden = np.bincount(cell, minlength=size)
     scores = np.bincount(cell, weights=scored, minlength=size)
@@ -110,9 +96,3 @@ def _onderdeel_per_antwoord(deelnemers: pd.DataFrame, stellingen: pd.DataFrame) 
     offset = np.repeat((np.cumsum(size) - size)[pattern] - (np.cumsum(count) - count), count)
     return numbers.to_numpy()[offset + np.arange(count.sum())], count
 
-
-def _frame(connection: sqlite3.Connection, sql: str) -> pd.DataFrame:
-    cursor = connection.cursor()
-    cursor.row_factory = None  # plain tuples: much faster to build a frame from than sqlite3.Row
-    cursor.execute(sql)
-    return pd.DataFrame(cursor.fetchall(), columns=[c[0] for c in cursor.description])

@@ -52,24 +52,44 @@ class _Strict(BaseModel):
 
 
 class Niveau(_Strict):
-    waarde: int = Field(ge=1, le=4)
+    waarde: int
     label: str = Field(min_length=1)
     beschrijving: str = Field(min_length=1)
 
 
 class Schaal(_Strict):
-    niveaus: list[Niveau] = Field(min_length=4, max_length=4)
+    """The answer scale, which the store, the import and the check all read from here.
+
+    Niveaus and belang count up from 1 without gaps. At most nine niveaus, so that a level is one
+    digit: `roadmap.aggregate` reads every answer of the store as one character.
+    """
+
+    niveaus: list[Niveau] = Field(min_length=2, max_length=9)
     weet_niet: str = Field(min_length=1)
     niet_van_toepassing: str = Field(min_length=1)
-    belang: dict[int, str]
+    belang: dict[int, str] = Field(min_length=2)
 
     @model_validator(mode="after")
-    def _levels_and_belang_complete(self) -> Schaal:
-        if [n.waarde for n in self.niveaus] != [1, 2, 3, 4]:
-            raise ValueError("de niveaus moeten de waarden 1, 2, 3 en 4 hebben, in die volgorde")
-        if sorted(self.belang) != [1, 2, 3]:
-            raise ValueError("belang moet precies de waarden 1, 2 en 3 hebben")
+    def _levels_and_belang_count_from_one(self) -> Schaal:
+        for index, niveau in enumerate(self.niveaus):
+            if niveau.waarde != index + 1:
+                raise _LocatedError(
+                    ("schaal", "niveaus", index, "waarde"),
+                    f"hier hoort waarde {index + 1} (de niveaus tellen op vanaf 1, zonder sprong)",
+                )
+        if sorted(self.belang) != list(self.belang_waarden):
+            raise ValueError(
+                f"de waarden van belang tellen op vanaf 1, zonder sprong (nu: {', '.join(map(str, sorted(self.belang)))})"
+            )
         return self
+
+    @property
+    def niveau_waarden(self) -> range:
+        return range(1, len(self.niveaus) + 1)
+
+    @property
+    def belang_waarden(self) -> range:
+        return range(1, len(self.belang) + 1)
 
     @property
     def antwoorden(self) -> dict[str, tuple[str, int | None]]:
@@ -178,6 +198,12 @@ class Roadmap(_Strict):
             for s in o.stellingen
         ]
         return pd.DataFrame(rows)
+
+
+def opsomming(waarden) -> str:
+    """'1, 2 of 3': the values of a scale as a Dutch sentence names them."""
+    woorden = [str(waarde) for waarde in waarden]
+    return " of ".join([", ".join(woorden[:-1]), woorden[-1]]) if len(woorden) > 1 else "".join(woorden)
 
 
 def load_roadmap(path: str | Path | None = None) -> Roadmap:

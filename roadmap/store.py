@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from hvhk.base.errors import GebruikersFout, describe_os_error
-from roadmap.definition import Roadmap, parse_roadmap
+from roadmap.definition import Roadmap, opsomming, parse_roadmap
 
 KEUZES = ("niveau", "weet_niet", "niet_van_toepassing")
 
@@ -99,6 +99,32 @@ MIGRATIONS: list[str] = [
     ALTER TABLE ronde ADD COLUMN toegangscode TEXT;
     ALTER TABLE ronde ADD COLUMN groep_zichtbaar INTEGER NOT NULL DEFAULT 0 CHECK (groep_zichtbaar IN (0, 1));
     CREATE UNIQUE INDEX ronde_toegangscode ON ronde (toegangscode);
+    """,
+    # 4: the scale is the round's Roadmap's, checked on saving: antwoord and belang lose their fixed
+    # bounds (1-4, 1-3). SQLite cannot drop a CHECK, so both tables are copied into new ones.
+    """
+    CREATE TABLE antwoord_nieuw (
+        deelnemer_id INTEGER NOT NULL REFERENCES deelnemer(id) ON DELETE CASCADE,
+        stelling_id TEXT NOT NULL,
+        keuze TEXT NOT NULL CHECK (keuze IN ('niveau', 'weet_niet', 'niet_van_toepassing')),
+        niveau INTEGER,
+        toelichting TEXT NOT NULL DEFAULT '',
+        gewijzigd TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f', 'now')),
+        PRIMARY KEY (deelnemer_id, stelling_id),
+        CHECK ((keuze = 'niveau') = (niveau IS NOT NULL))
+    );
+    INSERT INTO antwoord_nieuw SELECT deelnemer_id, stelling_id, keuze, niveau, toelichting, gewijzigd FROM antwoord;
+    DROP TABLE antwoord;
+    ALTER TABLE antwoord_nieuw RENAME TO antwoord;
+    CREATE TABLE belang_nieuw (
+        deelnemer_id INTEGER NOT NULL REFERENCES deelnemer(id) ON DELETE CASCADE,
+        onderdeel_id TEXT NOT NULL,
+        belang INTEGER NOT NULL,
+        PRIMARY KEY (deelnemer_id, onderdeel_id)
+    );
+    INSERT INTO belang_nieuw SELECT deelnemer_id, onderdeel_id, belang FROM belang;
+    DROP TABLE belang;
+    ALTER TABLE belang_nieuw RENAME TO belang;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -311,18 +337,47 @@ def save_ronde(connection: sqlite3.Connection, huis_id: int, nummer: int, datum:
         ).fetchone()[0]
 
 
+def deelnemer_key(naam: str) -> str:
+    """The one rule for "is this the same deelnemer?": names compared after strip and casefold.
+
+    A partner who types "an " on her phone is the "An" the coordinator added: she gets her own
+    answers back, and an import or a second "AN" finds her instead of adding a new deelnemer.
+    """
+    return naam.strip().casefold()
+
+
+def find_deelnemer(connection: sqlite3.Connection, ronde_id: int, naam: str) -> sqlite3.Row | None:
+    """The deelnemer of a round who is `naam` by `deelnemer_key` (id, naam, organisatie, levensdomein_id), or None.
+
+    Compared in Python, as SQLite's lower() folds only ASCII letters; a round has a few dozen deelnemers.
+    """
+    key = deelnemer_key(naam)
+    rows = connection.execute(
+        "SELECT id, naam, organisatie, levensdomein_id FROM deelnemer WHERE ronde_id = ? ORDER BY id", (ronde_id,)
+    )
+    return next((row for row in rows if deelnemer_key(row["naam"]) == key), None)
+
+
 def save_deelnemer(
     connection: sqlite3.Connection, ronde_id: int, naam: str, organisatie: str = "", levensdomein_id: str | None = None
 ) -> int:
-    """Create or update the participant called `naam` in a round; return its id."""
+    """Create the participant `naam` in a round, or update the one who is `naam` by `deelnemer_key`; return its id.
+
+    An existing participant keeps the name as first written; organisatie and levensdomein are replaced.
+    """
     naam = naam.strip()
     if not naam:
         raise GebruikersFout("de naam van een deelnemer mag niet leeg zijn")
     with transaction(connection):
+        found = find_deelnemer(connection, ronde_id, naam)
+        if found is not None:
+            connection.execute(
+                "UPDATE deelnemer SET organisatie = ?, levensdomein_id = ? WHERE id = ?",
+                (organisatie.strip(), levensdomein_id, found["id"]),
+            )
+            return found["id"]
         return connection.execute(
-            "INSERT INTO deelnemer (ronde_id, naam, organisatie, levensdomein_id) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (ronde_id, naam) DO UPDATE SET organisatie = excluded.organisatie,"
-            " levensdomein_id = excluded.levensdomein_id RETURNING id",
+            "INSERT INTO deelnemer (ronde_id, naam, organisatie, levensdomein_id) VALUES (?, ?, ?, ?) RETURNING id",
             (ronde_id, naam, organisatie.strip(), levensdomein_id),
         ).fetchone()[0]
 
@@ -331,10 +386,10 @@ def save_antwoorden(connection: sqlite3.Connection, deelnemer_id: int, antwoorde
     """Save a participant's answers (columns stelling_id, keuze, niveau, toelichting) at once.
 
     Each answer replaces the participant's earlier answer to the same stelling. Stellingen that the
-    round's Roadmap version does not know are refused, naming the stelling.
+    round's Roadmap version does not know, and levels outside its scale, are refused, naming the stelling.
     """
     roadmap = ronde_roadmap(connection, deelnemer_ronde(connection, deelnemer_id))
-    known = set(roadmap.stellingen["stelling_id"])
+    known, niveaus = set(roadmap.stellingen["stelling_id"]), roadmap.schaal.niveau_waarden
     rows = []
     for row in antwoorden.itertuples(index=False):
         if row.stelling_id not in known:
@@ -342,8 +397,10 @@ def save_antwoorden(connection: sqlite3.Connection, deelnemer_id: int, antwoorde
         if row.keuze not in KEUZES:
             raise GebruikersFout(f"stelling '{row.stelling_id}': onbekende keuze '{row.keuze}'")
         niveau = None if row.keuze != "niveau" else int(row.niveau)
-        if niveau is not None and not 1 <= niveau <= 4:
-            raise GebruikersFout(f"stelling '{row.stelling_id}': niveau {niveau} ligt niet tussen 1 en 4")
+        if niveau is not None and niveau not in niveaus:
+            raise GebruikersFout(
+                f"stelling '{row.stelling_id}': niveau {niveau} ligt niet tussen {niveaus[0]} en {niveaus[-1]}"
+            )
         toelichting = getattr(row, "toelichting", "") or ""
         rows.append((deelnemer_id, row.stelling_id, row.keuze, niveau, toelichting))
     with transaction(connection):
@@ -357,10 +414,11 @@ def save_antwoorden(connection: sqlite3.Connection, deelnemer_id: int, antwoorde
 
 
 def save_belang(connection: sqlite3.Connection, deelnemer_id: int, belang: dict[str, int]) -> None:
-    """Save how important (1-3) a participant finds each onderdeel."""
+    """Save how important a participant finds each onderdeel, on the belang scale of the round's Roadmap."""
+    waarden = ronde_roadmap(connection, deelnemer_ronde(connection, deelnemer_id)).schaal.belang_waarden
     for onderdeel_id, waarde in belang.items():
-        if waarde not in (1, 2, 3):
-            raise GebruikersFout(f"onderdeel '{onderdeel_id}': belang {waarde} moet 1, 2 of 3 zijn")
+        if waarde not in waarden:
+            raise GebruikersFout(f"onderdeel '{onderdeel_id}': belang {waarde} moet {opsomming(waarden)} zijn")
     with transaction(connection):
         connection.executemany(
             "INSERT INTO belang (deelnemer_id, onderdeel_id, belang) VALUES (?, ?, ?)"
@@ -566,6 +624,31 @@ def antwoorden(connection: sqlite3.Connection, ronde_id: int) -> pd.DataFrame:
         " JOIN deelnemer d ON d.id = a.deelnemer_id WHERE d.ronde_id = ? ORDER BY a.deelnemer_id, a.stelling_id",
         (ronde_id,),
     )
+
+
+def alle_rondes(connection: sqlite3.Connection) -> pd.DataFrame:
+    """Every round in the store (ronde_id, huis_id, nummer, versie), by Huis and number."""
+    return _frame(
+        connection,
+        "SELECT id AS ronde_id, huis_id, nummer, roadmap_versie AS versie FROM ronde ORDER BY huis_id, nummer",
+    )
+
+
+def antwoorden_als_tekst(connection: sqlite3.Connection) -> pd.DataFrame:
+    """Every answer in the store, as two strings per participant: deelnemer_id, stellingen, keuzes, ronde_id.
+
+    `stellingen` names the stellingen answered, separated by spaces; `keuzes` has, in the same
+    order, one character per answer: the level (one digit, see `Schaal`), 'w' (weet niet) or 'n'
+    (niet van toepassing). Fetching a million answers row by row would cost more than the whole
+    aggregate that reads them; two strings per participant cost little.
+    """
+    antwoorden = _frame(
+        connection,
+        "SELECT deelnemer_id, group_concat(stelling_id, ' ') AS stellingen,"
+        " group_concat(CASE keuze WHEN 'niveau' THEN niveau WHEN 'weet_niet' THEN 'w' ELSE 'n' END, '') AS keuzes"
+        " FROM antwoord GROUP BY deelnemer_id ORDER BY deelnemer_id",
+    )
+    return antwoorden.merge(_frame(connection, "SELECT id AS deelnemer_id, ronde_id FROM deelnemer"), on="deelnemer_id")
 
 
 def belangen(connection: sqlite3.Connection, ronde_id: int) -> pd.DataFrame:

@@ -96,7 +96,7 @@ def sjabloon(path: Path, roadmap: Roadmap, huis: str, deelnemers: int = 12) -> N
 
 def _uitleg(sheet: Worksheet, roadmap: Roadmap, huis: str) -> None:
     sheet.title = "Uitleg"
-    schaal = roadmap.schaal
+    schaal, belang = roadmap.schaal, roadmap.schaal.belang_waarden
     lines = [
         (roadmap.titel, ""),
         ("Huis van het Kind", huis),
@@ -108,7 +108,7 @@ def _uitleg(sheet: Worksheet, roadmap: Roadmap, huis: str) -> None:
                " een kolom (rij 1 tot 3). Een schuilnaam mag.")),
         ("2.", ("Kies per stelling in de lijst hoe ver het Huis staat, of 'Weet niet' of 'Niet van toepassing'."
                " Laat een cel leeg als de partner niet antwoordt.")),
-        ("3.", "Kies na elk levensdomein hoe belangrijk het is (1 tot 3)."),
+        ("3.", f"Kies na elk levensdomein hoe belangrijk het is ({belang[0]} tot {belang[-1]})."),
         ("4.", f"Een toelichting bij een antwoord schrijft u op blad '{TOELICHTING}', in dezelfde cel."),
         ("5.", ("Verander geen id's in kolom A en typ waarden, geen formules."
                " Lees het bestand in met: hvhk roadmap importeer BESTAND --huis \"NAAM\".")),

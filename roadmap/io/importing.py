@@ -19,7 +19,7 @@ import pandas as pd
 from hvhk.base.errors import GebruikersFout
 from hvhk.base.formatting import getal
 from roadmap import store
-from roadmap.definition import Roadmap, Schaal
+from roadmap.definition import Roadmap, Schaal, opsomming
 from roadmap.io import excel, longcsv
 from roadmap.io.records import MAX_DEELNEMERS, MAX_MB, Antwoord, Deelnemer, Fouten
 
@@ -114,7 +114,7 @@ def _controleer(
     domeinen |= {d.naam.casefold(): d.id for d in roadmap.levensdomeinen}
     people, seen_people = [], {}
     for d in deelnemers:
-        key = d.naam.casefold()
+        key = store.deelnemer_key(d.naam)
         if key in seen_people:
             fouten.add(d.waar, f"deelnemer '{d.naam}' staat er twee keer (ook: {seen_people[key]})")
             continue
@@ -128,7 +128,7 @@ def _controleer(
     onderdelen = {o.id for o in roadmap.onderdelen}
     scores, belangen, seen = [], [], {}
     for a in antwoorden:
-        key = (a.deelnemer.casefold(), a.id)
+        key = (store.deelnemer_key(a.deelnemer), a.id)
         if key in seen:
             fouten.add(a.waar, f"dubbel antwoord van '{a.deelnemer}' op '{a.id}' (ook: {seen[key]})")
             continue
@@ -153,25 +153,27 @@ def _controleer(
 
 
 def _antwoord(waarde: object, schaal: Schaal) -> tuple[str, int | None]:
-    """A cell's value as (keuze, niveau): a level 1-4 by number or label, or weet niet / nvt."""
+    """A cell's value as (keuze, niveau): a level of the scale by number or label, or weet niet / nvt."""
     labels = {label.casefold(): option for label, option in schaal.antwoorden.items()}
     labels |= {n.label.casefold(): ("niveau", n.waarde) for n in schaal.niveaus}
     labels |= {"nvt": ("niet_van_toepassing", None), "n.v.t.": ("niet_van_toepassing", None)}
-    hint = f"kies 1 tot 4, '{schaal.weet_niet}' of '{schaal.niet_van_toepassing}'"
+    niveaus = schaal.niveau_waarden
+    hint = f"kies {niveaus[0]} tot {niveaus[-1]}, '{schaal.weet_niet}' of '{schaal.niet_van_toepassing}'"
     number = _number(waarde, labels, hint)
     if isinstance(number, tuple):
         return number
-    if not 1 <= number <= 4:
-        raise ValueError(f"score {number} ligt niet tussen 1 en 4")
+    if number not in niveaus:
+        raise ValueError(f"score {number} ligt niet tussen {niveaus[0]} en {niveaus[-1]}")
     return "niveau", number
 
 
 def _belang(waarde: object, schaal: Schaal) -> int:
     labels = {label.casefold(): value for label, value in schaal.belangen.items()}
     labels |= {label.casefold(): value for value, label in schaal.belang.items()}
-    number = _number(waarde, labels, "kies 1, 2 of 3")
-    if not 1 <= number <= 3:
-        raise ValueError(f"belang {number} moet 1, 2 of 3 zijn")
+    waarden = schaal.belang_waarden
+    number = _number(waarde, labels, f"kies {opsomming(waarden)}")
+    if number not in waarden:
+        raise ValueError(f"belang {number} moet {opsomming(waarden)} zijn")
     return number
 
 

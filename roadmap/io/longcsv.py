@@ -2,8 +2,8 @@
 
 Columns: deelnemer;organisatie;levensdomein;id;antwoord;toelichting. The `id` names a stelling
 (the answer is a level, 'weet niet' or 'niet van toepassing') or an onderdeel (the answer is a
-belang 1-3): the Roadmap keeps those ids apart. Written with ';' and a UTF-8 mark, as Excel in
-Belgium opens it; read with ';' or ','.
+belang), on the scale of the round's Roadmap, which keeps those ids apart. Written with ';' and a
+UTF-8 mark, as Excel in Belgium opens it; read with ';' or ','.
 """
 
 from __future__ import annotations

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from hvhk.base.errors import GebruikersFout
-from roadmap.definition import BUNDLED, Roadmap, load_roadmap, parse_roadmap
+from roadmap.definition import BUNDLED, Roadmap, load_roadmap, opsomming, parse_roadmap
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 LEVENSDOMEINEN = [
     "onderwijs",
@@ -193,17 +196,50 @@ def test_missing_nested_field_names_the_item_and_the_path(text):
     assert error_of(bad) == f"test.yaml, regel {line}, veld levensdomeinen[1].meerwaarde: dit veld ontbreekt"
 
 
-def test_out_of_range_level_names_its_line_and_field_path(text):
+def test_a_level_out_of_order_names_its_line_and_field_path(text):
     bad = replace_once(text, "- waarde: 4\n", "- waarde: 5\n")
     line = line_containing(bad, "- waarde: 5")
-    assert error_of(bad) == f"test.yaml, regel {line}, veld schaal.niveaus[4].waarde: is te groot (maximum 4)"
+    assert error_of(bad) == (
+        f"test.yaml, regel {line}, veld schaal.niveaus[4].waarde:"
+        " hier hoort waarde 4 (de niveaus tellen op vanaf 1, zonder sprong)"
+    )
 
 
-def test_incomplete_belang_is_reported_on_schaal(text):
-    bad = replace_once(text, "    3: Zeer belangrijk\n", "")
+def test_belang_with_a_gap_is_reported_on_schaal(text):
+    bad = replace_once(text, "    2: Belangrijk\n", "")
     message = error_of(bad)
     assert "veld schaal:" in message
-    assert "belang moet precies de waarden 1, 2 en 3 hebben" in message
+    assert "de waarden van belang tellen op vanaf 1, zonder sprong (nu: 1, 3)" in message
+
+
+def test_another_scale_is_read_from_the_file(mini_roadmap):
+    """Five niveaus and four values of belang: the file, not the code, decides the scale."""
+    text = (FIXTURES / "vijf_niveaus_roadmap.yaml").read_text(encoding="utf-8")
+    schaal = parse_roadmap(text, "test.yaml").schaal
+    assert (list(schaal.niveau_waarden), list(schaal.belang_waarden)) == ([1, 2, 3, 4, 5], [1, 2, 3, 4])
+    assert list(schaal.antwoorden)[4] == "5 – Voorbeeld"
+    assert (list(mini_roadmap.schaal.niveau_waarden), list(mini_roadmap.schaal.belang_waarden)) == (
+        [1, 2, 3, 4], [1, 2, 3]
+    )
+    assert opsomming(schaal.belang_waarden) == "1, 2, 3 of 4"
+
+
+@pytest.mark.parametrize(("old", "new", "field", "message"), [
+    ("    - {waarde: 2, label: Opbouwen, beschrijving: We zijn ermee bezig.}\n"
+     "    - {waarde: 3, label: Samenwerken, beschrijving: Het loopt goed.}\n"
+     "    - {waarde: 4, label: Verankerd, beschrijving: Het is vanzelfsprekend.}\n"
+     "    - {waarde: 5, label: Voorbeeld, beschrijving: Anderen leren van ons.}\n", "",
+     "schaal.niveaus", "moet minstens 2 element(en) bevatten"),
+    ("    - {waarde: 5, label: Voorbeeld, beschrijving: Anderen leren van ons.}\n",
+     "".join(f"    - {{waarde: {w}, label: L{w}, beschrijving: B{w}.}}\n" for w in range(5, 11)),
+     "schaal.niveaus", "mag hoogstens 9 element(en) bevatten"),
+    ("{1: Niet belangrijk, 2: Minder belangrijk, 3: Belangrijk, 4: Zeer belangrijk}", "{1: Belangrijk}",
+     "schaal.belang", "moet minstens 2 element(en) bevatten"),
+])
+def test_a_scale_too_short_or_too_long_is_refused(old, new, field, message):
+    """Two niveaus at least, to have a scale; nine at most, so that a level is one digit."""
+    text = (FIXTURES / "vijf_niveaus_roadmap.yaml").read_text(encoding="utf-8")
+    assert error_of(replace_once(text, old, new)).endswith(f", veld {field}: {message}")
 
 
 def test_duplicate_stelling_id_is_named(text):

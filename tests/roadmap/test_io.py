@@ -157,6 +157,8 @@ BAD_CSV = [
     (HEADER + "An;;;onderwijs.1;3;\nAn;;;onderwijs.1;2;\n",
      "rij 3, kolom 'antwoord': dubbel antwoord van 'An' op 'onderwijs.1' (ook: rij 2"),
     (HEADER + "An;;;onderwijs.1;=1+2;\n", "rij 2, kolom 'antwoord': bevat een formule"),
+    (HEADER + "An;;;onderwijs.1;3;\nan;;;onderwijs.2;3;\n",  # one person by store.deelnemer_key
+     "rij 3, kolom 'levensdomein': deelnemer 'an' staat er twee keer (ook: rij 2, kolom 'levensdomein')"),
     (HEADER + "An;CLB;;onderwijs.1;3;\nAn;OCMW;;onderwijs.2;3;\n", "rij 3, kolom 'organisatie': 'OCMW' verschilt van rij 2"),
     (HEADER + "An;;;onderwijs.1;3\n", "rij 2: 5 velden in plaats van 6"),
     ("naam;stelling;score\nAn;onderwijs.1;3\n", "rij 1: kolom 'deelnemer', 'id', 'antwoord' ontbreekt"),
@@ -198,6 +200,14 @@ def test_a_comma_separated_csv_is_read_too(tmp_path, connection, huis, mini_road
     verslag = importing.importeer(connection, path, huis, mini_roadmap)
     assert store.deelnemers(connection, verslag.ronde_id)["organisatie"].tolist() == ["CLB, Gent"]
     assert store.antwoorden(connection, verslag.ronde_id)["toelichting"].tolist() == ["goed, maar"]
+
+
+def test_an_import_finds_the_deelnemer_of_the_round_whatever_the_case(tmp_path, connection, huis, mini_roadmap):
+    ronde = store.save_ronde(connection, huis, 1, "2026-03-01", mini_roadmap)
+    an = store.save_deelnemer(connection, ronde, "An", "CLB")
+    importing.importeer(connection, _csv(tmp_path, HEADER + "AN;OCMW;;onderwijs.1;3;\n"), huis, mini_roadmap, nummer=1)
+    assert store.deelnemers(connection, ronde)[["id", "naam", "organisatie"]].values.tolist() == [[an, "An", "OCMW"]]
+    assert store.antwoorden(connection, ronde)["deelnemer_id"].tolist() == [an]
 
 
 BAD_EXCEL = [

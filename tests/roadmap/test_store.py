@@ -1,11 +1,14 @@
 import sqlite3
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from hvhk.base.errors import GebruikersFout
 from roadmap import store
-from roadmap.definition import parse_roadmap
+from roadmap.definition import load_roadmap, parse_roadmap
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 def _answers(*rows):
@@ -63,6 +66,39 @@ def test_out_of_range_level_is_refused(connection, ronde, niveau):
     deelnemer = store.save_deelnemer(connection, ronde, "An")
     with pytest.raises(GebruikersFout, match=f"niveau {niveau} ligt niet tussen 1 en 4"):
         store.save_antwoorden(connection, deelnemer, _answers(("onderwijs.1", "niveau", niveau, "")))
+
+
+def test_each_round_checks_levels_and_belang_on_its_own_roadmaps_scale(connection, mini_roadmap, ronde):
+    vijf = load_roadmap(FIXTURES / "vijf_niveaus_roadmap.yaml")
+    huis = store.save_huis(connection, "Huis van het Kind Vijfdorp", ["44021"])
+    an_vier, an_vijf = (store.save_deelnemer(connection, r, "An") for r in (
+        ronde, store.save_ronde(connection, huis, 1, "2026-03-17", vijf)
+    ))
+    store.save_antwoorden(connection, an_vijf, _answers(("onderwijs.1", "niveau", 5, "")))
+    store.save_belang(connection, an_vijf, {"onderwijs": 4})
+    with pytest.raises(GebruikersFout, match="stelling 'onderwijs.1': niveau 6 ligt niet tussen 1 en 5"):
+        store.save_antwoorden(connection, an_vijf, _answers(("onderwijs.1", "niveau", 6, "")))
+    with pytest.raises(GebruikersFout, match="onderdeel 'onderwijs': belang 5 moet 1, 2, 3 of 4 zijn"):
+        store.save_belang(connection, an_vijf, {"onderwijs": 5})
+    with pytest.raises(GebruikersFout, match="onderdeel 'onderwijs': belang 4 moet 1, 2 of 3 zijn"):
+        store.save_belang(connection, an_vier, {"onderwijs": 4})
+    assert store.antwoorden(connection, store.deelnemer_ronde(connection, an_vijf))["niveau"].tolist() == [5]
+    assert store.belangen(connection, store.deelnemer_ronde(connection, an_vijf))["belang"].tolist() == [4]
+
+
+def test_one_rule_says_who_is_the_same_deelnemer(connection, mini_roadmap, ronde):
+    assert store.deelnemer_key(" An ") == store.deelnemer_key("aN") == store.deelnemer_key("AN")
+    assert store.deelnemer_key("Straße") == store.deelnemer_key("STRASSE")
+    assert store.deelnemer_key("Ann") != store.deelnemer_key("An")
+    an = store.save_deelnemer(connection, ronde, "An", "CLB", "onderwijs")
+    assert store.save_deelnemer(connection, ronde, " an ", "OCMW") == an
+    assert store.deelnemers(connection, ronde)[["naam", "organisatie"]].values.tolist() == [["An", "OCMW"]]
+    assert store.find_deelnemer(connection, ronde, "AN")["id"] == an
+    assert store.find_deelnemer(connection, ronde, "Ann") is None
+    other = store.save_ronde(connection, store.save_huis(connection, "Tweede Huis", ["11001"]), 1, "2026-01-01",
+                             mini_roadmap)
+    assert store.find_deelnemer(connection, other, "An") is None
+    assert store.save_deelnemer(connection, other, "an") != an
 
 
 def test_failed_transaction_rolls_back_everything(connection):
@@ -174,6 +210,43 @@ def test_migration_from_the_first_schema_keeps_the_data(eerste_schema, mini_road
     store.save_actie(connection, ronde, "onderwijs", "Overleg met de scholen")
     assert len(store.acties(connection, ronde)) == 1
     assert store.ronde_voor_code(connection, store.maak_toegangscode(connection, ronde)) == ronde
+    connection.close()
+
+
+def test_migration_lifts_the_fixed_scale_of_the_third_schema_and_keeps_the_answers(tmp_path):
+    """Up to schema 3 the tables held the scale 1-4 and 1-3 as CHECKs; a store of then takes a 1-5 Roadmap."""
+    vijf = load_roadmap(FIXTURES / "vijf_niveaus_roadmap.yaml")
+    path = tmp_path / "derde.sqlite"
+    with sqlite3.connect(path) as raw:
+        raw.executescript(";".join(store.MIGRATIONS[:3]))
+        raw.execute("PRAGMA user_version = 3")
+        raw.execute("INSERT INTO huis (id, naam) VALUES (1, 'Huis van het Kind Oud')")
+        raw.execute("INSERT INTO roadmap_versie VALUES (?, ?)", (vijf.versie, vijf.yaml))
+        raw.execute("INSERT INTO ronde (id, huis_id, nummer, datum, roadmap_versie) VALUES (1, 1, 1, '2025-01-01', ?)",
+                    (vijf.versie,))
+        raw.execute("INSERT INTO deelnemer (id, ronde_id, naam) VALUES (1, 1, 'An')")
+        raw.execute("INSERT INTO antwoord (deelnemer_id, stelling_id, keuze, niveau, toelichting, gewijzigd)"
+                    " VALUES (1, 'onderwijs.1', 'niveau', 4, 'goed', '2025-01-01T10:00:00.000')")
+        raw.execute("INSERT INTO antwoord (deelnemer_id, stelling_id, keuze) VALUES (1, 'onderwijs.2', 'weet_niet')")
+        raw.execute("INSERT INTO belang VALUES (1, 'onderwijs', 3)")
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+            raw.execute("INSERT INTO antwoord (deelnemer_id, stelling_id, keuze, niveau) VALUES (1, 'x', 'niveau', 5)")
+    raw.close()
+
+    connection = store.connect(path)
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+    kept = connection.execute("SELECT * FROM antwoord ORDER BY stelling_id").fetchall()
+    assert [tuple(row) for row in kept] == [
+        (1, "onderwijs.1", "niveau", 4, "goed", "2025-01-01T10:00:00.000"),
+        (1, "onderwijs.2", "weet_niet", None, "", kept[1]["gewijzigd"]),
+    ]
+    store.save_antwoorden(connection, 1, _answers(("onderwijs.1", "niveau", 5, "")))
+    store.save_belang(connection, 1, {"onderwijs": 4})
+    assert store.antwoorden(connection, 1)["niveau"].tolist()[0] == 5
+    assert store.belangen(connection, 1)["belang"].tolist() == [4]
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):  # the rules that are no scale stay in the schema
+        connection.execute("INSERT INTO antwoord (deelnemer_id, stelling_id, keuze) VALUES (1, 'x', 'niveau')")
+    assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
     connection.close()
 
 

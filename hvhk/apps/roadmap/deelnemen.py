@@ -2,7 +2,7 @@
 
 A partner sees only their own answers; the group's results appear only after the coordinator
 releases them for the round. Coming back with the same name (after a reload, or on another
-device) reopens the answers saved so far.
+device; letter case and spaces do not count, see `store.deelnemer_key`) reopens the answers saved so far.
 """
 
 from __future__ import annotations
@@ -60,15 +60,15 @@ def deelnemen_app(database: Path, toegangscode: str = "") -> widgets.Widget:
     def begin(_=None) -> None:
         if not naam.value.strip():
             raise GebruikersFout("geef een naam of een schuilnaam op")
-        known = store.deelnemers(connection, ronde["id"]).set_index("naam")
-        terug = naam.value.strip() in known.index
+        eerder = store.find_deelnemer(connection, ronde["id"], naam.value)  # "an" finds the "An" of before
         deelnemer_id = store.save_deelnemer(
             connection, ronde["id"], naam.value, organisatie.value,
-            known.at[naam.value.strip(), "levensdomein_id"] if terug and domein.value is None else domein.value,
+            eerder["levensdomein_id"] if eerder is not None and domein.value is None else domein.value,
         )
         invullen.children = [Invulscherm(connection, deelnemer_id).widget]
         stap_wie.layout.display, groep_knop.layout.display = "none", ""
-        ui.toon(melding, "Welkom terug: uw antwoorden staan er nog." if terug else "Elk antwoord wordt meteen bewaard.")
+        welkom = "Welkom terug: uw antwoorden staan er nog." if eerder is not None else "Elk antwoord wordt meteen bewaard."
+        ui.toon(melding, welkom)
 
     @veilig
     def toon_groep(_=None) -> None:

@@ -24,12 +24,12 @@ def domein_opties(connection: sqlite3.Connection, ronde_id: int) -> list[tuple[s
 def nieuwe_deelnemer(
     connection: sqlite3.Connection, ronde_id: int, naam: str, organisatie: str, levensdomein_id: str | None
 ) -> int:
-    """Add a participant to a round, refusing a name that is already taken (any case)."""
+    """Add a participant to a round, refusing a name that is taken (`store.deelnemer_key`): a second
+    "An" would otherwise silently become the first one."""
     naam = naam.strip()
     if not naam:
         raise GebruikersFout("geef een naam of een schuilnaam op")
-    taken = {n.casefold() for n in store.deelnemers(connection, ronde_id)["naam"]}
-    if naam.casefold() in taken:
+    if store.find_deelnemer(connection, ronde_id, naam) is not None:
         raise GebruikersFout(f"er is al een deelnemer '{naam}' in deze ronde; kies een andere naam of schuilnaam")
     return store.save_deelnemer(connection, ronde_id, naam, organisatie, levensdomein_id)
 

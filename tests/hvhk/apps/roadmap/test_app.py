@@ -1,6 +1,7 @@
 """The workshop screens driven in Python, as a coordinator or partner clicks them, on a real SQLite file."""
 
 import ipywidgets as widgets
+import pandas as pd
 import pytest
 
 from hvhk.apps.roadmap import deelnemen as deelnemen_module
@@ -69,9 +70,10 @@ def test_participants_are_checked_and_listed_with_their_progress(connection, ron
     assert "Geef een naam of een schuilnaam op" in screen.melding.value
     screen.naam.value, screen.organisatie.value, screen.domein.value = "<b>An</b>", "CLB", "onderwijs"
     screen.toevoegen.click()
-    screen.naam.value = "<B>AN</B>"
-    screen.toevoegen.click()
-    assert "er is al een deelnemer" in screen.melding.value.lower()
+    for taken in ("<B>AN</B>", " <b>an</b> "):  # the same deelnemer by store.deelnemer_key
+        screen.naam.value = taken
+        screen.toevoegen.click()
+        assert "er is al een deelnemer" in screen.melding.value.lower()
     screen.consensus.click()
     assert store.deelnemers(connection, ronde)["naam"].tolist() == ["<b>An</b>", CONSENSUS]
     assert "&lt;b&gt;An&lt;/b&gt;" in screen.tabel.value and "<b>An</b>" not in screen.tabel.value
@@ -124,3 +126,24 @@ def test_a_partner_needs_the_code_and_sees_the_group_only_when_released(connecti
     buttons["Groepsresultaat bekijken"].click()
     output = find(app, kind=widgets.Output)[-1]
     assert any("image/png" in o.get("data", {}) for o in output.outputs)
+
+
+def test_a_partner_who_types_her_name_in_another_case_resumes_her_own_answers(connection, ronde, monkeypatch):
+    monkeypatch.setattr(deelnemen_module, "WACHT_NA_FOUTE_CODE", 0)
+    an = store.save_deelnemer(connection, ronde, "An", "CLB", "onderwijs")  # as the coordinator added her
+    store.save_antwoorden(connection, an, pd.DataFrame(
+        {"stelling_id": ["onderwijs.1"], "keuze": ["niveau"], "niveau": [3], "toelichting": [""]}))
+    app = deelnemen_app(connection.execute("PRAGMA database_list").fetchone()[2])
+    code, *_ = find(app, kind=widgets.Text)
+    code.value = store.maak_toegangscode(connection, ronde)
+    buttons = {b.description: b for b in find(app, kind=widgets.Button)}
+    buttons["Verder"].click()
+    next(t for t in find(app, kind=widgets.Text) if t.description == "Naam").value = " aN "
+    buttons["Beginnen"].click()
+    assert any("Welkom terug" in w.value for w in find(app, kind=widgets.HTML))
+    assert find(app, "stelling-onderwijs-1")[0].value == ("niveau", 3)
+    find(app, "stelling-onderwijs-2")[0].value = ("niveau", 2)
+    assert store.deelnemers(connection, ronde)[["id", "naam", "levensdomein_id"]].values.tolist() == [
+        [an, "An", "onderwijs"]
+    ]
+    assert store.antwoorden(connection, ronde)[["deelnemer_id", "niveau"]].values.tolist() == [[an, 3], [an, 2]]
