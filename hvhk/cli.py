@@ -472,9 +472,8 @@ def _simuleer(arguments: argparse.Namespace) -> int:
 def _demo_figures(nis: str) -> dict[str, float | int]:
     """The demo's births, places and staff of a demo gemeente, as the scenario explorer fills them in."""
     from hvhk import demodata
-    from roadmap.definition import load_roadmap
 
-    demo = demodata.generate(load_roadmap()).gemeenten.set_index("nis")
+    demo = demodata.loket_cijfers().set_index("nis")
     if nis not in demo.index:
         return {}
     row = demo.loc[nis]

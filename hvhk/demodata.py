@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from hvhk.base.gemeenten import gemeenten
-from roadmap.definition import Roadmap
+
+if TYPE_CHECKING:  # the scenario screen imports this module for loket_cijfers, without the Roadmap
+    from roadmap.definition import Roadmap
 
 SEED = 2025
 VLAAMS = "Vlaams Gewest"
