@@ -20,13 +20,20 @@ BUILD = {  # path (as in hvhk.workshop.APPS) -> the app, which takes nothing fro
 }
 
 
+MENU = {"text-transform": "none", "font-size": "1rem", "letter-spacing": "normal"}  # as the apps write them
+MENU_OPEN = {**MENU, "font-weight": "bold", "border-bottom": "3px solid #1f6f9f", "border-radius": "0"}
+
+
 @solara.component
 def Layout(children=[]):  # noqa: B006 - Solara passes the page as `children`
-    """A menu of the apps above the page; every link opens the app in this tab."""
+    """A menu of the apps above the page, the open one underlined; every link opens the app in this tab."""
+    here = solara.use_router().path.strip("/")
     with solara.Column(style={"padding": "0 1rem"}) as main:
         with solara.Row(classes=["hvhk-menu"], style={"flex-wrap": "wrap"}):
             for path, label in APPS.items():
-                solara.Button(label, text=True, href=f"/{path}", target="_self")
+                solara.Button(label, text=True, href=f"/{path}", target="_self",
+                              classes=["hvhk-menu-open"] if path == here else [],
+                              style=MENU_OPEN if path == here else MENU)
         solara.Column(children=children)
     return main
 

@@ -84,7 +84,10 @@ class Pagina:
         self.page.locator(f".stelling-{stelling.replace('.', '-')} button", has_text=label).click()
 
     def tab(self, titel: str) -> None:
+        """Open a tab and wait until it shows, with its images drawn: what a person looks at next."""
         self.page.locator(".lm-TabBar-tab", has_text=titel).first.click()
+        self.page.locator(".lm-TabBar-tab.lm-mod-current", has_text=titel).first.wait_for()
+        self.page.wait_for_function("[...document.images].every(image => image.complete)")
 
     def controleer_schoon(self) -> None:
         """What a user must never see: a traceback, a warning on stderr, or code."""

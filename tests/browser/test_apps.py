@@ -52,13 +52,11 @@ def test_coordinator_runs_a_round_on_one_screen(demo_copy, start_server, pagina)
     for section, name in (("Verschillen tussen partners", "verschillen"), ("Prioriteiten", "prioriteiten"),
                           ("Afgelegde weg", "afgelegde-weg"), ("Actieplan", "actieplan")):
         app.tab(section)
-        app.page.wait_for_timeout(300)
         app.screenshot(f"resultaten-{name}")
     assert "Els (nieuw)" not in dashboard.inner_text(), "the dashboard shows pseudonyms"
     app.knop("Projectiemodus").click()
     app.page.locator(".hvhk-projector").first.wait_for()
     app.tab("Waar staan we?")
-    app.page.wait_for_timeout(500)
     app.screenshot("resultaten-projectiemodus")
     app.controleer_schoon()
 
@@ -67,6 +65,9 @@ def test_results_scenarios_and_reports_apps(demo_copy, start_server, pagina, tmp
     server = start_server(demo_copy)
     results = pagina()
     results.open(server.urls["Resultaten"], ".hvhk-dashboard img")
+    menu = results.page.locator(".hvhk-menu a")
+    assert menu.all_inner_texts() == ["Workshop", "Resultaten", "Loket-scenario's", "Rapporten maken"], "as written"
+    assert results.page.locator(".hvhk-menu .hvhk-menu-open").inner_text() == "Resultaten", "the open app is marked"
     results.screenshot("app-resultaten")
     results.controleer_schoon()
 
