@@ -17,7 +17,7 @@ import pandas as pd
 from hvhk.base.gemeenten import gemeenten
 
 if TYPE_CHECKING:  # the scenario screen imports this module for loket_cijfers, without the Roadmap
-    from roadmap.definition import Roadmap
+    from roadmap.definition import Roadmap, Schaal
 
 SEED = 2025
 VLAAMS = "Vlaams Gewest"
@@ -39,6 +39,12 @@ HUIZEN = (
     ("Huis van het Kind Pajottenland", (("Pajottegem", 24_500), ("Lennik", 9_300), ("Bever", 2_300))),
 )
 RONDE_DATA = ("2025-03-18", "2026-03-17")
+
+# The partner model is tuned on four niveaus and three values of belang, the bundled Roadmap's. On
+# another Roadmap it is stretched onto that Roadmap's scale, so that its every niveau and belang occurs
+# and the bundled Roadmap keeps exactly the data it always had.
+MODEL_STAPPEN = 3  # steps from the lowest to the top niveau of the scale the model is tuned on
+BELANG_KANSEN = (0.2, 0.45, 0.35)  # chance of the lowest, the middle and the top belang
 
 # Typical partners of a Huis van het Kind, with the levensdomein they come from.
 PARTNERS = (
@@ -141,7 +147,8 @@ def _rondes(rng: np.random.Generator, huis: str, roadmap: Roadmap) -> list[dict]
     """Two rounds of one Huis: a latent maturity per onderdeel that grows a little between rounds,
     partners with their own optimism, more "weet niet" outside a partner's own domain, and one
     onderdeel where the partners split into two camps."""
-    stellingen = roadmap.stellingen
+    stellingen, schaal = roadmap.stellingen, roadmap.schaal
+    belang_kansen = _belang_kansen(schaal)
     onderdelen = [o.id for o in roadmap.onderdelen]
     maturity = dict(zip(onderdelen, rng.uniform(1.3, 3.2, len(onderdelen))))
     split = rng.choice(onderdelen)
@@ -161,7 +168,7 @@ def _rondes(rng: np.random.Generator, huis: str, roadmap: Roadmap) -> list[dict]
             camp = rng.choice([-0.9, 0.9])
             latent = stellingen["onderdeel_id"].map(maturity) + optimism
             latent = latent + np.where(stellingen["onderdeel_id"] == split, camp, 0.0)
-            niveau = np.clip(np.rint(latent + rng.normal(0, 0.5, len(stellingen))), 1, 4).astype(int)
+            niveau = _niveau(latent + rng.normal(0, 0.5, len(stellingen)), schaal)
             outside = stellingen["onderdeel_id"] != domein
             draw = rng.random(len(stellingen))
             keuze = np.where(
@@ -177,7 +184,7 @@ def _rondes(rng: np.random.Generator, huis: str, roadmap: Roadmap) -> list[dict]
                     "toelichting": "",
                 }
             )
-            belang = {o.id: int(rng.choice([1, 2, 3], p=[0.2, 0.45, 0.35])) for o in roadmap.levensdomeinen}
+            belang = {o.id: int(rng.choice(schaal.belang_waarden, p=belang_kansen)) for o in roadmap.levensdomeinen}
             deelnemers.append(
                 {
                     "naam": f"{names[index + nummer - 1]} (demo)",
@@ -199,6 +206,20 @@ def _rondes(rng: np.random.Generator, huis: str, roadmap: Roadmap) -> list[dict]
             }
         )
     return result
+
+
+def _niveau(model: pd.Series, schaal: Schaal) -> pd.Series:
+    """Levels on the model's four niveaus (1 the lowest), stretched onto `schaal` and rounded into it."""
+    laagste, hoogste = schaal.niveau_waarden[0], schaal.hoogste
+    rek = (hoogste - laagste) / MODEL_STAPPEN
+    return np.clip(np.rint(laagste + (model - 1) * rek), laagste, hoogste).astype(int)
+
+
+def _belang_kansen(schaal: Schaal) -> np.ndarray:
+    """`BELANG_KANSEN` spread over the belang values of `schaal` by interpolation: three values take them as they are."""
+    plaatsen = np.linspace(0, 1, len(schaal.belang_waarden))
+    kansen = np.interp(plaatsen, np.linspace(0, 1, len(BELANG_KANSEN)), BELANG_KANSEN)
+    return kansen / kansen.sum()
 
 
 def _acties(prioriteiten: list[str], deelnemers: list[dict], nummer: int, datum: str) -> list[dict]:

@@ -22,6 +22,7 @@ from hvhk.base.gemeenten import gemeente_naam
 from rapporten import RESULTATEN
 from rapporten.opmaak import tabel
 from roadmap import aggregate, analysis, charts, store
+from roadmap.definition import reeks
 from roadmap.resultaten import RondeResultaten
 from simulatie.maten import BASIS, LOKET_MATEN
 from simulatie.uitvoer import lees_rapporttabel
@@ -117,12 +118,13 @@ class HuisRapport:
 
     def waar_staan_we(self) -> list:
         """The spider chart and table of the levensdomeinen: median level and spread."""
-        heading = HTML(
-            "<h2>Waar staan we?</h2><p>Per levensdomein het mediane niveau (1 tot 4) dat de partners"
-            " gaven, met de middelste helft van hun scores als band.</p>"
-        )
         if self.ronde is None:
-            return [heading, HTML("<p>Geen antwoorden.</p>")]
+            return [HTML("<h2>Waar staan we?</h2>"), HTML("<p>Geen antwoorden.</p>")]
+        schaal = self.ronde.schaal
+        heading = HTML(
+            f"<h2>Waar staan we?</h2><p>Per levensdomein het mediane niveau ({reeks(schaal.niveau_waarden, ' tot ')})"
+            " dat de partners gaven, met de middelste helft van hun scores als band.</p>"
+        )
         domeinen = self.ronde.levensdomeinen
         table = HTML(
             tabel(
@@ -133,7 +135,7 @@ class HuisRapport:
                 ],
             )
         )
-        spider = Image(to_png(charts.spider(domeinen)), metadata={
+        spider = Image(to_png(charts.spider(domeinen, schaal)), metadata={
             "alt": "Spinnenweb: per levensdomein het mediane niveau, met de middelste helft van de scores als band"})
         return [heading, spider, table]
 
@@ -151,13 +153,15 @@ class HuisRapport:
         return HTML(heading + f"<p>Mediaan niveau per levensdomein in ronde {vorige} en ronde {huidige}.</p>{table}")
 
     def prioriteiten_tabel(self, aantal: int = 5) -> HTML:
+        if self.ronde is None:
+            return HTML("<h2>Mogelijke prioriteiten</h2><p>Geen antwoorden.</p>")
+        schaal = self.ronde.schaal
         heading = (
             "<h2>Mogelijke prioriteiten</h2><p>De levensdomeinen die de partners belangrijk vinden én die"
-            " nog ver van niveau 4 staan: score = belang (mediaan, 1–3) × afstand tot niveau 4. Dit is een"
-            " voorstel voor het gesprek; de groep kiest zelf haar prioriteiten.</p>"
+            f" nog ver van niveau {schaal.hoogste} staan: score = belang (mediaan, {reeks(schaal.belang_waarden)})"
+            f" × afstand tot niveau {schaal.hoogste}. Dit is een voorstel voor het gesprek; de groep kiest zelf haar"
+            " prioriteiten.</p>"
         )
-        if self.ronde is None:
-            return HTML(heading + "<p>Geen antwoorden.</p>")
         return HTML(
             heading
             + tabel(
@@ -172,13 +176,19 @@ class HuisRapport:
 
     def waar_oneens(self, aantal: int = 10) -> HTML:
         """The stellingen where partners split most evenly into two camps, and who sits where."""
+        if self.ronde is None:
+            return HTML("<h2>Waar zijn we het oneens?</h2><p>Op geen enkele stelling vallen de partners in twee"
+                        " kampen uiteen.</p>")
+        schaal = self.ronde.schaal
+        laag, hoog = f"niveau {reeks(schaal.laag)}", f"niveau {reeks(schaal.hoog)}"
+        midden = f" Wie niveau {schaal.midden} gaf, staat in geen van beide kampen." if schaal.midden else ""
         heading = (
             "<h2>Waar zijn we het oneens?</h2><p>Stellingen waarop de partners in twee kampen uiteenvallen:"
-            " een deel ziet het nog niet gebeuren (niveau 1–2), een deel wel (niveau 3–4). Zulke verschillen"
+            f" een deel ziet het nog niet gebeuren ({laag}), een deel wel ({hoog}).{midden} Zulke verschillen"
             " zijn een goed vertrekpunt voor het gesprek. Partners heten hier Partner A, B, ..., met het"
             " levensdomein waaruit ze komen; namen worden niet getoond.</p>"
         )
-        if self.ronde is None or not self.ronde.onenigheid["onenig"].any():
+        if not self.ronde.onenigheid["onenig"].any():
             return HTML(heading + "<p>Op geen enkele stelling vallen de partners in twee kampen uiteen.</p>")
         split = self.ronde.onenigheid.loc[self.ronde.onenigheid["onenig"]]
         evenness = split[["laag", "hoog"]].min(axis=1) / split["n"]
@@ -190,7 +200,7 @@ class HuisRapport:
         tail = f"<p>En nog {len(rest)} stelling(en) met twee kampen: {where}.</p>" if len(rest) else ""
         return HTML(
             heading
-            + tabel(["Onderdeel", "Stelling", "Op niveau 1–2", "Op niveau 3–4"], rows, text_columns=(0, 1, 2, 3))
+            + tabel(["Onderdeel", "Stelling", f"Op {laag}", f"Op {hoog}"], rows, text_columns=(0, 1, 2, 3))
             + tail
         )
 

@@ -7,6 +7,8 @@ case. "weet niet" and "niet van toepassing" are never averaged in: they are coun
 import pandas as pd
 from pandas.core.groupby import SeriesGroupBy
 
+from roadmap.definition import Schaal
+
 DREMPEL_WEET_NIET = 0.3  # share of "weet niet" answers from which an onderdeel is a blind spot
 SUMMARY_COLUMNS = ["mediaan", "gemiddelde", "q1", "q3", "minimum", "maximum", "n", "aandeel_weet_niet"]
 
@@ -71,13 +73,17 @@ def per_stelling(antwoorden: pd.DataFrame, stellingen: pd.DataFrame) -> pd.DataF
     return result.reset_index()
 
 
-def onenigheid(antwoorden: pd.DataFrame, stellingen: pd.DataFrame, minimum_camp: int = 2) -> pd.DataFrame:
+def onenigheid(
+    antwoorden: pd.DataFrame, stellingen: pd.DataFrame, schaal: Schaal, minimum_camp: int = 2
+) -> pd.DataFrame:
     """Per stelling: do the partners split into two camps?
 
-    The 4-level scale has a natural fault line between "not yet established" (1-2, laag) and
-    "established" (3-4, hoog). A stelling is flagged `onenig` when its scores span at least two
-    levels and each camp holds at least `minimum_camp` partners and a quarter of the scorers: a
-    real split, not one partner who sees it differently. Only scores count, never "weet niet".
+    The scale has a natural fault line between "not yet established" (its lower half, laag) and
+    "established" (its upper half, hoog), as `Schaal.laag` and `Schaal.hoog` define them; on an
+    odd scale the middle niveau counts in `n` but in neither camp. A stelling is flagged `onenig`
+    when its scores span at least two levels and each camp holds at least `minimum_camp` partners
+    and a quarter of the scorers: a real split, not one partner who sees it differently. Only
+    scores count, never "weet niet".
     """
     scored = antwoorden.loc[antwoorden["keuze"] == "niveau", ["stelling_id", "niveau"]]
     grouped = scored.groupby("stelling_id")["niveau"]
@@ -86,8 +92,8 @@ def onenigheid(antwoorden: pd.DataFrame, stellingen: pd.DataFrame, minimum_camp:
             "n": grouped.size(),
             "minimum": grouped.min(),
             "maximum": grouped.max(),
-            "laag": grouped.agg(lambda levels: int((levels <= 2).sum())),
-            "hoog": grouped.agg(lambda levels: int((levels >= 3).sum())),
+            "laag": grouped.agg(lambda levels: int((levels <= schaal.laag[-1]).sum())),
+            "hoog": grouped.agg(lambda levels: int((levels >= schaal.hoog[0]).sum())),
         }
     )
     result = stellingen.set_index("stelling_id")[["onderdeel_id", "onderdeel"]].join(result, how="left")
@@ -134,12 +140,14 @@ def blinde_vlekken(
     return pd.DataFrame(rows, columns=["soort", "id", "naam", "reden"])
 
 
-def prioriteiten(niveaus: pd.DataFrame, belangen: pd.DataFrame, doel: float = 4.0) -> pd.DataFrame:
-    """Levensdomeinen ranked by belang × distance to the target level.
+def prioriteiten(niveaus: pd.DataFrame, belangen: pd.DataFrame, doel: float) -> pd.DataFrame:
+    """Levensdomeinen ranked by belang × distance to the target level `doel`.
 
-    `niveaus` is `per_onderdeel`; `belangen` holds each participant's belang (1-3) per onderdeel.
-    The group's belang is the median over participants. A domain that matters much and stands far
-    from `doel` comes first; a domain without scores has no distance and comes last.
+    `niveaus` is `per_onderdeel`; `belangen` holds each participant's belang per onderdeel; `doel`
+    is the top of the round's scale (`Schaal.hoogste`), given rather than assumed so that a
+    Roadmap with more niveaus aims higher. The group's belang is the median over participants. A
+    domain that matters much and stands far from `doel` comes first; a domain without scores has
+    no distance and comes last.
     """
     domeinen = niveaus.loc[niveaus["soort"] == "levensdomein", ["onderdeel_id", "onderdeel", "mediaan"]]
     belang = belangen.groupby("onderdeel_id")["belang"].median().rename("belang")
@@ -217,9 +225,14 @@ def posities(antwoorden: pd.DataFrame, deelnemers: pd.DataFrame, stellingen: pd.
     return result.sort_values(["stelling_id", "niveau", "partner"], ignore_index=True)[columns]
 
 
-def kampen(posities: pd.DataFrame) -> pd.DataFrame:
-    """Per stelling the partners in each camp of `onenigheid` as one text: laag (1-2) and hoog (3-4)."""
-    camp = posities["niveau"].le(2).map({True: "laag", False: "hoog"}).rename("kamp")
+def kampen(posities: pd.DataFrame, schaal: Schaal) -> pd.DataFrame:
+    """Per stelling the partners in each camp of `onenigheid` as one text: laag and hoog.
+
+    A partner on the middle niveau of an odd scale is in neither (see `Schaal.laag`).
+    """
+    niveau = posities["niveau"]
+    camp = pd.Series(None, index=posities.index, dtype=object, name="kamp")
+    camp = camp.mask(niveau <= schaal.laag[-1], "laag").mask(niveau >= schaal.hoog[0], "hoog")
     joined = posities["partner"].groupby([posities["stelling_id"], camp]).agg(", ".join)
     # as objects: with no scores at all the table is an empty one of floats, which "" cannot fill
     return joined.unstack().reindex(columns=["laag", "hoog"]).astype(object).fillna("")

@@ -92,6 +92,32 @@ class Schaal(_Strict):
         return range(1, len(self.belang) + 1)
 
     @property
+    def hoogste(self) -> int:
+        """The top niveau: what priorities aim at and where the charts' level axes end."""
+        return len(self.niveaus)
+
+    @property
+    def laag(self) -> range:
+        """The lower half of the niveaus: the camp that does not see it happen yet.
+
+        With `hoog` this is the one split of the scale into two camps (`analysis.onenigheid`). On an
+        odd number of niveaus the middle one belongs to neither camp: a partner there is undecided,
+        and counting them on one side would make a split out of a group that only leans that way.
+        Four niveaus split 1-2 / 3-4, five split 1-2 / 4-5 with 3 in neither.
+        """
+        return range(1, len(self.niveaus) // 2 + 1)
+
+    @property
+    def hoog(self) -> range:
+        """The upper half of the niveaus: the camp that sees it established (see `laag`)."""
+        return range(len(self.niveaus) - len(self.niveaus) // 2 + 1, len(self.niveaus) + 1)
+
+    @property
+    def midden(self) -> int | None:
+        """The middle niveau of an odd scale, in neither camp (see `laag`); None on an even scale."""
+        return len(self.niveaus) // 2 + 1 if len(self.niveaus) % 2 else None
+
+    @property
     def antwoorden(self) -> dict[str, tuple[str, int | None]]:
         """The answers a partner can give to a stelling, as shown in lists: label -> (keuze, niveau)."""
         options: dict[str, tuple[str, int | None]] = {
@@ -204,6 +230,11 @@ def opsomming(waarden) -> str:
     """'1, 2 of 3': the values of a scale as a Dutch sentence names them."""
     woorden = [str(waarde) for waarde in waarden]
     return " of ".join([", ".join(woorden[:-1]), woorden[-1]]) if len(woorden) > 1 else "".join(woorden)
+
+
+def reeks(waarden: range, tussen: str = "–") -> str:
+    """'1–4' (or '1 tot 4' with `tussen`): a stretch of a scale as a text names it; one value stands alone."""
+    return f"{waarden[0]}{tussen}{waarden[-1]}" if len(waarden) > 1 else str(waarden[0])
 
 
 def load_roadmap(path: str | Path | None = None) -> Roadmap:

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 import pandas as pd
 
 from roadmap import analysis, store
+from roadmap.definition import Schaal
 
 
 @dataclass(frozen=True)
 class RondeResultaten:
     """A round's answers and what `roadmap.analysis` makes of them.
 
+    `schaal` is the scale of the Roadmap the round was given under: the analysis reads its camps and
+    its top niveau from it, and the screens their chart axes and texts, so a round keeps its scale.
     `onenigheid` is `analysis.onenigheid` with each stelling's text and, as `partners_laag` and
     `partners_hoog`, the pseudonyms in each camp (empty text for a camp nobody is in).
     `prioriteiten` is the ranking the analysis proposes; `gekozen` names the levensdomeinen the
@@ -28,6 +31,7 @@ class RondeResultaten:
     nummer: int
     datum: str
     roadmap_versie: str
+    schaal: Schaal
     stellingen: pd.DataFrame
     deelnemers: pd.DataFrame
     antwoorden: pd.DataFrame
@@ -48,13 +52,14 @@ class RondeResultaten:
         the order of saving, say which round came first, and they may skip one.
         """
         ronde = store.ronde(connection, ronde_id)
-        stellingen = store.ronde_roadmap(connection, ronde_id).stellingen
+        roadmap = store.ronde_roadmap(connection, ronde_id)
+        schaal, stellingen = roadmap.schaal, roadmap.stellingen
         antwoorden = store.antwoorden(connection, ronde_id)
         deelnemers = store.deelnemers(connection, ronde_id)
         niveaus = analysis.per_onderdeel(antwoorden, stellingen)
-        kampen = analysis.kampen(analysis.posities(antwoorden, deelnemers, stellingen)).add_prefix("partners_")
+        kampen = analysis.kampen(analysis.posities(antwoorden, deelnemers, stellingen), schaal).add_prefix("partners_")
         onenigheid = (
-            analysis.onenigheid(antwoorden, stellingen)
+            analysis.onenigheid(antwoorden, stellingen, schaal)
             .merge(stellingen[["stelling_id", "tekst"]])
             .join(kampen, on="stelling_id")
             .fillna(dict.fromkeys(kampen.columns, ""))
@@ -70,13 +75,14 @@ class RondeResultaten:
             nummer=int(ronde["nummer"]),
             datum=ronde["datum"],
             roadmap_versie=ronde["roadmap_versie"],
+            schaal=schaal,
             stellingen=stellingen,
             deelnemers=deelnemers,
             antwoorden=antwoorden,
             niveaus=niveaus,
             onenigheid=onenigheid,
             blinde_vlekken=analysis.blinde_vlekken(antwoorden, stellingen, deelnemers),
-            prioriteiten=analysis.prioriteiten(niveaus, store.belangen(connection, ronde_id)),
+            prioriteiten=analysis.prioriteiten(niveaus, store.belangen(connection, ronde_id), schaal.hoogste),
             gekozen=[namen[onderdeel_id] for onderdeel_id in store.prioriteiten(connection, ronde_id)],
             acties=store.acties(connection, ronde_id).assign(onderdeel=lambda a: a["onderdeel_id"].map(namen)),
             vorig_nummer=vorig_nummer,

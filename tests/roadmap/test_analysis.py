@@ -95,7 +95,7 @@ def test_onenigheid_flags_two_camps_not_one_outlier(mini_roadmap):
         # "weet niet" never counts as a camp
         + [(5, "kinderopvang.1", "weet_niet", None), (6, "kinderopvang.1", "weet_niet", None)]
     )
-    result = onenigheid(answers, mini_roadmap.stellingen).set_index("stelling_id")
+    result = onenigheid(answers, mini_roadmap.stellingen, mini_roadmap.schaal).set_index("stelling_id")
     assert result["onenig"].to_dict() == {
         "onderwijs.1": True,
         "onderwijs.2": False,
@@ -111,7 +111,8 @@ def test_onenigheid_needs_a_quarter_of_the_scorers_in_each_camp(mini_roadmap):
     # 2 low against 7 high: two partners, but less than a quarter of nine
     levels = [1, 1, 4, 4, 4, 4, 4, 4, 4]
     answers = _answers([(d, "onderwijs.1", "niveau", level) for d, level in enumerate(levels, start=1)])
-    assert not onenigheid(answers, mini_roadmap.stellingen).set_index("stelling_id").at["onderwijs.1", "onenig"]
+    result = onenigheid(answers, mini_roadmap.stellingen, mini_roadmap.schaal)
+    assert not result.set_index("stelling_id").at["onderwijs.1", "onenig"]
 
 
 def test_blinde_vlekken_by_hand(mini_roadmap):
@@ -150,7 +151,7 @@ def test_prioriteiten_by_hand(mini_roadmap):
         {"deelnemer_id": [1, 2, 1, 2], "onderdeel_id": ["onderwijs", "onderwijs", "kinderopvang", "kinderopvang"],
          "belang": [1, 2, 3, 3]}
     )
-    result = prioriteiten(per_onderdeel(answers, mini_roadmap.stellingen), belangen)
+    result = prioriteiten(per_onderdeel(answers, mini_roadmap.stellingen), belangen, mini_roadmap.schaal.hoogste)
     # onderwijs: belang 1.5 × distance 3 = 4.5; kinderopvang: 3 × 1 = 3
     assert result[["onderdeel_id", "belang", "afstand", "score", "rang"]].values.tolist() == [
         ["onderwijs", 1.5, 3.0, 4.5, 1],
@@ -194,7 +195,7 @@ def test_posities_and_kampen_show_camps_by_pseudonym_and_domain(mini_roadmap):
         ["onderwijs.2", "Partner C (Onderwijs)", 2],
     ]
     assert not set(result.astype(str).values.ravel()) & {"An", "Bart", "Chloé", "Dirk"}
-    camps = kampen(result)
+    camps = kampen(result, mini_roadmap.schaal)
     assert camps.loc["onderwijs.1"].tolist() == ["Partner B, Partner D", "Partner A (Kinderopvang)"]
     assert camps.loc["onderwijs.2"].tolist() == ["Partner C (Onderwijs)", ""]
 

@@ -29,6 +29,7 @@ from roadmap.definition import load_roadmap
 pytestmark = pytest.mark.filterwarnings("error::pandas.errors.PandasChangeWarning")
 ROADMAP = load_roadmap()
 STELLINGEN = ROADMAP.stellingen
+SCHAAL = ROADMAP.schaal
 DOMEINEN = [d.id for d in ROADMAP.levensdomeinen]
 KEUZE = st.one_of(
     st.integers(1, 4).map(lambda niveau: ("niveau", niveau)),
@@ -126,11 +127,11 @@ def test_the_analysis_does_not_depend_on_who_is_who(ronde, seed):
     (antwoorden, belangen, deelnemers), (antwoorden2, belangen2, deelnemers2) = ronde, other
     same(per_onderdeel(antwoorden, STELLINGEN), per_onderdeel(antwoorden2, STELLINGEN), "onderdeel_id")
     same(per_stelling(antwoorden, STELLINGEN), per_stelling(antwoorden2, STELLINGEN), "stelling_id")
-    same(onenigheid(antwoorden, STELLINGEN), onenigheid(antwoorden2, STELLINGEN), "stelling_id")
+    same(onenigheid(antwoorden, STELLINGEN, SCHAAL), onenigheid(antwoorden2, STELLINGEN, SCHAAL), "stelling_id")
     same(blinde_vlekken(antwoorden, STELLINGEN, deelnemers), blinde_vlekken(antwoorden2, STELLINGEN, deelnemers2),
          ["soort", "id", "reden"])
-    same(prioriteiten(per_onderdeel(antwoorden, STELLINGEN), belangen),
-         prioriteiten(per_onderdeel(antwoorden2, STELLINGEN), belangen2), "onderdeel_id")
+    same(prioriteiten(per_onderdeel(antwoorden, STELLINGEN), belangen, SCHAAL.hoogste),
+         prioriteiten(per_onderdeel(antwoorden2, STELLINGEN), belangen2, SCHAAL.hoogste), "onderdeel_id")
 
 
 @given(rondes(), st.integers(1, 6))
@@ -138,7 +139,7 @@ def test_the_analysis_does_not_depend_on_who_is_who(ronde, seed):
 @example(ONLY_WEET_NIET, 1)
 def test_a_split_always_has_its_minimum_in_each_camp(ronde, minimum_camp):
     antwoorden, _, deelnemers = ronde
-    result = onenigheid(antwoorden, STELLINGEN, minimum_camp=minimum_camp).set_index("stelling_id")
+    result = onenigheid(antwoorden, STELLINGEN, SCHAAL, minimum_camp=minimum_camp).set_index("stelling_id")
     assert (result["laag"] + result["hoog"] == result["n"]).all()
     assert result["n"].sum() == len(scores(antwoorden))
     camp = result[["laag", "hoog"]].min(axis=1)
@@ -146,13 +147,13 @@ def test_a_split_always_has_its_minimum_in_each_camp(ronde, minimum_camp):
     assert result["onenig"].equals(real_split)
     flagged = result.loc[result["onenig"]]
     assert (flagged[["laag", "hoog"]].min(axis=1) >= minimum_camp).all()
-    stricter = onenigheid(antwoorden, STELLINGEN, minimum_camp=minimum_camp + 1).set_index("stelling_id")
+    stricter = onenigheid(antwoorden, STELLINGEN, SCHAAL, minimum_camp=minimum_camp + 1).set_index("stelling_id")
     assert not (stricter["onenig"] & ~result["onenig"]).any()
 
     seats = posities(antwoorden, deelnemers, STELLINGEN)
     laag = seats["niveau"].le(2).groupby(seats["stelling_id"]).sum()
     assert laag.to_dict() == result.loc[laag.index, "laag"].to_dict()
-    camps = kampen(seats)
+    camps = kampen(seats, SCHAAL)
     for row in seats.itertuples():
         assert row.partner in camps.loc[row.stelling_id, "laag" if row.niveau <= 2 else "hoog"]
 

@@ -51,7 +51,7 @@ def _texts(figure) -> list[str]:
 
 
 def test_heatmap_rows_are_pseudonyms_with_their_domain_never_names(antwoorden, deelnemers, mini_roadmap):
-    figure = charts.heatmap(antwoorden, deelnemers, _domeinen(mini_roadmap))
+    figure = charts.heatmap(antwoorden, deelnemers, _domeinen(mini_roadmap), mini_roadmap.schaal)
     axes = figure.axes[0]
     # in id order, as `analysis.posities` names them, so the heatmap and the camps table agree
     assert [label.get_text() for label in axes.get_yticklabels()] == [
@@ -66,7 +66,7 @@ def test_heatmap_rows_are_pseudonyms_with_their_domain_never_names(antwoorden, d
 
 
 def test_heatmap_shows_each_level_and_marks_cells_without_scores(antwoorden, deelnemers, mini_roadmap):
-    axes = charts.heatmap(antwoorden, deelnemers, _domeinen(mini_roadmap)).axes[0]
+    axes = charts.heatmap(antwoorden, deelnemers, _domeinen(mini_roadmap), mini_roadmap.schaal).axes[0]
     cells = [text.get_text() for text in axes.texts]
     assert cells == ["3,0", "–", "1,0", "4,0", "–", "–"]  # row by row: Partner A, B, C
     shown = axes.images[0].get_array()
@@ -75,13 +75,13 @@ def test_heatmap_shows_each_level_and_marks_cells_without_scores(antwoorden, dee
 
 def test_heatmap_uses_names_only_when_the_caller_passes_them(antwoorden, deelnemers, mini_roadmap):
     namen = dict(zip(deelnemers["id"], deelnemers["naam"]))
-    axes = charts.heatmap(antwoorden, deelnemers, _domeinen(mini_roadmap), namen=namen).axes[0]
+    axes = charts.heatmap(antwoorden, deelnemers, _domeinen(mini_roadmap), mini_roadmap.schaal, namen=namen).axes[0]
     assert [label.get_text() for label in axes.get_yticklabels()] == ["Anna Peeters", "Bram Janssens", "Carla De Smet"]
 
 
 def test_heatmap_of_a_round_without_answers_is_all_marked_missing(deelnemers, mini_roadmap):
     nothing = pd.DataFrame(columns=["deelnemer_id", "stelling_id", "keuze", "niveau"])
-    figure = charts.heatmap(nothing, deelnemers, _domeinen(mini_roadmap))
+    figure = charts.heatmap(nothing, deelnemers, _domeinen(mini_roadmap), mini_roadmap.schaal)
     assert {text.get_text() for text in figure.axes[0].texts} == {"–"}
     assert to_png(figure).startswith(PNG)
 
@@ -89,13 +89,13 @@ def test_heatmap_of_a_round_without_answers_is_all_marked_missing(deelnemers, mi
 def _ranking(mini_roadmap, antwoorden):
     niveaus = analysis.per_onderdeel(antwoorden, mini_roadmap.stellingen)
     belangen = pd.DataFrame({"deelnemer_id": [11, 12], "onderdeel_id": ["onderwijs", "onderwijs"], "belang": [3, 3]})
-    return analysis.prioriteiten(niveaus, belangen)
+    return analysis.prioriteiten(niveaus, belangen, mini_roadmap.schaal.hoogste)
 
 
 def test_priority_matrix_places_each_domain_by_distance_and_belang(mini_roadmap, antwoorden):
     ranking = _ranking(mini_roadmap, antwoorden)
     # onderwijs: participant levels 3 and 1 -> median 2, distance 2, belang 3; kinderopvang has no belang
-    figure = charts.prioriteitenmatrix(ranking)
+    figure = charts.prioriteitenmatrix(ranking, mini_roadmap.schaal)
     axes = figure.axes[0]
     points = axes.collections[-1].get_offsets()
     assert np.asarray(points).tolist() == [[2.0, 3.0]]
@@ -110,7 +110,7 @@ def test_road_travelled_has_a_dot_per_round_where_there_are_scores(mini_roadmap,
     vorige = antwoorden.loc[antwoorden["stelling_id"] != "kinderopvang.1"]
     weg, _ = analysis.afgelegde_weg(vorige, antwoorden, mini_roadmap.stellingen)
     weg = weg.loc[weg["soort"] == "levensdomein"]
-    figure = charts.afgelegde_weg(weg, "Ronde 1", "Ronde 2")
+    figure = charts.afgelegde_weg(weg, mini_roadmap.schaal, "Ronde 1", "Ronde 2")
     axes = figure.axes[0]
     before, after = axes.collections[-2], axes.collections[-1]
     # kinderopvang had no score in round 1: no open circle there, a filled one in round 2
@@ -128,13 +128,13 @@ def test_projector_size_has_larger_text(antwoorden, deelnemers, mini_roadmap):
 
     niveaus = analysis.per_onderdeel(antwoorden, mini_roadmap.stellingen)
     pairs = [
-        (charts.spider(niveaus), charts.spider(niveaus, groot=True)),
+        (charts.spider(niveaus, mini_roadmap.schaal), charts.spider(niveaus, mini_roadmap.schaal, groot=True)),
         (
-            charts.heatmap(antwoorden, deelnemers, _domeinen(mini_roadmap)),
-            charts.heatmap(antwoorden, deelnemers, _domeinen(mini_roadmap), groot=True),
+            charts.heatmap(antwoorden, deelnemers, _domeinen(mini_roadmap), mini_roadmap.schaal),
+            charts.heatmap(antwoorden, deelnemers, _domeinen(mini_roadmap), mini_roadmap.schaal, groot=True),
         ),
-        (charts.prioriteitenmatrix(_ranking(mini_roadmap, antwoorden)),
-         charts.prioriteitenmatrix(_ranking(mini_roadmap, antwoorden), groot=True)),
+        (charts.prioriteitenmatrix(_ranking(mini_roadmap, antwoorden), mini_roadmap.schaal),
+         charts.prioriteitenmatrix(_ranking(mini_roadmap, antwoorden), mini_roadmap.schaal, groot=True)),
     ]
     for normal, large in pairs:
         assert largest_font(large) > largest_font(normal)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hvhk.base.errors import GebruikersFout
-from roadmap.definition import BUNDLED, Roadmap, load_roadmap, opsomming, parse_roadmap
+from roadmap.definition import BUNDLED, Roadmap, Schaal, load_roadmap, opsomming, parse_roadmap, reeks
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -222,6 +222,28 @@ def test_another_scale_is_read_from_the_file(mini_roadmap):
         [1, 2, 3, 4], [1, 2, 3]
     )
     assert opsomming(schaal.belang_waarden) == "1, 2, 3 of 4"
+
+
+@pytest.mark.parametrize("aantal", range(2, 10))
+def test_the_camps_are_the_lower_and_the_upper_half_with_the_middle_in_neither(aantal):
+    schaal = Schaal(
+        niveaus=[{"waarde": w, "label": f"L{w}", "beschrijving": f"B{w}."} for w in range(1, aantal + 1)],
+        weet_niet="Weet niet", niet_van_toepassing="Niet van toepassing", belang={1: "Minder", 2: "Meer"},
+    )
+    laag, hoog = list(schaal.laag), list(schaal.hoog)
+    assert len(laag) == len(hoog) == aantal // 2 and laag[0] == 1 and hoog[-1] == schaal.hoogste == aantal
+    assert [aantal + 1 - niveau for niveau in reversed(hoog)] == laag, "the camps mirror each other"
+    midden = [] if schaal.midden is None else [schaal.midden]
+    assert laag + midden + hoog == list(schaal.niveau_waarden)
+    assert (schaal.midden is None) == (aantal % 2 == 0)
+
+
+def test_four_niveaus_split_1_2_against_3_4_and_five_leave_3_in_neither(mini_roadmap):
+    vijf = load_roadmap(FIXTURES / "vijf_niveaus_roadmap.yaml").schaal
+    vier = mini_roadmap.schaal
+    assert (reeks(vier.laag), reeks(vier.hoog), vier.midden, vier.hoogste) == ("1–2", "3–4", None, 4)
+    assert (reeks(vijf.laag), reeks(vijf.hoog), vijf.midden, vijf.hoogste) == ("1–2", "4–5", 3, 5)
+    assert reeks(vijf.niveau_waarden, " tot ") == "1 tot 5" and reeks(range(1, 2)) == "1"
 
 
 @pytest.mark.parametrize(("old", "new", "field", "message"), [

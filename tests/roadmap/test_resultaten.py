@@ -70,8 +70,9 @@ def test_levels_blind_spots_and_priorities_are_the_analysis_of_the_round(connect
     assert set(vierde.blinde_vlekken["reden"].loc[vierde.blinde_vlekken["id"] == "kinderopvang"]) == {
         "geen partner uit dit levensdomein", "veel 'weet niet'"
     }
+    belangen = store.belangen(connection, rondes[4])
     pd.testing.assert_frame_equal(
-        vierde.prioriteiten, analysis.prioriteiten(vierde.niveaus, store.belangen(connection, rondes[4]))
+        vierde.prioriteiten, analysis.prioriteiten(vierde.niveaus, belangen, mini_roadmap.schaal.hoogste)
     )
     # onderwijs: belang 3 × distance 1; kinderopvang has no score and comes last
     assert vierde.prioriteiten[["onderdeel_id", "score"]].iloc[0].tolist() == ["onderwijs", 3.0]
@@ -80,7 +81,7 @@ def test_levels_blind_spots_and_priorities_are_the_analysis_of_the_round(connect
 
 def test_two_camps_carry_the_text_and_who_sits_where(connection, rondes, mini_roadmap):
     vierde = RondeResultaten.laad(connection, rondes[4])
-    expected = analysis.onenigheid(store.antwoorden(connection, rondes[4]), mini_roadmap.stellingen)
+    expected = analysis.onenigheid(store.antwoorden(connection, rondes[4]), mini_roadmap.stellingen, mini_roadmap.schaal)
     pd.testing.assert_frame_equal(vierde.onenigheid[expected.columns], expected)
     split = vierde.onenigheid.loc[vierde.onenigheid["onenig"]]
     assert split[["stelling_id", "tekst", "laag", "hoog"]].values.tolist() == [

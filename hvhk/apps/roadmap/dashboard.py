@@ -17,6 +17,7 @@ from hvhk.base.figures import to_png
 from hvhk.base.formatting import datum, getal, procent, verschil
 from hvhk.base.paths import partner_address
 from roadmap import analysis, charts, store
+from roadmap.definition import reeks
 from roadmap.resultaten import RondeResultaten
 
 INTERVAL = 5  # seconds between two looks at the store while "Automatisch vernieuwen" is on
@@ -121,15 +122,15 @@ class Dashboard:
 
 
 def _waar_staan_we(resultaten: RondeResultaten, groot: bool) -> list[widgets.Widget]:
-    domeinen = resultaten.levensdomeinen
+    domeinen, schaal = resultaten.levensdomeinen, resultaten.schaal
     rows = [
         [r.onderdeel, getal(r.mediaan), f"{getal(r.q1)} – {getal(r.q3)}", r.n, procent(r.aandeel_weet_niet)]
         for r in domeinen.itertuples()
     ]
     return [
-        _uitleg("Per levensdomein het mediane niveau (1 tot 4) dat de partners gaven, met de middelste helft van"
-                " hun scores als band. Een levensdomein zonder scores staat op 0."),
-        _grafiek(charts.spider(domeinen, groot=groot)),
+        _uitleg(f"Per levensdomein het mediane niveau ({reeks(schaal.niveau_waarden, ' tot ')}) dat de partners gaven,"
+                " met de middelste helft van hun scores als band. Een levensdomein zonder scores staat op 0."),
+        _grafiek(charts.spider(domeinen, schaal, groot=groot)),
         _tabel(["Levensdomein", "Mediaan", "Middelste helft", "Partners met score", "Weet niet"], rows),
     ]
 
@@ -143,20 +144,22 @@ def _verschillen(resultaten: RondeResultaten, groot: bool) -> list[widgets.Widge
     )
     if resultaten.deelnemers.empty:
         return [uitleg, widgets.HTML("<p>Nog geen deelnemers in deze ronde.</p>")]
-    stellingen = resultaten.stellingen
+    stellingen, schaal = resultaten.stellingen, resultaten.schaal
     domeinen = stellingen.loc[stellingen["soort"] == "levensdomein"]
+    laag, hoog = f"niveau {reeks(schaal.laag)}", f"niveau {reeks(schaal.hoog)}"
+    midden = f" Wie niveau {schaal.midden} gaf, staat in geen van beide kampen." if schaal.midden else ""
     parts = [
         uitleg,
-        _grafiek(charts.heatmap(resultaten.antwoorden, resultaten.deelnemers, domeinen, groot=groot)),
+        _grafiek(charts.heatmap(resultaten.antwoorden, resultaten.deelnemers, domeinen, schaal, groot=groot)),
         widgets.HTML("<h3>Stellingen met twee kampen</h3>"),
-        _uitleg("Een deel van de partners ziet het nog niet gebeuren (niveau 1–2), een deel wel (niveau 3–4):"
-                " een goed vertrekpunt voor het gesprek."),
+        _uitleg(f"Een deel van de partners ziet het nog niet gebeuren ({laag}), een deel wel ({hoog}):"
+                f" een goed vertrekpunt voor het gesprek.{midden}"),
     ]
     split = resultaten.onenigheid.loc[resultaten.onenigheid["onenig"]]
     if split.empty:
         return [*parts, widgets.HTML("<p>Op geen enkele stelling vallen de partners in twee kampen uiteen.</p>")]
     rows = [[r.onderdeel, r.tekst, r.partners_laag, r.partners_hoog] for r in split.itertuples()]
-    return [*parts, _tabel(["Onderdeel", "Stelling", "Op niveau 1–2", "Op niveau 3–4"], rows)]
+    return [*parts, _tabel(["Onderdeel", "Stelling", f"Op {laag}", f"Op {hoog}"], rows)]
 
 
 def _blinde_vlekken(resultaten: RondeResultaten) -> list:
@@ -172,18 +175,18 @@ def _blinde_vlekken(resultaten: RondeResultaten) -> list:
 
 
 def _prioriteiten(resultaten: RondeResultaten, groot: bool) -> list[widgets.Widget]:
-    ranking = resultaten.prioriteiten
+    ranking, schaal = resultaten.prioriteiten, resultaten.schaal
     uitleg = _uitleg(
-        "De levensdomeinen die de partners belangrijk vinden én die nog ver van niveau 4 staan: score = belang"
-        " (mediaan, 1–3) × afstand tot niveau 4. Dit is een voorstel voor het gesprek; de groep kiest zelf haar"
-        " prioriteiten, in het tabblad 'Actieplan'."
+        f"De levensdomeinen die de partners belangrijk vinden én die nog ver van niveau {schaal.hoogste} staan:"
+        f" score = belang (mediaan, {reeks(schaal.belang_waarden)}) × afstand tot niveau {schaal.hoogste}. Dit is"
+        " een voorstel voor het gesprek; de groep kiest zelf haar prioriteiten, in het tabblad 'Actieplan'."
     )
     if ranking["score"].isna().all():
         return [uitleg, widgets.HTML("<p>Nog geen scores en belang om een voorstel uit te maken.</p>")]
     rows = [[r.rang, r.onderdeel, getal(r.belang), getal(r.afstand), getal(r.score)] for r in ranking.itertuples()]
     return [
         uitleg,
-        _grafiek(charts.prioriteitenmatrix(ranking, groot=groot)),
+        _grafiek(charts.prioriteitenmatrix(ranking, schaal, groot=groot)),
         _tabel(["Rang", "Levensdomein", "Belang", "Afstand", "Score"], rows),
     ]
 
@@ -198,7 +201,7 @@ def _afgelegde_weg(resultaten: RondeResultaten, groot: bool) -> list[widgets.Wid
     return [
         _uitleg(f"Mediaan niveau per levensdomein in ronde {vorig} (open bolletje) en ronde {nummer}"
                 " (gevuld bolletje)."),
-        _grafiek(charts.afgelegde_weg(domeinen, *labels, groot=groot)),
+        _grafiek(charts.afgelegde_weg(domeinen, resultaten.schaal, *labels, groot=groot)),
         _tabel(["Levensdomein", *labels, "Verschil"], rows),
     ]
 

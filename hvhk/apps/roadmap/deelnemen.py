@@ -75,9 +75,9 @@ def deelnemen_app(database: Path, toegangscode: str = "") -> widgets.Widget:
         groep.clear_output()
         if not store.groep_zichtbaar(connection, ronde["id"]):
             raise GebruikersFout("de begeleider heeft het groepsresultaat nog niet vrijgegeven")
-        stellingen = store.ronde_roadmap(connection, ronde["id"]).stellingen
-        niveaus = analysis.per_onderdeel(store.antwoorden(connection, ronde["id"]), stellingen)
-        figure = charts.spider(niveaus.loc[niveaus["soort"] == "levensdomein"], "Waar staan we samen?")
+        roadmap = store.ronde_roadmap(connection, ronde["id"])
+        niveaus = analysis.per_onderdeel(store.antwoorden(connection, ronde["id"]), roadmap.stellingen)
+        figure = charts.spider(niveaus.loc[niveaus["soort"] == "levensdomein"], roadmap.schaal, "Waar staan we samen?")
         groep.append_display_data(Image(to_png(figure)))
 
     verder.on_click(open_ronde)
