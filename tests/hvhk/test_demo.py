@@ -65,8 +65,13 @@ def test_simulation_table_covers_every_demo_gemeente(demo_folder):
     assert (table["ci_laag"] <= table["gemiddelde"]).all() and (table["gemiddelde"] <= table["ci_hoog"]).all()
 
 
-def test_second_run_changes_no_row_counts(demo_folder):
+def test_second_run_changes_no_row_counts_and_redoes_no_report(demo_folder):
     folder, _, counts = demo_folder
+    reports = folder / "uitvoer" / "rapporten"
+    made = {path.name: path.stat().st_mtime_ns for path in reports.glob("*.html") if path.name != "index.html"}
     second = _run_demo(folder)
     assert second.returncode == 0, second.stderr
     assert _counts(folder / "data" / "hvhk.sqlite") == counts
+    again = {path.name: path.stat().st_mtime_ns for path in reports.glob("*.html") if path.name != "index.html"}
+    assert again == made, "the same seed gives the same inputs: no report is made again"
+    assert (reports / "index.html").read_text().count(">ongewijzigd<") == 32
