@@ -1,5 +1,6 @@
 """End to end: `hvhk demo` as a new user runs it, twice, in an empty folder."""
 
+import os
 import re
 import sqlite3
 import subprocess
@@ -12,9 +13,11 @@ from roadmap import store
 
 
 def _run_demo(folder):
-    return subprocess.run(
-        [sys.executable, "-m", "hvhk", "demo"], check=False, cwd=folder, capture_output=True, text=True, timeout=300
-    )
+    """`hvhk demo` in `folder` with its default paths, also when a test's own output folder is set
+    (`eigen_uitvoer`): a second run must meet the first run's reports."""
+    environment = {name: value for name, value in os.environ.items() if name not in ("HVHK_UITVOER", "HVHK_DATABASE")}
+    return subprocess.run([sys.executable, "-m", "hvhk", "demo"], check=False, cwd=folder, env=environment,
+                          capture_output=True, text=True, timeout=300)
 
 
 def _counts(database):
