@@ -388,36 +388,27 @@ _DEMO_FIGURES = ("geboorten_per_jaar", "plaatsen", "loket_medewerkers")
 
 
 def _rapporten(arguments: argparse.Namespace) -> int:
-
     from hvhk.base.gemeenten import zoek_gemeente
-    from rapporten import batch
+    from rapporten import pipeline
     from roadmap import store
-    from simulatie import uitvoer
 
     database = arguments.database or database_path()
     connection = store.connect(database)
     try:
         huizen = store.huizen(connection)
-        chosen = set(huizen["id"]) if arguments.alle else {store.huis_id(connection, n) for n in arguments.huis or []}
+        chosen = None if arguments.alle else {store.huis_id(connection, n) for n in arguments.huis or []}
     finally:
         connection.close()
     if huizen.empty:
         raise GebruikersFout(f"{database}: er staan nog geen Huizen in de database")
-    folder = arguments.uitvoer or output_dir() / "rapporten"
     simulatie = arguments.simulatie or output_dir() / "simulatie" / "loket.csv"
     if arguments.gemeente and not simulatie.exists():
         raise GebruikersFout(f"{simulatie}: geen simulatieresultaten; draai eerst hvhk demo of geef --simulatie")
-    simulated = sorted(uitvoer.lees_rapporttabel(simulatie)["nis"].unique()) if simulatie.exists() else []
-    wanted = [zoek_gemeente(g) for g in arguments.gemeente or []]
-    for nis in set(wanted) - set(simulated):
-        raise GebruikersFout(f"{simulatie}: geen simulatieresultaten voor gemeente {nis}")
-    opdrachten = batch.huis_opdrachten(huizen, database, simulatie, folder, pdf=arguments.pdf)
-    opdrachten += batch.gemeente_opdrachten(simulated, simulatie, folder, pdf=arguments.pdf)
-    picked = [o for o in opdrachten if arguments.alle or o.huis_id in chosen or o.parameters.get("nis") in wanted]
-    results = batch.render_all(picked, arguments.werkers, dask_adres=arguments.dask)
-    # the overview keeps listing the other reports that are still up to date
-    others = [batch.Resultaat(o, ongewijzigd=True) for o in opdrachten if o not in picked and batch.actueel(o)]
-    index = batch.write_index(results + others, folder, demo=bool(huizen["demo"].any()))
+    results, index = pipeline.run(
+        database, simulatie, arguments.uitvoer or output_dir() / "rapporten", huizen=chosen,
+        gemeenten=None if arguments.alle else [zoek_gemeente(g) for g in arguments.gemeente or []],
+        pdf=arguments.pdf, werkers=arguments.werkers, dask_adres=arguments.dask,
+    )
     failed = [r for r in results if not r.gelukt]
     unchanged = sum(r.ongewijzigd for r in results)
     print(f"{len(results)} rapporten: {len(results) - unchanged - len(failed)} gemaakt, {unchanged} ongewijzigd,"

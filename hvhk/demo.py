@@ -2,7 +2,7 @@
 
 Loads the demo Huizen and rounds into the store (upserts, so a second run changes nothing),
 simulates the loket of every demo gemeente, and renders one report per demo Huis and one loket
-report per demo gemeente, with an index.
+report per demo gemeente, with an index; a report whose inputs did not change is kept, not redone.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from hvhk import demodata
 from hvhk.base.demolabel import DEMO_LABEL
 from hvhk.base.errors import GebruikersFout
 from hvhk.base.files import write_atomic
-from rapporten import batch
+from rapporten import pipeline
 from roadmap import store
 from roadmap.definition import Roadmap, load_roadmap
 from simulatie.experiment import run_scenarios
@@ -52,11 +52,10 @@ def run_demo(database: Path, uitvoer: Path, werkers: int = 2) -> Path:
 
     rapporten = uitvoer / "rapporten"
     _step("Rapporten maken in", rapporten)
-    demo_huizen = huizen.loc[huizen["demo"]]
-    opdrachten = batch.huis_opdrachten(demo_huizen, database, simulatie, rapporten)
-    opdrachten += batch.gemeente_opdrachten(list(demo.gemeenten["nis"]), simulatie, rapporten)
-    results = batch.render_all(opdrachten, werkers)
-    index = batch.write_index(results, rapporten, demo=True)
+    results, index = pipeline.run(
+        database, simulatie, rapporten, huizen=set(huizen.loc[huizen["demo"], "id"]),
+        gemeenten=list(demo.gemeenten["nis"]), werkers=werkers,
+    )
     failed = [r for r in results if not r.gelukt]
     if failed:
         details = "; ".join(f"{r.opdracht.naam}: {r.fout}" for r in failed)

@@ -9,6 +9,7 @@ import multiprocessing
 import re
 import signal
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from multiprocessing.util import Finalize
@@ -21,7 +22,7 @@ from tqdm import tqdm
 from hvhk.base.cluster import op_cluster
 from hvhk.base.files import slug, write_atomic
 from hvhk.base.gemeenten import gemeente_naam
-from rapporten import invoer
+from rapporten import fingerprint
 from rapporten.kernels import WarmeKernel
 from rapporten.pdf import naar_pdf
 from rapporten.render import TEMPLATES, page, render
@@ -69,7 +70,7 @@ def huis_opdrachten(
     connection = store.connect(database)
     try:
         alle = aggregate.per_onderdeel_alle_rondes(connection)
-        fingerprints = invoer.vingerafdrukken(connection, TEMPLATES / HUIS_TEMPLATE, Path(simulatie), alle)
+        fingerprints = fingerprint.per_huis(connection, TEMPLATES / HUIS_TEMPLATE, Path(simulatie), alle)
     finally:
         connection.close()
     for stale in uitvoer.glob(".*.tmp"):  # left by a batch that was killed while writing
@@ -95,7 +96,7 @@ def huis_opdrachten(
 
 def gemeente_opdrachten(gemeenten: list[str], simulatie: Path, uitvoer: Path, pdf: bool = False) -> list[Opdracht]:
     """One Opdracht per gemeente (NIS code) for its loket report, from the simulation table `simulatie`."""
-    fingerprints = invoer.vingerafdrukken_gemeenten(TEMPLATES / GEMEENTE_TEMPLATE, Path(simulatie), gemeenten)
+    fingerprints = fingerprint.per_gemeente(TEMPLATES / GEMEENTE_TEMPLATE, Path(simulatie), gemeenten)
     return [
         Opdracht(
             huis_id=0,
@@ -112,31 +113,54 @@ def gemeente_opdrachten(gemeenten: list[str], simulatie: Path, uitvoer: Path, pd
 
 
 def render_all(
-    opdrachten: list[Opdracht], werkers: int = 2, voortgang: bool = True, dask_adres: str | None = None
+    opdrachten: list[Opdracht], werkers: int = 2, voortgang: bool = True, dask_adres: str | None = None,
+    klaar: Callable[[int, int], None] | None = None,
 ) -> list[Resultaat]:
     """Render every Opdracht in `werkers` processes, each with one warm kernel; results in the order given.
 
+    Reports that are up to date are settled here, before any worker starts: a rerun with nothing to
+    redo starts no process and no kernel. `voortgang` shows a progress bar on stderr; `klaar`, for a
+    caller's own bar, is called with the number of reports done and the total after each report.
     The workers are spawned, not forked: a fork copies the caller's threads' locks (a Jupyter kernel or
     a test runs zmq and asyncio threads), and a forked worker now and then died on them. `dask_adres`
     (a scheduler address such as tcp://host:8786) sends the renders to a dask.distributed cluster
     instead, whose workers need the toolkit installed and the database and output folder at the
     same paths (a shared disk).
     """
+    results: dict[int, Resultaat] = {}
     bar = tqdm(total=len(opdrachten), desc="Rapporten", unit="rapport", disable=not voortgang)
+
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        bar.update()
+        if klaar is not None:
+            klaar(done, len(opdrachten))
+
     with bar:
-        if dask_adres:
-            return op_cluster(_render_one, opdrachten, dask_adres, klaar=lambda _result: bar.update())
-        results: dict[int, Resultaat] = {}
-        spawn = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(max_workers=max(1, werkers), mp_context=spawn, initializer=_ignore_interrupt)
-        try:
-            futures = {pool.submit(_render_one, opdracht): index for index, opdracht in enumerate(opdrachten)}
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                bar.update()
-        finally:  # after Ctrl+C: the reports being written are finished, the others are not started
-            pool.shutdown(cancel_futures=True)
-        return [results[index] for index in range(len(opdrachten))]
+        todo = {}
+        for index, opdracht in enumerate(opdrachten):
+            if _nothing_to_do(opdracht):
+                results[index] = Resultaat(opdracht, ongewijzigd=True)
+                tick()
+            else:
+                todo[index] = opdracht
+        if todo and dask_adres:
+            rendered = op_cluster(_render_one, list(todo.values()), dask_adres, klaar=lambda _result: tick())
+            results.update(zip(todo, rendered))
+        elif todo:
+            spawn = multiprocessing.get_context("spawn")
+            pool = ProcessPoolExecutor(max_workers=max(1, werkers), mp_context=spawn, initializer=_ignore_interrupt)
+            try:
+                futures = {pool.submit(_render_one, opdracht): index for index, opdracht in todo.items()}
+                for future in as_completed(futures):
+                    results[futures[future]] = future.result()
+                    tick()
+            finally:  # after Ctrl+C: the reports being written are finished, the others are not started
+                pool.shutdown(cancel_futures=True)
+    return [results[index] for index in range(len(opdrachten))]
 
 
 def _ignore_interrupt() -> None:
@@ -159,30 +183,34 @@ def _warm_kernel() -> WarmeKernel:
 
 def actueel(opdracht: Opdracht) -> bool:
     """Whether the report file exists and was made from the same inputs."""
-    return bool(opdracht.invoer) and invoer.van_bestand(opdracht.bestand) == opdracht.invoer
+    return bool(opdracht.invoer) and fingerprint.in_file(opdracht.bestand) == opdracht.invoer
+
+
+def _nothing_to_do(opdracht: Opdracht) -> bool:
+    """Whether the report is up to date, and so is its PDF when one is asked for."""
+    html, pdf = opdracht.bestand, opdracht.bestand.with_suffix(".pdf")
+    return actueel(opdracht) and (
+        not opdracht.pdf or (pdf.exists() and pdf.stat().st_mtime_ns >= html.stat().st_mtime_ns)
+    )
 
 
 def _render_one(opdracht: Opdracht) -> Resultaat:
-    html, pdf = opdracht.bestand, opdracht.bestand.with_suffix(".pdf")
-    up_to_date = actueel(opdracht)
-    pdf_up_to_date = not opdracht.pdf or (pdf.exists() and pdf.stat().st_mtime_ns >= html.stat().st_mtime_ns)
-    if up_to_date and pdf_up_to_date:
-        return Resultaat(opdracht, ongewijzigd=True)
+    """Make what is missing of one report: the HTML unless it is up to date, then the PDF if asked for."""
     try:
-        if not up_to_date:
-            render(opdracht.template, opdracht.parameters, html, f"Rapport {opdracht.naam}", _warm_kernel(),
-                   opdracht.invoer)
+        if not actueel(opdracht):
+            render(opdracht.template, opdracht.parameters, opdracht.bestand, f"Rapport {opdracht.naam}",
+                   _warm_kernel(), opdracht.invoer)
         if opdracht.pdf:
-            naar_pdf(html, pdf)
+            naar_pdf(opdracht.bestand, opdracht.bestand.with_suffix(".pdf"))
     except Exception as error:  # noqa: BLE001 - any failure of one report is reported, not raised
-        return Resultaat(opdracht, fout=_first_line(error))
+        return Resultaat(opdracht, fout=_last_line(error))
     return Resultaat(opdracht)
 
 
 ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def _first_line(error: Exception) -> str:
+def _last_line(error: Exception) -> str:
     """The last line that names the error, without a traceback (papermill puts it last) or colour codes."""
     lines = [line for line in ANSI_COLOUR.sub("", str(error)).strip().splitlines() if line.strip()]
     return (lines[-1] if lines else type(error).__name__)[:300]

@@ -709,3 +709,26 @@ def orphans(connection: sqlite3.Connection) -> dict[tuple[str, str], int]:
 def _frame(connection: sqlite3.Connection, sql: str, parameters: Sequence = ()) -> pd.DataFrame:
     cursor = connection.execute(sql, parameters)
     return pd.DataFrame([tuple(row) for row in cursor], columns=[c[0] for c in cursor.description])
+
+
+# Every table a Huis report reads, each as rows with their huis_id, so that a report's fingerprint
+# changes exactly when one of its rows does. Timestamps of saving (antwoord.gewijzigd) stay out: an
+# answer saved again unchanged must not redo the report.
+_REPORT_INPUTS = {
+    "huis": "SELECT id AS huis_id, naam, demo FROM huis",
+    "gemeenten": "SELECT huis_id, nis FROM huis_gemeente",
+    "rondes": "SELECT r.huis_id, r.id, r.nummer, r.datum, v.versie, v.yaml FROM ronde r"
+              " JOIN roadmap_versie v ON v.versie = r.roadmap_versie",
+    "deelnemers": "SELECT r.huis_id, d.* FROM deelnemer d JOIN ronde r ON r.id = d.ronde_id",
+    "antwoorden": "SELECT r.huis_id, a.deelnemer_id, a.stelling_id, a.keuze, a.niveau, a.toelichting FROM antwoord a"
+                  " JOIN deelnemer d ON d.id = a.deelnemer_id JOIN ronde r ON r.id = d.ronde_id",
+    "belangen": "SELECT r.huis_id, b.* FROM belang b JOIN deelnemer d ON d.id = b.deelnemer_id"
+                " JOIN ronde r ON r.id = d.ronde_id",
+    "prioriteiten": "SELECT r.huis_id, p.* FROM prioriteit p JOIN ronde r ON r.id = p.ronde_id",
+    "acties": "SELECT r.huis_id, a.* FROM actie a JOIN ronde r ON r.id = a.ronde_id",
+}
+
+
+def report_inputs(connection: sqlite3.Connection) -> dict[str, pd.DataFrame]:
+    """Per table a Huis report reads, all its rows with a huis_id column: what a report's fingerprint hashes."""
+    return {name: _frame(connection, sql) for name, sql in _REPORT_INPUTS.items()}

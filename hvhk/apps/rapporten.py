@@ -12,7 +12,7 @@ import pandas as pd
 from hvhk.apps.ui import melding, stijl, toon, veilig
 from hvhk.base.errors import GebruikersFout, describe_os_error
 from hvhk.base.paths import output_dir
-from rapporten import batch
+from rapporten import batch, pipeline
 from roadmap import store
 
 START, BUSY = "Rapporten maken", "Bezig met rapporten…"
@@ -61,21 +61,21 @@ def rapporten_app(database: Path) -> widgets.Widget:
             target.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise GebruikersFout(f"Kan de map niet maken: {describe_os_error(error)}") from None
-        huizen = _huizen(database)
-        chosen = huizen.loc[huizen["id"].isin(selection.value)]
         simulatie = output_dir() / "simulatie" / "loket.csv"  # missing: the reports say there are no results
-        opdrachten = batch.huis_opdrachten(chosen, database, simulatie, target)
-        progress.max, progress.value, progress.layout.visibility = len(opdrachten), 0, "visible"
-        toon(message, f"Bezig met {len(opdrachten)} rapporten…")
+        progress.max, progress.value, progress.layout.visibility = len(selection.value), 0, "visible"
+        toon(message, f"Bezig met {len(selection.value)} rapporten…")
         button.disabled, button.description = True, BUSY
-        results, size = [], workers.value
+
+        def klaar(done: int, total: int) -> None:
+            progress.max, progress.value = total, done
+
         try:
-            for start in range(0, len(opdrachten), size):  # `size` reports at a time, so the bar moves
-                results += batch.render_all(opdrachten[start:start + size], size, voortgang=False)
-                progress.value = len(results)
+            results, index = pipeline.run(
+                database, simulatie, target, huizen=selection.value, gemeenten=(), werkers=workers.value,
+                voortgang=False, klaar=klaar,
+            )
         finally:
             button.disabled, button.description = False, START
-        index = batch.write_index(results, target, demo=bool(chosen["demo"].any()))
         listing.value = _listing(results, index)
         done = sum(result.gelukt for result in results)
         note = "" if simulatie.exists() else f" Zonder loketsimulatie: {simulatie} bestaat niet."

@@ -1,5 +1,6 @@
 """End to end: `hvhk demo` as a new user runs it, twice, in an empty folder."""
 
+import os
 import re
 import sqlite3
 import subprocess
@@ -12,9 +13,11 @@ from roadmap import store
 
 
 def _run_demo(folder):
-    return subprocess.run(
-        [sys.executable, "-m", "hvhk", "demo"], check=False, cwd=folder, capture_output=True, text=True, timeout=300
-    )
+    """`hvhk demo` in `folder` with its default paths, also when a test's own output folder is set
+    (`eigen_uitvoer`): a second run must meet the first run's reports."""
+    environment = {name: value for name, value in os.environ.items() if name not in ("HVHK_UITVOER", "HVHK_DATABASE")}
+    return subprocess.run([sys.executable, "-m", "hvhk", "demo"], check=False, cwd=folder, env=environment,
+                          capture_output=True, text=True, timeout=300)
 
 
 def _counts(database):
@@ -65,8 +68,13 @@ def test_simulation_table_covers_every_demo_gemeente(demo_folder):
     assert (table["ci_laag"] <= table["gemiddelde"]).all() and (table["gemiddelde"] <= table["ci_hoog"]).all()
 
 
-def test_second_run_changes_no_row_counts(demo_folder):
+def test_second_run_changes_no_row_counts_and_redoes_no_report(demo_folder):
     folder, _, counts = demo_folder
+    reports = folder / "uitvoer" / "rapporten"
+    made = {path.name: path.stat().st_mtime_ns for path in reports.glob("*.html") if path.name != "index.html"}
     second = _run_demo(folder)
     assert second.returncode == 0, second.stderr
     assert _counts(folder / "data" / "hvhk.sqlite") == counts
+    again = {path.name: path.stat().st_mtime_ns for path in reports.glob("*.html") if path.name != "index.html"}
+    assert again == made, "the same seed gives the same inputs: no report is made again"
+    assert (reports / "index.html").read_text().count(">ongewijzigd<") == 32

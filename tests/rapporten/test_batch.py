@@ -1,14 +1,13 @@
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 import pytest
 
-from rapporten import batch, invoer
-from rapporten.render import TEMPLATES, resultaten
-from roadmap import aggregate, store
+from rapporten import batch
+from rapporten.render import resultaten
+from roadmap import store
 
 
 def test_file_names_cannot_leave_the_output_folder():
@@ -65,24 +64,26 @@ def test_a_rerun_redoes_only_the_reports_whose_inputs_changed(tmp_path, demo_dat
     assert "ongewijzigd" in index
 
 
-def test_a_fingerprint_follows_the_data_of_its_huis(tmp_path, demo_database):
-    copy = tmp_path / "kopie.sqlite"
-    shutil.copy(demo_database, copy)
-    connection = store.connect(copy)
-
-    def fingerprints():
-        alle = aggregate.per_onderdeel_alle_rondes(connection)
-        return invoer.vingerafdrukken(connection, TEMPLATES / batch.HUIS_TEMPLATE, tmp_path / "geen.csv", alle)
-
-    before = fingerprints()
-    assert before == fingerprints()
-    connection.execute("UPDATE actie SET status = 'gestopt' WHERE id = (SELECT min(id) FROM actie)")
-    huis = connection.execute(
-        "SELECT r.huis_id FROM actie a JOIN ronde r ON r.id = a.ronde_id ORDER BY a.id LIMIT 1"
-    ).fetchone()[0]
-    after = fingerprints()
+def test_reports_that_are_up_to_date_start_no_worker(tmp_path, demo_database, monkeypatch):
+    connection = store.connect(demo_database)
+    huizen = store.huizen(connection).head(2)
     connection.close()
-    assert [h for h in before if before[h] != after[h]] == [huis]
+    opdrachten = batch.huis_opdrachten(huizen, demo_database, tmp_path / "geen.csv", tmp_path)
+    progress = []
+    results = batch.render_all(opdrachten, voortgang=False, klaar=lambda done, total: progress.append((done, total)))
+    assert all(r.gelukt for r in results) and progress == [(1, 2), (2, 2)]
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", None)  # a worker started now would fail the batch
+    progress.clear()
+    results = batch.render_all(opdrachten, voortgang=False, klaar=lambda done, total: progress.append((done, total)))
+    assert all(r.ongewijzigd for r in results) and progress == [(1, 2), (2, 2)]
+
+
+def test_a_failure_is_told_by_its_last_line_without_colour_codes():
+    papermill = RuntimeError("\x1b[0;31m---\x1b[0m\nTraceback (most recent call last):\n  File 'x'\n\n"
+                             "\x1b[0;31mValueError\x1b[0m: kapot\n")
+    assert batch._last_line(papermill) == "ValueError: kapot"
+    assert batch._last_line(KeyError()) == "KeyError"
 
 
 def test_pdf_on_request_next_to_the_html(tmp_path, demo_database):

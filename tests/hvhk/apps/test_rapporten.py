@@ -46,6 +46,39 @@ def test_the_chosen_huizen_are_rendered_listed_and_indexed(demo_database, tmp_pa
     assert not _field(app, "Rapporten maken").disabled
 
 
+def test_making_more_reports_keeps_the_others_in_the_overview(demo_database, tmp_path):
+    app = rapporten_app(demo_database)
+    keuze = _field(app, "Huizen")
+    _field(app, "Map").value = str(tmp_path / "rapporten")
+    for _label, value in keuze.options[:2]:
+        keuze.value = (value,)
+        _field(app, "Rapporten maken").click()
+    assert "Klaar: 1 van 1 rapporten gelukt." in _text(app)
+    page = (tmp_path / "rapporten" / "index.html").read_text()
+    assert all(label in page for label, _value in keuze.options[:2]) and "2 rapporten, waarvan 2 gelukt." in page
+
+
+def test_all_chosen_huizen_in_one_batch_with_the_bar_moving_per_report(demo_database, tmp_path, monkeypatch):
+    batches, bar = [], []
+
+    def render_all(opdrachten, werkers=2, voortgang=True, dask_adres=None, klaar=None):
+        batches.append((len(opdrachten), werkers))
+        for done in range(1, len(opdrachten) + 1):
+            klaar(done, len(opdrachten))
+            bar.append((progress.value, progress.max))
+        return [batch.Resultaat(opdracht) for opdracht in opdrachten]
+
+    monkeypatch.setattr(batch, "render_all", render_all)
+    app = rapporten_app(demo_database)
+    progress = _field(app, "Voortgang")
+    _field(app, "Alle Huizen").click()
+    _field(app, "Rapporten tegelijk").value = 1
+    _field(app, "Map").value = str(tmp_path / "rapporten")
+    _field(app, "Rapporten maken").click()
+    assert batches == [(12, 1)], "one batch: its warm kernels serve every report"
+    assert bar == [(done, 12) for done in range(1, 13)]
+
+
 def test_no_huis_chosen_says_so_in_dutch(demo_database, tmp_path):
     app = rapporten_app(demo_database)
     _field(app, "Map").value = str(tmp_path / "rapporten")
@@ -67,7 +100,7 @@ def test_names_and_errors_are_escaped_and_failures_reported(tmp_path, monkeypatc
     connection.close()
     batches = []
 
-    def fail(opdrachten, werkers, voortgang):
+    def fail(opdrachten, werkers=2, voortgang=True, dask_adres=None, klaar=None):
         batches.append((len(opdrachten), voortgang))
         return [batch.Resultaat(opdracht, fout="<script>kapot</script>") for opdracht in opdrachten]
 

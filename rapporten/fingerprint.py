@@ -14,29 +14,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from roadmap import store
 from simulatie.uitvoer import lees_rapporttabel
 
 PACKAGES = ("hvhk", "roadmap", "rapporten", "simulatie")  # simulatie draws the loket charts and names the measures
 ROOT = Path(__file__).resolve().parent.parent
 META = re.compile(rb'<meta name="hvhk-invoer" content="([0-9a-f]{64})">')
 
-# Every table a Huis report reads, each as rows per huis_id.
-PER_HUIS = {
-    "huis": "SELECT id AS huis_id, naam, demo FROM huis",
-    "gemeenten": "SELECT huis_id, nis FROM huis_gemeente",
-    "rondes": "SELECT r.huis_id, r.id, r.nummer, r.datum, v.versie, v.yaml FROM ronde r"
-              " JOIN roadmap_versie v ON v.versie = r.roadmap_versie",
-    "deelnemers": "SELECT r.huis_id, d.* FROM deelnemer d JOIN ronde r ON r.id = d.ronde_id",
-    "antwoorden": "SELECT r.huis_id, a.deelnemer_id, a.stelling_id, a.keuze, a.niveau, a.toelichting FROM antwoord a"
-                  " JOIN deelnemer d ON d.id = a.deelnemer_id JOIN ronde r ON r.id = d.ronde_id",
-    "belangen": "SELECT r.huis_id, b.* FROM belang b JOIN deelnemer d ON d.id = b.deelnemer_id"
-                " JOIN ronde r ON r.id = d.ronde_id",
-    "prioriteiten": "SELECT r.huis_id, p.* FROM prioriteit p JOIN ronde r ON r.id = p.ronde_id",
-    "acties": "SELECT r.huis_id, a.* FROM actie a JOIN ronde r ON r.id = a.ronde_id",
-}
 
-
-def vingerafdrukken(
+def per_huis(
     connection: sqlite3.Connection, template: Path, simulatie: Path, vergelijking: pd.DataFrame
 ) -> dict[int, str]:
     """Per huis_id the fingerprint of its report's inputs; `vergelijking` is the comparison group
@@ -44,15 +30,13 @@ def vingerafdrukken(
     shared = hashlib.sha256(_code(template))
     shared.update(_hash_frame(vergelijking))
     simulation = lees_rapporttabel(simulatie) if simulatie.exists() else pd.DataFrame(columns=["nis"])
+    tables = store.report_inputs(connection)
     parts: dict[int, list[bytes]] = {}
-    for sql in PER_HUIS.values():
-        cursor = connection.execute(sql)
-        frame = pd.DataFrame([tuple(row) for row in cursor], columns=[c[0] for c in cursor.description])
+    for frame in tables.values():
         for huis_id, rows in frame.groupby("huis_id"):
             parts.setdefault(int(huis_id), []).append(_hash_frame(rows))
-    gemeenten = connection.execute("SELECT huis_id, nis FROM huis_gemeente").fetchall()
-    for huis_id, nis in gemeenten:
-        parts.setdefault(huis_id, []).append(_hash_frame(simulation.loc[simulation["nis"] == nis]))
+    for huis_id, nis in tables["gemeenten"].itertuples(index=False):
+        parts.setdefault(int(huis_id), []).append(_hash_frame(simulation.loc[simulation["nis"] == nis]))
     result = {}
     for huis_id, hashes in parts.items():
         digest = shared.copy()
@@ -62,7 +46,7 @@ def vingerafdrukken(
     return result
 
 
-def vingerafdrukken_gemeenten(template: Path, simulatie: Path, gemeenten: list[str]) -> dict[str, str]:
+def per_gemeente(template: Path, simulatie: Path, gemeenten: list[str]) -> dict[str, str]:
     """Per NIS code the fingerprint of its gemeente report's inputs: code, template and its simulation rows."""
     if not gemeenten:
         return {}
@@ -76,7 +60,7 @@ def vingerafdrukken_gemeenten(template: Path, simulatie: Path, gemeenten: list[s
     return result
 
 
-def van_bestand(path: Path) -> str | None:
+def in_file(path: Path) -> str | None:
     """The fingerprint a finished report carries, or None (no file, or not one of ours)."""
     try:
         with path.open("rb") as file:
