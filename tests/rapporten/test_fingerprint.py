@@ -1,8 +1,5 @@
-import re
 import shutil
-from pathlib import Path
 
-import rapporten
 from hvhk import demodata
 from hvhk.base.demolabel import DEMO_LABEL
 from hvhk.base.files import write_atomic
@@ -54,8 +51,3 @@ def test_the_demo_made_again_keeps_every_fingerprint(tmp_path, demo_database):
     assert simulated_and_fingerprinted() == first
     assert len(first[0]) == 12 and len(first[1]) == 1
 
-
-def test_the_reports_read_the_store_only_through_its_functions():
-    sql = re.compile(r"\.execute\(|\bSELECT\b|\bUPDATE\b|\bINSERT\b")
-    sources = Path(rapporten.__file__).parent.glob("*.py")
-    assert [source.name for source in sources if sql.search(source.read_text(encoding="utf-8"))] == []
