@@ -105,7 +105,7 @@ def measure_aggregate(database: Path, herhalingen: int) -> None:
 def filled_template(path: Path, roadmap: Roadmap, deelnemers: int, seed: int = 0) -> Path:
     """The Excel template with `deelnemers` partners who answered every stelling and every belang."""
     rng = np.random.default_rng(seed)
-    excel.sjabloon(path, roadmap, "Huis van het Kind Benchmark", deelnemers)
+    excel.write_template(path, roadmap, "Huis van het Kind Benchmark", deelnemers)
     book = load_workbook(path)
     sheet = book[excel.ANTWOORDEN]
     options, belang = list(roadmap.schaal.antwoorden), list(roadmap.schaal.belangen)
@@ -128,7 +128,7 @@ def measure_excel_import(folder: Path, herhalingen: int, deelnemers: int = 12) -
     connection = store.connect(folder / "import.sqlite")
     try:
         huis_id = store.save_huis(connection, "Huis van het Kind Benchmark", ["44021"])
-        seconds = median_seconds(lambda: importing.importeer(connection, path, huis_id, roadmap, nummer=1), herhalingen)
+        seconds = median_seconds(lambda: importing.import_file(connection, path, huis_id, roadmap, nummer=1), herhalingen)
         answers = store.row_counts(connection)["antwoord"]
     finally:
         connection.close()

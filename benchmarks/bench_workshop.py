@@ -230,7 +230,7 @@ def new_store(path: Path) -> str:
     try:
         huis_id = store.save_huis(connection, HUIS, ["44021"])
         ronde_id = store.save_ronde(connection, huis_id, 1, time.strftime("%Y-%m-%d"), load_roadmap())
-        return store.maak_toegangscode(connection, ronde_id)
+        return store.new_toegangscode(connection, ronde_id)
     finally:
         connection.close()
 

@@ -324,47 +324,47 @@ def _lab(arguments: argparse.Namespace) -> int:
 
 def _sjabloon(arguments: argparse.Namespace) -> int:
     from roadmap.definition import load_roadmap
-    from roadmap.io.excel import sjabloon
+    from roadmap.io.excel import write_template
 
     path = arguments.uitvoer or output_dir() / "sjablonen" / f"roadmap-{slug(arguments.huis)}.xlsx"
-    sjabloon(path, load_roadmap(arguments.roadmap), arguments.huis, arguments.deelnemers)
+    write_template(path, load_roadmap(arguments.roadmap), arguments.huis, arguments.deelnemers)
     print(f"Sjabloon geschreven: {path}")
     return 0
 
 
 def _importeer(arguments: argparse.Namespace) -> int:
-    from hvhk.base.formatting import getal
-    from hvhk.base.gemeenten import zoek_gemeente
+    from hvhk.base.formatting import as_number
+    from hvhk.base.gemeenten import find_gemeente
     from roadmap import store
     from roadmap.definition import load_roadmap
-    from roadmap.io.importing import importeer
+    from roadmap.io.importing import import_file
 
     roadmap = load_roadmap(arguments.roadmap)
     connection = store.connect(arguments.database or database_path())
     try:
         with store.transaction(connection):  # a new Huis is only kept when its file is read in too
             if arguments.gemeente:
-                huis_id = store.save_huis(connection, arguments.huis, [zoek_gemeente(g) for g in arguments.gemeente])
+                huis_id = store.save_huis(connection, arguments.huis, [find_gemeente(g) for g in arguments.gemeente])
             else:
                 huis_id = store.huis_id(connection, arguments.huis)
-            verslag = importeer(connection, arguments.bestand, huis_id, roadmap, arguments.ronde, arguments.datum)
+            verslag = import_file(connection, arguments.bestand, huis_id, roadmap, arguments.ronde, arguments.datum)
     finally:
         connection.close()
     print(
-        f"Ingelezen in ronde {verslag.nummer} van '{arguments.huis}': {getal(verslag.deelnemers, 0)} deelnemers,"
-        f" {getal(verslag.antwoorden, 0)} antwoorden en {getal(verslag.belangen, 0)} keer belang."
+        f"Ingelezen in ronde {verslag.nummer} van '{arguments.huis}': {as_number(verslag.deelnemers, 0)} deelnemers,"
+        f" {as_number(verslag.antwoorden, 0)} antwoorden en {as_number(verslag.belangen, 0)} keer belang."
     )
     return 0
 
 
 def _exporteer(arguments: argparse.Namespace) -> int:
     from roadmap import store
-    from roadmap.io.export import exporteer
+    from roadmap.io.export import export_huis
 
     path = arguments.uitvoer or output_dir() / "export" / f"{slug(arguments.huis)}.xlsx"
     connection = store.connect(arguments.database or database_path())
     try:
-        exporteer(connection, store.huis_id(connection, arguments.huis), path, arguments.ronde, arguments.met_namen)
+        export_huis(connection, store.huis_id(connection, arguments.huis), path, arguments.ronde, arguments.met_namen)
     finally:
         connection.close()
     print(f"Geëxporteerd naar {path}" + ("" if arguments.met_namen else " (deelnemers zonder naam)"))
@@ -372,10 +372,10 @@ def _exporteer(arguments: argparse.Namespace) -> int:
 
 
 def _controle(arguments: argparse.Namespace) -> int:
-    from hvhk.controle import controleer
+    from hvhk.controle import check
 
     database = arguments.database or database_path()
-    findings = controleer(database, arguments.roadmap)
+    findings = check(database, arguments.roadmap)
     for finding in findings:
         print(finding)
     errors = sum(not finding.warning for finding in findings)
@@ -388,7 +388,7 @@ _DEMO_FIGURES = ("geboorten_per_jaar", "plaatsen", "loket_medewerkers")
 
 
 def _rapporten(arguments: argparse.Namespace) -> int:
-    from hvhk.base.gemeenten import zoek_gemeente
+    from hvhk.base.gemeenten import find_gemeente
     from rapporten import pipeline
     from roadmap import store
 
@@ -406,7 +406,7 @@ def _rapporten(arguments: argparse.Namespace) -> int:
         raise GebruikersFout(f"{simulatie}: geen simulatieresultaten; draai eerst hvhk demo of geef --simulatie")
     results, index = pipeline.run(
         database, simulatie, arguments.uitvoer or output_dir() / "rapporten", huizen=chosen,
-        gemeenten=None if arguments.alle else [zoek_gemeente(g) for g in arguments.gemeente or []],
+        gemeenten=None if arguments.alle else [find_gemeente(g) for g in arguments.gemeente or []],
         pdf=arguments.pdf, werkers=arguments.werkers, dask_adres=arguments.dask,
     )
     failed = [r for r in results if not r.gelukt]
@@ -420,11 +420,11 @@ def _rapporten(arguments: argparse.Namespace) -> int:
 
 def _simuleer(arguments: argparse.Namespace) -> int:
     from hvhk.base.demolabel import DEMO_LABEL
-    from hvhk.base.gemeenten import gemeente_naam, zoek_gemeente
+    from hvhk.base.gemeenten import find_gemeente, gemeente_naam
     from simulatie import uitvoer
     from simulatie.experiment import run_scenarios, samenvatting, verschillen
 
-    nis = zoek_gemeente(arguments.gemeente)
+    nis = find_gemeente(arguments.gemeente)
     naam = gemeente_naam(nis)
     files = [(path, _scenario_file(path, nis)) for path in arguments.scenario]
     demo = _demo_figures(nis)
@@ -440,21 +440,21 @@ def _simuleer(arguments: argparse.Namespace) -> int:
     path = arguments.uitvoer or output_dir() / "simulatie" / f"{slug(naam)}-{names}.csv"
 
     runs = run_scenarios(scenarios, arguments.replicaties, seed, werkers=arguments.werkers, dask_adres=arguments.dask)
-    uitvoer.schrijf(uitvoer.lange_vorm(runs, nis), path)
+    uitvoer.write(uitvoer.long_form(runs, nis), path)
     report_table = output_dir() / "simulatie" / "loket.csv"
     gegevens = DEMO_LABEL if from_demo else "eigen scenariobestanden"
-    uitvoer.werk_rapporttabel_bij(report_table, uitvoer.rapporttabel(runs, scenarios).assign(gegevens=gegevens))
+    uitvoer.update_report_table(report_table, uitvoer.to_report_table(runs, scenarios).assign(gegevens=gegevens))
 
     print(f"Lokaal loket kinderopvang van {naam} ({nis}): {arguments.replicaties} replicaties per scenario, seed {seed}.")
     if from_demo:
         print(f"Niet in het scenariobestand, dus uit de {DEMO_LABEL}: {', '.join(from_demo)};"
               " vervang ze door de echte cijfers van de gemeente.")
     summaries = {s.naam: samenvatting(runs.loc[runs["scenario"] == s.naam]) for s in scenarios}
-    print("\n" + uitvoer.samenvatting_tekst(summaries))
+    print("\n" + uitvoer.summary_text(summaries))
     basis = scenarios[0].naam
     for scenario in scenarios[1:]:
         print(f"\nVerschil {scenario.naam} − {basis} (per replicatie dezelfde gezinnen):")
-        print(uitvoer.verschillen_tekst(verschillen(runs, basis, scenario.naam)))
+        print(uitvoer.differences_text(verschillen(runs, basis, scenario.naam)))
     print(f"\nResultaten per scenario, replicatie en maat: {path}")
     print(f"Het loketrapport van {naam} (het eerste scenario als huidige situatie): hvhk rapporten --gemeente {nis}")
     return 0

@@ -30,12 +30,12 @@ class Finding:
         return f"{'waarschuwing' if self.warning else 'fout'}: {self.message}"
 
 
-def controleer(database: Path, roadmap: Path | None = None) -> list[Finding]:
+def check(database: Path, roadmap: Path | None = None) -> list[Finding]:
     """Everything wrong with `database` and the Roadmap file `roadmap` (None: the bundled one)."""
-    return controleer_database(database) + controleer_roadmap(roadmap)
+    return check_database(database) + check_roadmap(roadmap)
 
 
-def controleer_roadmap(path: Path | None) -> list[Finding]:
+def check_roadmap(path: Path | None) -> list[Finding]:
     try:
         load_roadmap(path)
     except GebruikersFout as error:
@@ -43,7 +43,7 @@ def controleer_roadmap(path: Path | None) -> list[Finding]:
     return []
 
 
-def controleer_database(path: Path) -> list[Finding]:
+def check_database(path: Path) -> list[Finding]:
     try:
         connection = store.connect(path, read_only=True)
     except GebruikersFout as error:

@@ -24,7 +24,7 @@ from roadmap.definition import Roadmap, load_roadmap
 from simulatie.experiment import run_scenarios
 from simulatie.maten import BASIS
 from simulatie.scenario import Scenario
-from simulatie.uitvoer import rapporttabel
+from simulatie.uitvoer import to_report_table
 
 REPLICATIES = 10
 CHANGES = {  # the scenarios every demo gemeente is compared on, as changes to its current situation
@@ -97,7 +97,7 @@ def simulate(gemeenten: pd.DataFrame, replicaties: int = REPLICATIES) -> pd.Data
         )
         scenarios = [basis, *(dataclasses.replace(basis, naam=naam, **change(basis)) for naam, change in CHANGES.items())]
         runs = run_scenarios(scenarios, replicaties=replicaties, seed=int(gemeente.nis))
-        tables.append(rapporttabel(runs, scenarios))
+        tables.append(to_report_table(runs, scenarios))
     return pd.concat(tables, ignore_index=True)
 
 

@@ -19,12 +19,12 @@ import pandas as pd
 from jinja2 import Template
 from tqdm import tqdm
 
-from hvhk.base.cluster import op_cluster
+from hvhk.base.cluster import on_cluster
 from hvhk.base.files import slug, write_atomic
 from hvhk.base.gemeenten import gemeente_naam
 from rapporten import fingerprint
 from rapporten.kernels import WarmeKernel
-from rapporten.pdf import naar_pdf
+from rapporten.pdf import to_pdf
 from rapporten.render import TEMPLATES, page, render
 from roadmap import aggregate, store
 
@@ -148,7 +148,7 @@ def render_all(
             else:
                 todo[index] = opdracht
         if todo and dask_adres:
-            rendered = op_cluster(_render_one, list(todo.values()), dask_adres, klaar=lambda _result: tick())
+            rendered = on_cluster(_render_one, list(todo.values()), dask_adres, klaar=lambda _result: tick())
             results.update(zip(todo, rendered))
         elif todo:
             spawn = multiprocessing.get_context("spawn")
@@ -181,7 +181,7 @@ def _warm_kernel() -> WarmeKernel:
     return _kernels.kernel
 
 
-def actueel(opdracht: Opdracht) -> bool:
+def is_up_to_date(opdracht: Opdracht) -> bool:
     """Whether the report file exists and was made from the same inputs."""
     return bool(opdracht.invoer) and fingerprint.in_file(opdracht.bestand) == opdracht.invoer
 
@@ -189,7 +189,7 @@ def actueel(opdracht: Opdracht) -> bool:
 def _nothing_to_do(opdracht: Opdracht) -> bool:
     """Whether the report is up to date, and so is its PDF when one is asked for."""
     html, pdf = opdracht.bestand, opdracht.bestand.with_suffix(".pdf")
-    return actueel(opdracht) and (
+    return is_up_to_date(opdracht) and (
         not opdracht.pdf or (pdf.exists() and pdf.stat().st_mtime_ns >= html.stat().st_mtime_ns)
     )
 
@@ -197,11 +197,11 @@ def _nothing_to_do(opdracht: Opdracht) -> bool:
 def _render_one(opdracht: Opdracht) -> Resultaat:
     """Make what is missing of one report: the HTML unless it is up to date, then the PDF if asked for."""
     try:
-        if not actueel(opdracht):
+        if not is_up_to_date(opdracht):
             render(opdracht.template, opdracht.parameters, opdracht.bestand, f"Rapport {opdracht.naam}",
                    _warm_kernel(), opdracht.invoer)
         if opdracht.pdf:
-            naar_pdf(opdracht.bestand, opdracht.bestand.with_suffix(".pdf"))
+            to_pdf(opdracht.bestand, opdracht.bestand.with_suffix(".pdf"))
     except Exception as error:  # noqa: BLE001 - any failure of one report is reported, not raised
         return Resultaat(opdracht, fout=_last_line(error))
     return Resultaat(opdracht)

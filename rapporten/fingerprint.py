@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from roadmap import store
-from simulatie.uitvoer import lees_rapporttabel
+from simulatie.uitvoer import read_report_table
 
 PACKAGES = ("hvhk", "roadmap", "rapporten", "simulatie")  # simulatie draws the loket charts and names the measures
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +29,7 @@ def per_huis(
     (`aggregate.per_onderdeel_alle_rondes`)."""
     shared = hashlib.sha256(_code(template))
     shared.update(_hash_frame(vergelijking))
-    simulation = lees_rapporttabel(simulatie) if simulatie.exists() else pd.DataFrame(columns=["nis"])
+    simulation = read_report_table(simulatie) if simulatie.exists() else pd.DataFrame(columns=["nis"])
     tables = store.report_inputs(connection)
     parts: dict[int, list[bytes]] = {}
     for frame in tables.values():
@@ -50,7 +50,7 @@ def per_gemeente(template: Path, simulatie: Path, gemeenten: list[str]) -> dict[
     """Per NIS code the fingerprint of its gemeente report's inputs: code, template and its simulation rows."""
     if not gemeenten:
         return {}
-    table = lees_rapporttabel(simulatie)
+    table = read_report_table(simulatie)
     code = _code(template)
     result = {}
     for nis in gemeenten:

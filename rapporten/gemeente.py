@@ -18,13 +18,13 @@ from IPython.display import HTML, Image
 from hvhk.base.demolabel import DEMO_LABEL
 from hvhk.base.errors import GebruikersFout
 from hvhk.base.figures import to_png
-from hvhk.base.formatting import getal
+from hvhk.base.formatting import as_number
 from hvhk.base.gemeenten import gemeente_naam
 from rapporten import RESULTATEN
 from rapporten.opmaak import tabel
 from simulatie import grafieken
 from simulatie.maten import BASIS, LOKET_MATEN, MATEN, interval, significance
-from simulatie.uitvoer import lees_rapporttabel
+from simulatie.uitvoer import read_report_table
 
 KWETSBAAR = ["aandeel_tijdig_kwetsbaar", "aandeel_tijdig_niet_kwetsbaar", "kloof_tijdig_kwetsbaar"]
 VERGELEKEN = [*LOKET_MATEN, "opgegeven_per_jaar", "kloof_tijdig_kwetsbaar"]
@@ -40,8 +40,8 @@ class GemeenteRapport:
     verschillen: pd.DataFrame  # soort "verschil": per scenario and maat the paired difference with BASIS
 
     @classmethod
-    def laad(cls, simulatie: str | Path, nis: str) -> GemeenteRapport:
-        table = lees_rapporttabel(Path(simulatie)).loc[lambda s: s["nis"] == str(nis)]
+    def load(cls, simulatie: str | Path, nis: str) -> GemeenteRapport:
+        table = read_report_table(Path(simulatie)).loc[lambda s: s["nis"] == str(nis)]
         if table.empty:
             raise GebruikersFout(f"{simulatie}: geen simulatieresultaten voor gemeente {nis}")
         demo = "gegevens" in table and (table["gegevens"] == DEMO_LABEL).any()
@@ -53,13 +53,13 @@ class GemeenteRapport:
     def _rij(self, scenario: str, maat: str) -> pd.Series:
         return self.situaties.loc[(self.situaties["scenario"] == scenario) & (self.situaties["maat"] == maat)].iloc[0]
 
-    def kop(self) -> HTML:
+    def heading(self) -> HTML:
         basis = self.situaties.loc[self.situaties["scenario"] == BASIS].iloc[0]
         demo = f'<p class="demo">Dit rapport toont {DEMO_LABEL}: geen echte resultaten.</p>' if self.demo else ""
         return HTML(
             f"<h1>Lokaal loket kinderopvang {escape(self.naam)}</h1>"
-            f"<p class='ondertitel'>NIS {escape(self.nis)} · {getal(basis['geboorten_per_jaar'], 0)} geboorten per jaar ·"
-            f" {getal(basis['plaatsen'], 0)} plaatsen · {int(basis['loket_medewerkers'])} loketmedewerker(s) ·"
+            f"<p class='ondertitel'>NIS {escape(self.nis)} · {as_number(basis['geboorten_per_jaar'], 0)} geboorten per jaar ·"
+            f" {as_number(basis['plaatsen'], 0)} plaatsen · {int(basis['loket_medewerkers'])} loketmedewerker(s) ·"
             f" {int(basis['n'])} replicaties</p>{demo}"
         )
 
@@ -107,7 +107,7 @@ class GemeenteRapport:
         """What the decree asks the loket to report: demand, unmet demand and the waiting list."""
         plaatsen = self.situaties.loc[self.situaties["scenario"] == BASIS, "plaatsen"].iloc[0]
         return HTML("<h2>Vraagsignaal voor lokaal bestuur, organisatoren en Kind en Gezin</h2>"
-                    f"<p>Ter vergelijking: de gemeente telt {getal(plaatsen, 0)} plaatsen.</p>"
+                    f"<p>Ter vergelijking: de gemeente telt {as_number(plaatsen, 0)} plaatsen.</p>"
                     + tabel(["Maat", "Gemiddelde", "95%-interval"], self._situatie(VRAAG)))
 
     def methode(self) -> HTML:

@@ -17,7 +17,7 @@ from IPython.display import HTML, Image
 from hvhk.base.demolabel import DEMO_LABEL
 from hvhk.base.errors import GebruikersFout
 from hvhk.base.figures import to_png
-from hvhk.base.formatting import datum, getal, procent, verschil
+from hvhk.base.formatting import as_date, as_difference, as_number, as_percent
 from hvhk.base.gemeenten import gemeente_naam
 from rapporten import RESULTATEN
 from rapporten.opmaak import tabel
@@ -25,7 +25,7 @@ from roadmap import aggregate, analysis, charts, store
 from roadmap.definition import reeks
 from roadmap.resultaten import RondeResultaten
 from simulatie.maten import BASIS, LOKET_MATEN
-from simulatie.uitvoer import lees_rapporttabel
+from simulatie.uitvoer import read_report_table
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class HuisRapport:
     loket: pd.DataFrame
 
     @classmethod
-    def laad(
+    def load(
         cls, database: str | Path, huis_id: int, simulatie: str | Path | None = None,
         vergelijking: str | Path | None = None,
     ) -> HuisRapport:
@@ -56,7 +56,7 @@ class HuisRapport:
                 raise GebruikersFout(f"Huis {huis_id} staat niet in de database {database}")
             huis = huizen.loc[huis_id]
             rondes = store.rondes(connection, huis_id)
-            ronde = RondeResultaten.laad(connection, int(rondes["id"].iloc[-1])) if len(rondes) else None
+            ronde = RondeResultaten.load(connection, int(rondes["id"].iloc[-1])) if len(rondes) else None
             peers = huizen.index[huizen["demo"] == huis["demo"]]  # demo data never mixes with real Huizen
             alle = (
                 pd.read_csv(vergelijking, dtype={"onderdeel_id": str}) if vergelijking
@@ -67,7 +67,7 @@ class HuisRapport:
             connection.close()
         loket = pd.DataFrame()
         if simulatie and Path(simulatie).exists():
-            loket = lees_rapporttabel(Path(simulatie)).loc[
+            loket = read_report_table(Path(simulatie)).loc[
                 lambda s: s["nis"].isin(huis["gemeenten"]) & (s["soort"] == "situatie") & (s["scenario"] == BASIS)
             ]
         return cls(
@@ -79,12 +79,12 @@ class HuisRapport:
             loket=loket,
         )
 
-    def kop(self) -> HTML:
+    def heading(self) -> HTML:
         demo = f'<p class="demo">Dit rapport toont {DEMO_LABEL}: geen echte resultaten.</p>' if self.demo else ""
         if self.ronde is None:
             ronde = "Nog geen zelfevaluatie afgenomen."
         else:
-            ronde = f"Zelfevaluatie ronde {self.ronde.nummer} van {datum(self.ronde.datum)}"
+            ronde = f"Zelfevaluatie ronde {self.ronde.nummer} van {as_date(self.ronde.datum)}"
         return HTML(
             f"<h1>{escape(self.naam)}</h1>"
             f'<p class="ondertitel">Gemeenten: {escape(", ".join(self.gemeenten))}<br>{ronde}</p>{demo}'
@@ -111,7 +111,7 @@ class HuisRapport:
         items = [
             ("deelnemers", str(0 if ronde is None else len(ronde.deelnemers))),
             ("organisaties", str(0 if ronde is None else ronde.deelnemers["organisatie"].nunique())),
-            ("mediaan over de levensdomeinen", getal(None if ronde is None else ronde.levensdomeinen["mediaan"].median())),
+            ("mediaan over de levensdomeinen", as_number(None if ronde is None else ronde.levensdomeinen["mediaan"].median())),
         ]
         cells = "".join(f"<li><strong>{value}</strong>{label}</li>" for label, value in items)
         return HTML(f'<h2>Samenvatting</h2><ul class="kengetallen">{cells}</ul>')
@@ -130,7 +130,8 @@ class HuisRapport:
             tabel(
                 ["Levensdomein", "Mediaan", "Middelste helft", "Partners met score", "Weet niet"],
                 [
-                    [r.onderdeel, getal(r.mediaan), f"{getal(r.q1)} – {getal(r.q3)}", r.n, procent(r.aandeel_weet_niet)]
+                    [r.onderdeel, as_number(r.mediaan), f"{as_number(r.q1)} – {as_number(r.q3)}", r.n,
+                     as_percent(r.aandeel_weet_niet)]
                     for r in domeinen.itertuples()
                 ],
             )
@@ -148,7 +149,7 @@ class HuisRapport:
         domeinen = self.ronde.weg.loc[self.ronde.weg["soort"] == "levensdomein"]
         table = tabel(
             ["Levensdomein", f"Ronde {vorige}", f"Ronde {huidige}", "Verschil"],
-            [[r.onderdeel, getal(r.vorige), getal(r.huidige), verschil(r.verschil)] for r in domeinen.itertuples()],
+            [[r.onderdeel, as_number(r.vorige), as_number(r.huidige), as_difference(r.verschil)] for r in domeinen.itertuples()],
         )
         return HTML(heading + f"<p>Mediaan niveau per levensdomein in ronde {vorige} en ronde {huidige}.</p>{table}")
 
@@ -167,7 +168,7 @@ class HuisRapport:
             + tabel(
                 ["Rang", "Levensdomein", "Belang", "Afstand", "Score"],
                 [
-                    [r.rang, r.onderdeel, getal(r.belang), getal(r.afstand), getal(r.score)]
+                    [r.rang, r.onderdeel, as_number(r.belang), as_number(r.afstand), as_number(r.score)]
                     for r in self.ronde.prioriteiten.head(aantal).itertuples()
                 ],
                 text_columns=(1,),
@@ -214,7 +215,7 @@ class HuisRapport:
         if acties.empty:
             return HTML(heading + chosen + "<p>Nog geen acties vastgelegd.</p>")
         rows = [
-            [a.omschrijving, a.onderdeel, a.trekker, a.partners, datum(a.termijn) if a.termijn else getal(None), a.status]
+            [a.omschrijving, a.onderdeel, a.trekker, a.partners, as_date(a.termijn) if a.termijn else as_number(None), a.status]
             for a in acties.itertuples()
         ]
         table = tabel(["Actie", "Onderdeel", "Trekker", "Partners", "Termijn", "Status"], rows, text_columns=range(6))
@@ -232,8 +233,9 @@ class HuisRapport:
         if domeinen.empty:
             return HTML(heading + "<p>Te weinig andere Huizen om te vergelijken.</p>")
         rows = [
-            [r.onderdeel, getal(r.mediaan), f"{getal(r.andere_q1)} – {getal(r.andere_q3)}", getal(r.andere_mediaan),
-             procent(r.aandeel_lager), r.huizen]
+            [r.onderdeel, as_number(r.mediaan), f"{as_number(r.andere_q1)} – {as_number(r.andere_q3)}",
+             as_number(r.andere_mediaan),
+             as_percent(r.aandeel_lager), r.huizen]
             for r in domeinen.itertuples()
         ]
         headers = ["Levensdomein", "Dit Huis", "Andere Huizen, middelste helft", "Andere Huizen, mediaan",
@@ -243,7 +245,7 @@ class HuisRapport:
     def blinde_vlekken_tabel(self) -> HTML:
         heading = (
             "<h2>Blinde vlekken</h2><p>Levensdomeinen zonder partner uit dat domein, onderdelen waar minstens"
-            f" {procent(analysis.DREMPEL_WEET_NIET)} van de antwoorden 'weet niet' was, en stellingen waar niemand"
+            f" {as_percent(analysis.DREMPEL_WEET_NIET)} van de antwoorden 'weet niet' was, en stellingen waar niemand"
             " een score gaf.</p>"
         )
         if self.ronde is None or self.ronde.blinde_vlekken.empty:
@@ -273,8 +275,8 @@ class HuisRapport:
                 ],
             )
             sections.append(
-                f"<h3>{escape(gemeente_naam(nis))}</h3><p>{getal(first['geboorten_per_jaar'], 0)} geboorten per jaar,"
-                f" {getal(first['plaatsen'], 0)} plaatsen, {int(first['loket_medewerkers'])} loketmedewerker(s);"
+                f"<h3>{escape(gemeente_naam(nis))}</h3><p>{as_number(first['geboorten_per_jaar'], 0)} geboorten per jaar,"
+                f" {as_number(first['plaatsen'], 0)} plaatsen, {int(first['loket_medewerkers'])} loketmedewerker(s);"
                 f" {int(first['n'])} replicaties.</p>{table}"
             )
         return HTML(heading + "".join(sections))

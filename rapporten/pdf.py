@@ -22,7 +22,7 @@ QUIET = [
 ]
 
 
-def naar_pdf(html: Path, pdf: Path) -> None:
+def to_pdf(html: Path, pdf: Path) -> None:
     """Write `pdf` from the report `html`: to a temporary file first, then renamed into place."""
     chromium = shutil.which("chromium") or CHROMIUM
     if not Path(chromium).exists():

@@ -14,7 +14,7 @@ from pathlib import Path
 from hvhk.base.errors import GebruikersFout
 from rapporten import batch
 from roadmap import store
-from simulatie.uitvoer import lees_rapporttabel
+from simulatie.uitvoer import read_report_table
 
 
 def run(
@@ -35,7 +35,7 @@ def run(
     `simulatie` is the simulation table the loket reports and the Huis reports' loket part read,
     which may be missing. `werkers`, `dask_adres`, `voortgang` and `klaar` go to `batch.render_all`.
     """
-    simulated = sorted(lees_rapporttabel(simulatie)["nis"].unique()) if simulatie.exists() else []
+    simulated = sorted(read_report_table(simulatie)["nis"].unique()) if simulatie.exists() else []
     for nis in sorted(set(gemeenten or ()) - set(simulated)):
         raise GebruikersFout(f"{simulatie}: geen simulatieresultaten voor gemeente {nis}")
     connection = store.connect(database)
@@ -47,7 +47,7 @@ def run(
     opdrachten += batch.gemeente_opdrachten(simulated, simulatie, uitvoer, pdf=pdf)
     chosen = [_chosen(opdracht, huizen, gemeenten) for opdracht in opdrachten]
     results = batch.render_all([o for o, c in zip(opdrachten, chosen) if c], werkers, voortgang, dask_adres, klaar)
-    others = [batch.Resultaat(o, ongewijzigd=True) for o, c in zip(opdrachten, chosen) if not c and batch.actueel(o)]
+    others = [batch.Resultaat(o, ongewijzigd=True) for o, c in zip(opdrachten, chosen) if not c and batch.is_up_to_date(o)]
     index = batch.write_index(results + others, uitvoer, demo=bool(alle_huizen["demo"].any()))
     return results, index
 

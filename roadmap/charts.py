@@ -13,7 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from hvhk.base.figures import BLUE, GREY, ORANGE
-from hvhk.base.formatting import getal
+from hvhk.base.formatting import as_number
 from roadmap import analysis
 from roadmap.definition import Schaal, reeks
 
@@ -96,7 +96,7 @@ def heatmap(
     image = axes.imshow(np.ma.masked_invalid(matrix), cmap=NIVEAUKLEUREN, vmin=laagste, vmax=hoogste, aspect="auto")
     midden = (laagste + hoogste) / 2
     for (row, column), value in np.ndenumerate(matrix):
-        text, colour = ("–", "black") if np.isnan(value) else (getal(value), "white" if value < midden else "black")
+        text, colour = ("–", "black") if np.isnan(value) else (as_number(value), "white" if value < midden else "black")
         axes.text(column, row, text, ha="center", va="center", color=colour, fontsize=8 * letters)
     axes.set_xticks(range(len(onderdelen)), onderdelen, fontsize=9 * letters, rotation=30, ha="right",
                     rotation_mode="anchor")

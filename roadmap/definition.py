@@ -226,7 +226,7 @@ class Roadmap(_Strict):
         return pd.DataFrame(rows)
 
 
-def opsomming(waarden) -> str:
+def as_dutch_list(waarden) -> str:
     """'1, 2 of 3': the values of a scale as a Dutch sentence names them."""
     woorden = [str(waarde) for waarde in waarden]
     return " of ".join([", ".join(woorden[:-1]), woorden[-1]]) if len(woorden) > 1 else "".join(woorden)

@@ -45,7 +45,7 @@ class RondeResultaten:
     weg: pd.DataFrame | None
 
     @classmethod
-    def laad(cls, connection: sqlite3.Connection, ronde_id: int) -> RondeResultaten:
+    def load(cls, connection: sqlite3.Connection, ronde_id: int) -> RondeResultaten:
         """Read round `ronde_id` and the Huis's previous round from the store, and analyse them.
 
         The previous round is the one with the highest nummer below this one's: numbers, not ids or

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from hvhk.base.errors import GebruikersFout, describe_os_error
-from roadmap.definition import Roadmap, opsomming, parse_roadmap
+from roadmap.definition import Roadmap, as_dutch_list, parse_roadmap
 
 KEUZES = ("niveau", "weet_niet", "niet_van_toepassing")
 
@@ -418,7 +418,7 @@ def save_belang(connection: sqlite3.Connection, deelnemer_id: int, belang: dict[
     waarden = ronde_roadmap(connection, deelnemer_ronde(connection, deelnemer_id)).schaal.belang_waarden
     for onderdeel_id, waarde in belang.items():
         if waarde not in waarden:
-            raise GebruikersFout(f"onderdeel '{onderdeel_id}': belang {waarde} moet {opsomming(waarden)} zijn")
+            raise GebruikersFout(f"onderdeel '{onderdeel_id}': belang {waarde} moet {as_dutch_list(waarden)} zijn")
     with transaction(connection):
         connection.executemany(
             "INSERT INTO belang (deelnemer_id, onderdeel_id, belang) VALUES (?, ?, ?)"
@@ -489,7 +489,7 @@ CODE_LETTERS = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTE = 6
 
 
-def maak_toegangscode(connection: sqlite3.Connection, ronde_id: int) -> str:
+def new_toegangscode(connection: sqlite3.Connection, ronde_id: int) -> str:
     """Give a round a new random access code for the networked workshop (the old one stops working)."""
     with transaction(connection):
         while True:
@@ -523,7 +523,7 @@ def toegangscode(connection: sqlite3.Connection, ronde_id: int) -> str | None:
     return connection.execute("SELECT toegangscode FROM ronde WHERE id = ?", (ronde_id,)).fetchone()[0]
 
 
-def zet_groep_zichtbaar(connection: sqlite3.Connection, ronde_id: int, zichtbaar: bool) -> None:
+def set_groep_zichtbaar(connection: sqlite3.Connection, ronde_id: int, zichtbaar: bool) -> None:
     """Let the partners of a networked round see the group results, or hide them again."""
     with transaction(connection):
         connection.execute("UPDATE ronde SET groep_zichtbaar = ? WHERE id = ?", (int(zichtbaar), ronde_id))

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from hvhk.base.cluster import op_cluster
+from hvhk.base.cluster import on_cluster
 from hvhk.base.errors import GebruikersFout
 from simulatie.maten import MATEN
 from simulatie.model import run
@@ -62,7 +62,7 @@ def run_scenarios(scenarios: Sequence[Scenario], replicaties: int = 10, seed: in
     size = min(BATCH_MAX, math.ceil(len(tasks) / BATCHES))
     batches = [tasks[start:start + size] for start in range(0, len(tasks), size)]
     if dask_adres:
-        results = op_cluster(_run_batch, batches, dask_adres)
+        results = on_cluster(_run_batch, batches, dask_adres)
     elif werkers > 1:
         with ProcessPoolExecutor(min(werkers, len(batches))) as pool:
             results = list(pool.map(_run_batch, batches))

@@ -15,7 +15,7 @@ from typing import Literal
 
 import pandas as pd
 
-from hvhk.base.formatting import MISSING, getal, procent, verschil
+from hvhk.base.formatting import MISSING, as_difference, as_number, as_percent
 
 BASIS = "huidige situatie"  # the scenario that stands for a gemeente's current loket in result tables
 
@@ -61,13 +61,13 @@ class Maat:
     def format(self, value: float | None, decimals: int | None = None) -> str:
         """`12 %` for a share, `2,5` for anything else; `decimals` overrides the 0 and 1 decimals."""
         if self.is_share:
-            return procent(value, 0 if decimals is None else decimals)
-        return getal(value, 1 if decimals is None else decimals)
+            return as_percent(value, 0 if decimals is None else decimals)
+        return as_number(value, 1 if decimals is None else decimals)
 
     def format_difference(self, value: float | None, unit: bool = True) -> str:
         """A difference with its sign, `+2,5 %-punt` for shares; `unit=False` leaves the %-punt to the
         column label (`difference_label`)."""
-        text = verschil(None if value is None else self.difference_scale * value)
+        text = as_difference(None if value is None else self.difference_scale * value)
         return f"{text} {PROCENTPUNT}" if unit and self.is_share and text != MISSING else text
 
 

@@ -20,7 +20,7 @@ from numbers import Integral, Real
 from typing import Literal, get_args
 
 from hvhk.base.errors import GebruikersFout
-from hvhk.base.formatting import getal
+from hvhk.base.formatting import as_number
 
 DAYS_PER_YEAR = 365.0
 PLAATSEN_PER_LOCATIE = 25
@@ -237,13 +237,13 @@ class Scenario:
         if aanvragen > MAX_AANVRAGEN:
             raise GebruikersFout(
                 f"Scenario '{self.naam}', velden geboorten_per_jaar, aandeel_opvangvraag, opwarmjaren en jaren: samen"
-                f" zo'n {getal(aanvragen, 0)} aanvragen in één simulatie, meer dan {getal(MAX_AANVRAGEN, 0)};"
+                f" zo'n {as_number(aanvragen, 0)} aanvragen in één simulatie, meer dan {as_number(MAX_AANVRAGEN, 0)};"
                 " simuleer minder jaren"
             )
         if aanvragen * len(self.capaciteiten) > MAX_RANGSCHIKKING:
             raise GebruikersFout(
-                f"Scenario '{self.naam}', velden plaatsen en locaties: {getal(len(self.capaciteiten), 0)} locaties"
-                f" voor zo'n {getal(aanvragen, 0)} aanvragen is te veel om te simuleren; geef minder, grotere locaties"
+                f"Scenario '{self.naam}', velden plaatsen en locaties: {as_number(len(self.capaciteiten), 0)} locaties"
+                f" voor zo'n {as_number(aanvragen, 0)} aanvragen is te veel om te simuleren; geef minder, grotere locaties"
             )
 
     def _check_number(self, field: str, *, minimum: float, strict: bool = False, whole: bool = False,
@@ -260,4 +260,4 @@ class Scenario:
         if value < minimum:
             self._fail(field, f"moet {minimum:g} of meer zijn")
         if value > maximum:
-            self._fail(field, f"mag niet meer dan {getal(maximum, 0)} zijn")
+            self._fail(field, f"mag niet meer dan {as_number(maximum, 0)} zijn")

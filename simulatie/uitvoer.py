@@ -1,5 +1,5 @@
 """The results of `hvhk simuleer`: a tidy file to analyse further, a summary to read on screen, and
-the table the loket reports read (`rapporttabel`), which `hvhk demo` writes as well.
+the table the loket reports read (`to_report_table`), which `hvhk demo` writes as well.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ RAPPORTTABEL = ["nis", "scenario", "soort", *SCENARIO_INPUTS, "beleid", "maat", 
 paired difference with the current situation (soort "verschil"), with its 95 % interval."""
 
 
-def lange_vorm(runs: pd.DataFrame, gemeente: str) -> pd.DataFrame:
+def long_form(runs: pd.DataFrame, gemeente: str) -> pd.DataFrame:
     """One row per scenario × replicatie × maat: gemeente, scenario, replicatie, maat, waarde.
 
     The long form, so that one filter or group-by on `maat` serves every measure, and a model that
@@ -33,7 +33,7 @@ def lange_vorm(runs: pd.DataFrame, gemeente: str) -> pd.DataFrame:
     return long.assign(gemeente=gemeente)[["gemeente", "scenario", "replicatie", "maat", "waarde"]]
 
 
-def rapporttabel(runs: pd.DataFrame, scenarios: list[Scenario]) -> pd.DataFrame:
+def to_report_table(runs: pd.DataFrame, scenarios: list[Scenario]) -> pd.DataFrame:
     """The report table of one gemeente's runs (`run_scenarios`): the first scenario is its current
     situation, named BASIS there as the reports expect; the others are compared with it."""
     basis, tables = scenarios[0], []
@@ -48,7 +48,7 @@ def rapporttabel(runs: pd.DataFrame, scenarios: list[Scenario]) -> pd.DataFrame:
     return pd.concat(tables, ignore_index=True)[RAPPORTTABEL]
 
 
-def lees_rapporttabel(path: Path) -> pd.DataFrame:
+def read_report_table(path: Path) -> pd.DataFrame:
     """The report table at `path`, with a Dutch error when the file is something else."""
     try:
         table = pd.read_csv(path, dtype={"nis": str})
@@ -63,16 +63,16 @@ def lees_rapporttabel(path: Path) -> pd.DataFrame:
     return table
 
 
-def werk_rapporttabel_bij(path: Path, table: pd.DataFrame) -> None:
+def update_report_table(path: Path, table: pd.DataFrame) -> None:
     """Replace the rows of the gemeenten in `table` in the report table at `path` (created if missing),
     atomically, keeping the other gemeenten's rows."""
     if path.exists():
-        old = lees_rapporttabel(path)
+        old = read_report_table(path)
         table = pd.concat([old.loc[~old["nis"].isin(table["nis"])], table], ignore_index=True)
     write_atomic(path, table.to_csv(index=False))
 
 
-def schrijf(table: pd.DataFrame, path: Path) -> None:
+def write(table: pd.DataFrame, path: Path) -> None:
     """CSV, or Parquet (typed and compact for large runs) when the path ends in .parquet; atomically."""
     if path.suffix == ".parquet":
         buffer = io.BytesIO()
@@ -82,7 +82,7 @@ def schrijf(table: pd.DataFrame, path: Path) -> None:
         write_atomic(path, table.to_csv(index=False))
 
 
-def samenvatting_tekst(summaries: dict[str, pd.DataFrame]) -> str:
+def summary_text(summaries: dict[str, pd.DataFrame]) -> str:
     """Per measure the mean and 95 % interval of every scenario (samenvatting tables by naam), side by
     side, with one decimal for shares too."""
     header = ["Maat"] + [column for naam in summaries for column in (naam, "95%-interval")]
@@ -99,7 +99,7 @@ def samenvatting_tekst(summaries: dict[str, pd.DataFrame]) -> str:
     return _columns(header, rows)
 
 
-def verschillen_tekst(differences: pd.DataFrame) -> str:
+def differences_text(differences: pd.DataFrame) -> str:
     """Per measure the paired difference and its 95 % interval, starred where the interval excludes 0.
 
     A difference of shares is in percentage points, said once in the label rather than in every cell.

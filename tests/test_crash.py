@@ -94,7 +94,7 @@ def _write_csv(path: Path, deelnemers: int, niveau: int) -> Path:
         for stelling_id in roadmap.stellingen["stelling_id"]
     ]
     rows += [(f"Partner {p}", "CLB", "", d.id, "2", "") for p in range(deelnemers) for d in roadmap.levensdomeinen]
-    longcsv.schrijf(path, pd.DataFrame(rows, columns=list(longcsv.KOLOMMEN)))
+    longcsv.write(path, pd.DataFrame(rows, columns=list(longcsv.KOLOMMEN)))
     return path
 
 

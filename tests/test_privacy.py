@@ -81,9 +81,9 @@ def huizen(connection, mini_roadmap, monkeypatch):
     }
     bart = store.save_deelnemer(connection, rondes["Huis B"], "Bart", "CLB", "onderwijs")
     store.save_antwoorden(connection, bart, _antwoord("onderwijs.1", 4, "alleen voor Huis B"))
-    store.zet_groep_zichtbaar(connection, rondes["Huis A"], True)
-    store.zet_groep_zichtbaar(connection, rondes["Huis B"], True)
-    codes = {naam: store.maak_toegangscode(connection, ronde) for naam, ronde in rondes.items()}
+    store.set_groep_zichtbaar(connection, rondes["Huis A"], True)
+    store.set_groep_zichtbaar(connection, rondes["Huis B"], True)
+    codes = {naam: store.new_toegangscode(connection, ronde) for naam, ronde in rondes.items()}
     return connection.execute("PRAGMA database_list").fetchone()[2], rondes, codes
 
 
@@ -143,7 +143,7 @@ def test_a_huis_alone_in_the_store_gets_its_report_with_the_comparison_withheld(
     ronde = store.save_ronde(connection, store.save_huis(connection, "Huis A", ["44021"]), 1, "2026-05-01", mini_roadmap)
     store.save_antwoorden(connection, store.save_deelnemer(connection, ronde, "An"), _antwoord("onderwijs.1", 3))
     connection.close()
-    html = HuisRapport.laad(database, 1).andere_huizen().data
+    html = HuisRapport.load(database, 1).andere_huizen().data
     assert "Te weinig andere Huizen om te vergelijken." in html and "<table>" not in html
 
 

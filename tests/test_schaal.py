@@ -47,19 +47,19 @@ def _find(root: widgets.Widget, css: str) -> widgets.Widget | None:
 
 def test_a_roadmap_on_five_levels_is_taken_end_to_end_and_its_bounds_refused_in_dutch(tmp_path, capsys):
     database = tmp_path / "hvhk.sqlite"
-    importeer = ["roadmap", "importeer", "--huis", HUIS, "--database", str(database)]
+    import_file = ["roadmap", "importeer", "--huis", HUIS, "--database", str(database)]
 
     bad = _csv(tmp_path / "fout.csv", "An;;;onderwijs.1;6;\nAn;;;onderwijs;5;\n")
-    assert main([*importeer, str(bad), "--gemeente", "Gent", "--roadmap", str(VIJF)]) == 1
+    assert main([*import_file, str(bad), "--gemeente", "Gent", "--roadmap", str(VIJF)]) == 1
     assert capsys.readouterr().err.splitlines()[1:] == [
         "  - rij 2, kolom 'antwoord': score 6 ligt niet tussen 1 en 5",
         "  - rij 3, kolom 'antwoord': belang 5 moet 1, 2, 3 of 4 zijn",
     ]
     good = _csv(tmp_path / "goed.csv", "An;;;onderwijs.1;5 – Voorbeeld;\nAn;;;onderwijs;4;\nBart;;;onderwijs.1;2;\n")
-    assert main([*importeer, str(good), "--gemeente", "Gent", "--roadmap", str(VIJF)]) == 0
+    assert main([*import_file, str(good), "--gemeente", "Gent", "--roadmap", str(VIJF)]) == 0
     # Round 1 keeps its own Roadmap: a later file for it is read on five levels without --roadmap.
     later = _csv(tmp_path / "later.csv", "Bart;;;onderwijs.2;5;\n")
-    assert main([*importeer, str(later), "--ronde", "1"]) == 0
+    assert main([*import_file, str(later), "--ronde", "1"]) == 0
     capsys.readouterr()
 
     connection = store.connect(database)
@@ -158,7 +158,7 @@ def _labels(ticks) -> list[str]:
 def test_a_round_on_five_levels_aims_at_5_and_splits_its_camps_1_2_against_4_5(vijf_rondes):
     database, _, ronde_id = vijf_rondes
     connection = store.connect(database)
-    resultaten = RondeResultaten.laad(connection, ronde_id)
+    resultaten = RondeResultaten.load(connection, ronde_id)
     connection.close()
     assert resultaten.schaal.hoogste == 5
     prioriteiten = resultaten.prioriteiten.set_index("onderdeel_id")
@@ -181,7 +181,7 @@ def _tekst(widget: widgets.Widget) -> str:
 def test_the_dashboard_shows_a_five_level_round_on_its_own_scale(vijf_rondes, figuren):
     database, _, ronde_id = vijf_rondes
     dashboard = Dashboard(database)
-    dashboard.toon(ronde_id)
+    dashboard.show(ronde_id)
     dashboard.connection.close()
     sectie = {titel: _tekst(tab) for titel, tab in zip(SECTIES, dashboard.tabs.children)}
     assert "het mediane niveau (1 tot 5)" in sectie["Waar staan we?"]
@@ -211,13 +211,13 @@ def test_the_dashboard_shows_a_five_level_round_on_its_own_scale(vijf_rondes, fi
 
 def test_the_huis_report_shows_a_five_level_round_on_its_own_scale(vijf_rondes, figuren):
     database, huis_id, _ = vijf_rondes
-    rapport = HuisRapport.laad(database, huis_id)
+    rapport = HuisRapport.load(database, huis_id)
     assert "het mediane niveau (1 tot 5)" in rapport.waar_staan_we()[0].data
     (spider,) = figuren["spider"]
     assert _labels(spider.axes[0].get_yticklabels()) == ["1", "2", "3", "4", "5"]
     prioriteiten = rapport.prioriteiten_tabel().data
     assert "nog ver van niveau 5 staan: score = belang (mediaan, 1–4) × afstand tot niveau 5" in prioriteiten
-    getallen = "".join(f"<td class='getal'>{getal}</td>" for getal in ("4,0", "2,5", "10,0"))
+    getallen = "".join(f"<td class='getal'>{value}</td>" for value in ("4,0", "2,5", "10,0"))
     assert f"<td>Onderwijs</td>{getallen}" in prioriteiten, "belang 4 × (5 − 2,5)"
     oneens = rapport.waar_oneens().data
     assert "(niveau 1–2), een deel wel (niveau 4–5). Wie niveau 3 gaf" in oneens

@@ -9,7 +9,7 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
-from hvhk.apps.ui import melding, stijl, toon, veilig
+from hvhk.apps.ui import message_line, safe_callback, show, style_sheet
 from hvhk.base.errors import GebruikersFout, describe_os_error
 from hvhk.base.paths import output_dir
 from rapporten import batch, pipeline
@@ -26,7 +26,7 @@ INTRO = (
 
 def rapporten_app(database: Path) -> widgets.Widget:
     """Choose Huizen, a folder and how many reports run at once; make the reports and their index."""
-    message, listing = melding(), widgets.HTML()
+    message, listing = message_line(), widgets.HTML()
     selection = widgets.SelectMultiple(description="Huizen", rows=12, layout=widgets.Layout(width="36rem"))
     all_button = widgets.Button(description="Alle Huizen")
     folder = widgets.Text(description="Map", value=str(output_dir() / "rapporten"))
@@ -38,18 +38,18 @@ def rapporten_app(database: Path) -> widgets.Widget:
     for field in (selection, folder, workers, progress):
         field.style.description_width = "9rem"
 
-    @veilig(message)
+    @safe_callback(message)
     def load() -> None:
         huizen = _huizen(database)
         selection.options = list(zip(huizen["naam"], huizen["id"]))
         if huizen.empty:
-            toon(message, "Er staan nog geen Huizen in de database.", fout=True)
+            show(message, "Er staan nog geen Huizen in de database.", fout=True)
 
-    @veilig(message)
+    @safe_callback(message)
     def select_all(_button=None) -> None:
         selection.value = tuple(value for _label, value in selection.options)
 
-    @veilig(message)
+    @safe_callback(message)
     def make(_button=None) -> None:
         listing.value = ""
         if not selection.value:
@@ -63,7 +63,7 @@ def rapporten_app(database: Path) -> widgets.Widget:
             raise GebruikersFout(f"Kan de map niet maken: {describe_os_error(error)}") from None
         simulatie = output_dir() / "simulatie" / "loket.csv"  # missing: the reports say there are no results
         progress.max, progress.value, progress.layout.visibility = len(selection.value), 0, "visible"
-        toon(message, f"Bezig met {len(selection.value)} rapporten…")
+        show(message, f"Bezig met {len(selection.value)} rapporten…")
         button.disabled, button.description = True, BUSY
 
         def klaar(done: int, total: int) -> None:
@@ -79,13 +79,13 @@ def rapporten_app(database: Path) -> widgets.Widget:
         listing.value = _listing(results, index)
         done = sum(result.gelukt for result in results)
         note = "" if simulatie.exists() else f" Zonder loketsimulatie: {simulatie} bestaat niet."
-        toon(message, f"Klaar: {done} van {len(results)} rapporten gelukt.{note}", fout=done < len(results))
+        show(message, f"Klaar: {done} van {len(results)} rapporten gelukt.{note}", fout=done < len(results))
 
     load()
     all_button.on_click(select_all)
     button.on_click(make)
     return widgets.VBox([
-        stijl(), widgets.HTML(INTRO), widgets.HBox([selection, all_button]), folder, workers, button, progress, message,
+        style_sheet(), widgets.HTML(INTRO), widgets.HBox([selection, all_button]), folder, workers, button, progress, message,
         listing,
     ])
 

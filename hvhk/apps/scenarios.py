@@ -13,11 +13,11 @@ import ipywidgets as widgets
 import pandas as pd
 
 from hvhk import demodata
-from hvhk.apps.ui import melding, stijl, toon, veilig
+from hvhk.apps.ui import message_line, safe_callback, show, style_sheet
 from hvhk.base.demolabel import DEMO_LABEL
 from hvhk.base.errors import GebruikersFout
 from hvhk.base.figures import to_png
-from hvhk.base.gemeenten import gemeente_naam, gemeenten, zoek_gemeente
+from hvhk.base.gemeenten import find_gemeente, gemeente_naam, gemeenten
 from simulatie import grafieken
 from simulatie.experiment import run_scenarios, samenvatting, verschillen
 from simulatie.maten import LOKET_MATEN, MATEN, UITLEG_VERSCHIL, interval, significance
@@ -44,7 +44,7 @@ INTRO = (
 def scenario_app() -> widgets.Widget:
     """Pick a gemeente, change places, staff or allotment, and compare with the current loket."""
     demo = demodata.loket_cijfers().set_index("gemeente")
-    message, source, results = melding(), widgets.HTML(), widgets.VBox()
+    message, source, results = message_line(), widgets.HTML(), widgets.VBox()
     gemeente = widgets.Combobox(
         description="Gemeente", options=sorted(gemeenten()["naam"]), ensure_option=True,
         placeholder="Typ de naam van de gemeente",
@@ -63,7 +63,7 @@ def scenario_app() -> widgets.Widget:
         field.style.description_width = "11rem"
         field.layout.width = "26rem"
 
-    @veilig(message)
+    @safe_callback(message)
     def prefill(_change=None) -> None:
         if gemeente.value not in demo.index:
             source.value = ("<p class='hvhk-uitleg'>Vul de huidige cijfers van de gemeente in: geboorten per"
@@ -81,7 +81,7 @@ def scenario_app() -> widgets.Widget:
         if not gemeente.value.strip():
             raise GebruikersFout("Kies eerst een gemeente: typ de naam en kies ze uit de lijst.")
         current = Scenario(
-            naam=HUIDIG, gemeente=zoek_gemeente(gemeente.value), geboorten_per_jaar=float(geboorten.value),
+            naam=HUIDIG, gemeente=find_gemeente(gemeente.value), geboorten_per_jaar=float(geboorten.value),
             plaatsen=plaatsen.value, loket_medewerkers=medewerkers.value, beleid=beleid.value,
         )
         changed = dataclasses.replace(
@@ -90,11 +90,11 @@ def scenario_app() -> widgets.Widget:
         )
         return current, changed
 
-    @veilig(message)
+    @safe_callback(message)
     def simulate(_button=None) -> None:
         results.children = []
         situations = scenarios()
-        toon(message, BUSY)
+        show(message, BUSY)
         button.disabled, button.description = True, BUSY
         try:
             runs = run_scenarios(situations, replicaties.value, seed=int(situations[0].gemeente))
@@ -105,14 +105,14 @@ def scenario_app() -> widgets.Widget:
         results.children = [
             widgets.HTML(table(summaries, differences)), widgets.Image(value=to_png(grafieken.situaties(summaries)))
         ]
-        toon(message, f"Klaar: {replicaties.value} replicaties per situatie voor "
+        show(message, f"Klaar: {replicaties.value} replicaties per situatie voor "
              f"{gemeente_naam(situations[0].gemeente)}.")
 
     gemeente.observe(prefill, names="value")
     gemeente.value = demo.index[0]
     button.on_click(simulate)
     return widgets.VBox([
-        stijl(), widgets.HTML(INTRO), gemeente, source,
+        style_sheet(), widgets.HTML(INTRO), gemeente, source,
         widgets.HBox([
             widgets.VBox([widgets.HTML(f"<h3>{HUIDIG}</h3>"), geboorten, plaatsen, medewerkers, beleid]),
             widgets.VBox([widgets.HTML(f"<h3>{SCENARIO}</h3>"), extra_plaatsen, extra_medewerkers, nieuw_beleid]),

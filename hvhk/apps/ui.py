@@ -56,7 +56,7 @@ STYLE = f"""<style>
 </style>"""
 
 
-def stijl() -> widgets.HTML:
+def style_sheet() -> widgets.HTML:
     """The shared CSS; put it once at the top of an app."""
     return widgets.HTML(STYLE)
 
@@ -75,19 +75,19 @@ def partner_toegang(adres: str, code: str) -> str:
     )
 
 
-def melding() -> widgets.HTML:
+def message_line() -> widgets.HTML:
     """An empty line where an action's result or a problem appears."""
     return widgets.HTML()
 
 
-def toon(widget: widgets.HTML, tekst: str, fout: bool = False) -> None:
+def show(widget: widgets.HTML, tekst: str, fout: bool = False) -> None:
     """Show `tekst` (escaped: it may hold a user's input) as a success or a problem."""
     css = "hvhk-fout" if fout else "hvhk-ok"
     tekst = tekst[:1].upper() + tekst[1:]  # store messages start in lower case, as CLI lines do
     widget.value = f"<p class='{css}'>{'⚠ ' if fout else ''}{escape(tekst)}</p>"
 
 
-def veilig(uitvoer: widgets.HTML) -> Callable:
+def safe_callback(uitvoer: widgets.HTML) -> Callable:
     """Decorate a widget callback so that no error ever reaches the user as a traceback."""
 
     def decorate(callback: Callable) -> Callable:
@@ -96,10 +96,10 @@ def veilig(uitvoer: widgets.HTML) -> Callable:
             try:
                 return callback(*arguments, **keywords)
             except GebruikersFout as error:
-                toon(uitvoer, str(error), fout=True)
+                show(uitvoer, str(error), fout=True)
             except Exception:  # noqa: BLE001 - the user sees an apology, the log keeps the details
                 _logger().exception("fout in %s", callback.__qualname__)
-                toon(uitvoer, "Er ging iets mis; wat al bewaard was, blijft bewaard. Probeer het opnieuw of"
+                show(uitvoer, "Er ging iets mis; wat al bewaard was, blijft bewaard. Probeer het opnieuw of"
                      f" meld het aan uw begeleider (details in {_log_path()}).", fout=True)
 
         return wrapper

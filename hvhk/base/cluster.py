@@ -22,7 +22,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def op_cluster(
+def on_cluster(
     function: Callable[[T], R], items: Sequence[T], adres: str, klaar: Callable[[R], None] | None = None
 ) -> list[R]:
     """`function` of every item, computed on the cluster whose scheduler is at `adres` (such as

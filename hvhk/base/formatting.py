@@ -10,7 +10,7 @@ LOCALE = "nl_BE"
 MISSING = "–"
 
 
-def getal(value: float | None, decimals: int = 1) -> str:
+def as_number(value: float | None, decimals: int = 1) -> str:
     """`2,5`; a missing value shows as a dash rather than `nan`."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING
@@ -18,7 +18,7 @@ def getal(value: float | None, decimals: int = 1) -> str:
     return format_decimal(value, format=pattern, locale=LOCALE)
 
 
-def procent(share: float | None, decimals: int = 0) -> str:
+def as_percent(share: float | None, decimals: int = 0) -> str:
     """A share 0-1 as `12 %`; a share that rounds to zero shows as `0 %`, never `-0 %`."""
     if share is None or (isinstance(share, float) and math.isnan(share)):
         return MISSING
@@ -27,15 +27,15 @@ def procent(share: float | None, decimals: int = 0) -> str:
     return format_percent(share, format=pattern, locale=LOCALE)
 
 
-def datum(iso: str) -> str:
+def as_date(iso: str) -> str:
     """`2026-03-17` as `17 maart 2026`."""
     return format_date(datetime.date.fromisoformat(iso), format="long", locale=LOCALE)
 
 
-def verschil(value: float | None) -> str:
+def as_difference(value: float | None) -> str:
     """A change with its sign, `+0,5` or `-0,5`, so that progress reads at a glance; a change that
     rounds to zero shows as `0,0`, never `-0,0`."""
     if value is None or math.isnan(value):
         return MISSING
     rounded = round(float(value), 1) + 0.0  # + 0.0 turns -0.0 into 0.0
-    return f"+{getal(rounded)}" if rounded > 0 else getal(rounded)
+    return f"+{as_number(rounded)}" if rounded > 0 else as_number(rounded)

@@ -40,7 +40,7 @@ def gemeente_naam(nis: str) -> str:
     return match.iloc[0]
 
 
-def zoek_gemeente(tekst: str) -> str:
+def find_gemeente(tekst: str) -> str:
     """The NIS code of a gemeente given by its NIS code or its Dutch or French name."""
     table = gemeenten()
     wanted = tekst.strip().casefold()

@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from hvhk.base.errors import GebruikersFout
 from hvhk.base.files import write_atomic
-from hvhk.base.formatting import getal
+from hvhk.base.formatting import as_number
 from roadmap.definition import Roadmap
 from roadmap.io.records import MAX_DEELNEMERS, Antwoord, Deelnemer, Fouten
 
@@ -45,7 +45,7 @@ _OPEN = Protection(locked=False)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def sjabloon(path: Path, roadmap: Roadmap, huis: str, deelnemers: int = 12) -> None:
+def write_template(path: Path, roadmap: Roadmap, huis: str, deelnemers: int = 12) -> None:
     """Write the template for Huis `huis` with room for `deelnemers` participants."""
     if deelnemers > MAX_DEELNEMERS:
         raise GebruikersFout(f"een sjabloon heeft plaats voor hoogstens {MAX_DEELNEMERS} deelnemers (gevraagd: {deelnemers})")
@@ -179,7 +179,7 @@ def _grid(sheet: Worksheet, rows: list[tuple[str, str, str, str]], deelnemers: i
     sheet.protection.formatColumns = sheet.protection.formatRows = False
 
 
-def lees(path: Path, fouten: Fouten) -> tuple[list[Deelnemer], list[Antwoord]]:
+def read(path: Path, fouten: Fouten) -> tuple[list[Deelnemer], list[Antwoord]]:
     """The participants and answers in a filled-in template; every problem goes to `fouten`."""
     sheets = _read(path, fouten)
     if ANTWOORDEN not in sheets:
@@ -234,7 +234,7 @@ def _read(path: Path, fouten: Fouten) -> dict[str, list[tuple] | None]:
     if unpacked > MAX_UITGEPAKT_MB * 1_000_000:
         raise fouten.stop(
             "bestand",
-            f"uitgepakt zou deze werkmap {getal(unpacked / 1_000_000, 0)} MB groot zijn; een ingevuld sjabloon"
+            f"uitgepakt zou deze werkmap {as_number(unpacked / 1_000_000, 0)} MB groot zijn; een ingevuld sjabloon"
             f" is hoogstens {MAX_UITGEPAKT_MB} MB",
         )
     try:

@@ -20,7 +20,7 @@ from roadmap.analysis import per_onderdeel, per_stelling, pseudoniemen
 from roadmap.io import longcsv
 
 
-def lange_tabel(connection: sqlite3.Connection, ronde_id: int, met_namen: bool = False) -> pd.DataFrame:
+def long_table(connection: sqlite3.Connection, ronde_id: int, met_namen: bool = False) -> pd.DataFrame:
     """A round as a long table (`longcsv.KOLOMMEN`): scores per stelling, then belang per onderdeel."""
     schaal = store.ronde_roadmap(connection, ronde_id).schaal
     people = _deelnemers(connection, ronde_id, met_namen).set_index("id")
@@ -47,7 +47,7 @@ def _deelnemers(connection: sqlite3.Connection, ronde_id: int, met_namen: bool) 
     return people
 
 
-def exporteer(
+def export_huis(
     connection: sqlite3.Connection, huis_id: int, path: Path, nummer: int | None = None, met_namen: bool = False
 ) -> None:
     """Write `path`: a .csv holds round `nummer` (default the last), an .xlsx the whole Huis."""
@@ -60,7 +60,7 @@ def exporteer(
         match = rounds.loc[rounds["nummer"] == nummer, "id"]
         if match.empty:
             raise GebruikersFout(f"ronde {nummer} bestaat niet; dit Huis heeft ronde {_list(rounds['nummer'])}")
-        longcsv.schrijf(path, lange_tabel(connection, int(match.iloc[0]), met_namen))
+        longcsv.write(path, long_table(connection, int(match.iloc[0]), met_namen))
     elif suffix == ".xlsx":
         write_atomic(path, _werkmap(connection, huis_id, rounds, met_namen))
     else:
@@ -82,7 +82,7 @@ def _werkmap(connection: sqlite3.Connection, huis_id: int, rounds: pd.DataFrame,
         per_round["Per stelling"].append(per_stelling(antwoorden, stellingen).assign(ronde=nummer))
         people = _deelnemers(connection, ronde_id, met_namen).drop(columns="id")
         per_round["Deelnemers"].append(people.assign(ronde=nummer))
-        per_round["Antwoorden"].append(lange_tabel(connection, ronde_id, met_namen).assign(ronde=nummer))
+        per_round["Antwoorden"].append(long_table(connection, ronde_id, met_namen).assign(ronde=nummer))
         chosen = store.prioriteiten(connection, ronde_id)
         per_round["Prioriteiten"].append(pd.DataFrame({"ronde": nummer, "onderdeel_id": chosen}))
         per_round["Acties"].append(store.acties(connection, ronde_id).drop(columns="id").assign(ronde=nummer))

@@ -17,13 +17,13 @@ from pathlib import Path
 import pandas as pd
 
 from hvhk.base.errors import GebruikersFout
-from hvhk.base.formatting import getal
+from hvhk.base.formatting import as_number
 from roadmap import store
-from roadmap.definition import Roadmap, Schaal, opsomming
+from roadmap.definition import Roadmap, Schaal, as_dutch_list
 from roadmap.io import excel, longcsv
 from roadmap.io.records import MAX_DEELNEMERS, MAX_MB, Antwoord, Deelnemer, Fouten
 
-LEZERS = {".xlsx": excel.lees, ".csv": longcsv.lees}
+LEZERS = {".xlsx": excel.read, ".csv": longcsv.read}
 _LEADING_NUMBER = re.compile(r"^(-?\d{1,9})\s*(?:[–-].*)?$")  # longer digit runs are no score
 
 
@@ -47,7 +47,7 @@ class Verslag:
     belangen: int
 
 
-def lees(path: Path, roadmap: Roadmap) -> Invoer:
+def read(path: Path, roadmap: Roadmap) -> Invoer:
     """Read and check the file at `path` against `roadmap`; nothing is saved."""
     reader = LEZERS.get(path.suffix.lower())
     if reader is None:
@@ -61,7 +61,7 @@ def lees(path: Path, roadmap: Roadmap) -> Invoer:
         raise fouten.stop("bestand", "het bestand is leeg")
     if size > MAX_MB * 1_000_000:
         raise fouten.stop(
-            "bestand", f"het bestand is {getal(size / 1_000_000)} MB; een bestand met antwoorden is hoogstens {MAX_MB} MB"
+            "bestand", f"het bestand is {as_number(size / 1_000_000)} MB; een bestand met antwoorden is hoogstens {MAX_MB} MB"
         )
     deelnemers, antwoorden = reader(path, fouten)
     if len(deelnemers) > MAX_DEELNEMERS:
@@ -70,12 +70,12 @@ def lees(path: Path, roadmap: Roadmap) -> Invoer:
             f"{len(deelnemers)} deelnemers; een ronde heeft er hoogstens {MAX_DEELNEMERS}"
             " (staat in elke rij de naam van één partner?)",
         )
-    invoer = _controleer(deelnemers, antwoorden, roadmap, fouten)
+    invoer = _validate(deelnemers, antwoorden, roadmap, fouten)
     fouten.check()
     return invoer
 
 
-def importeer(
+def import_file(
     connection: sqlite3.Connection,
     path: Path,
     huis_id: int,
@@ -94,7 +94,7 @@ def importeer(
     if nummer in rounds.index:
         roadmap = store.ronde_roadmap(connection, int(rounds.loc[nummer, "id"]))
         datum = datum or rounds.loc[nummer, "datum"]
-    invoer = lees(path, roadmap)
+    invoer = read(path, roadmap)
     with store.transaction(connection):
         ronde_id = store.save_ronde(connection, huis_id, nummer, datum or date.today().isoformat(), roadmap)
         for deelnemer in invoer.deelnemers.itertuples(index=False):
@@ -107,7 +107,7 @@ def importeer(
     return Verslag(ronde_id, nummer, len(invoer.deelnemers), len(invoer.antwoorden), len(invoer.belangen))
 
 
-def _controleer(
+def _validate(
     deelnemers: list[Deelnemer], antwoorden: list[Antwoord], roadmap: Roadmap, fouten: Fouten
 ) -> Invoer:
     domeinen = {d.id.casefold(): d.id for d in roadmap.levensdomeinen}
@@ -171,9 +171,9 @@ def _belang(waarde: object, schaal: Schaal) -> int:
     labels = {label.casefold(): value for label, value in schaal.belangen.items()}
     labels |= {label.casefold(): value for value, label in schaal.belang.items()}
     waarden = schaal.belang_waarden
-    number = _number(waarde, labels, f"kies {opsomming(waarden)}")
+    number = _number(waarde, labels, f"kies {as_dutch_list(waarden)}")
     if number not in waarden:
-        raise ValueError(f"belang {number} moet {opsomming(waarden)} zijn")
+        raise ValueError(f"belang {number} moet {as_dutch_list(waarden)} zijn")
     return number
 
 

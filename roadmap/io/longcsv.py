@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from hvhk.base.files import write_atomic
-from hvhk.base.formatting import getal
+from hvhk.base.formatting import as_number
 from roadmap.io.records import Antwoord, Deelnemer, Fouten
 
 KOLOMMEN = ("deelnemer", "organisatie", "levensdomein", "id", "antwoord", "toelichting")
@@ -28,7 +28,7 @@ VERPLICHT = ("deelnemer", "id", "antwoord")
 SAVE_AS = "bewaar het in Excel als 'CSV UTF-8 (door komma's gescheiden)'"
 
 
-def lees(path: Path, fouten: Fouten) -> tuple[list[Deelnemer], list[Antwoord]]:
+def read(path: Path, fouten: Fouten) -> tuple[list[Deelnemer], list[Antwoord]]:
     """The participants and answers in a long-format CSV; every problem goes to `fouten`."""
     raw = path.read_bytes()
     try:
@@ -117,11 +117,11 @@ def _rows(text: str, delimiter: str, fouten: Fouten) -> Iterator[tuple[int, list
     except csv.Error:  # the only one this reader raises: a field above csv.field_size_limit()
         raise fouten.stop(
             f"rij {number + 1}",
-            f"een veld is langer dan {getal(csv.field_size_limit(), 0)} tekens; is dit een bestand met antwoorden?"
+            f"een veld is langer dan {as_number(csv.field_size_limit(), 0)} tekens; is dit een bestand met antwoorden?"
         ) from None
 
 
-def schrijf(path: Path, tabel: pd.DataFrame) -> None:
+def write(path: Path, tabel: pd.DataFrame) -> None:
     """Write a long table (columns KOLOMMEN) so that Excel in Belgium opens it as it is, and runs
     no text as a formula (FORMULE_START).
 

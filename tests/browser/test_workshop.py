@@ -135,7 +135,7 @@ def start_round(database) -> str:
 
     connection = store.connect(database)
     ronde_id = store.save_ronde(connection, int(store.huizen(connection)["id"].iloc[0]), 1, "2026-12-01", load_roadmap())
-    code = store.maak_toegangscode(connection, ronde_id)
+    code = store.new_toegangscode(connection, ronde_id)
     connection.close()
     return code
 

@@ -103,7 +103,7 @@ def test_pdf_on_request_next_to_the_html(tmp_path, demo_database):
 def test_the_executed_notebook_keeps_the_numbers_the_report_shows(tmp_path, demo_database):
     import nbformat
 
-    from hvhk.base.formatting import getal
+    from hvhk.base.formatting import as_number
     from rapporten.render import resultaten
     from roadmap import analysis
 
@@ -123,7 +123,7 @@ def test_the_executed_notebook_keeps_the_numbers_the_report_shows(tmp_path, demo
     html = opdracht.bestand.read_text()
     assert "mediaan_per_levensdomein" not in html  # data, not drawn
     assert 'alt="Spinnenweb: per levensdomein' in html and "No description" not in html
-    assert f'<td>Onderwijs</td><td class="getal">{getal(expected["onderwijs"])}</td>' in html
+    assert f'<td>Onderwijs</td><td class="getal">{as_number(expected["onderwijs"])}</td>' in html
 
 
 def test_a_gemeente_report_shows_the_loket_and_its_scenarios(tmp_path):

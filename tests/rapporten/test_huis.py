@@ -6,13 +6,13 @@ import pandas as pd
 import pytest
 
 from hvhk.base.errors import GebruikersFout
-from hvhk.base.formatting import getal, verschil
+from hvhk.base.formatting import as_difference, as_number
 from rapporten.huis import HuisRapport
 from roadmap import analysis, store
 
 
 def test_report_numbers_come_from_the_analysis(demo_database):
-    rapport = HuisRapport.laad(demo_database, 1)
+    rapport = HuisRapport.load(demo_database, 1)
     connection = store.connect(demo_database)
     ronde_id = int(store.rondes(connection, 1)["id"].iloc[-1])
     stellingen = store.ronde_roadmap(connection, ronde_id).stellingen
@@ -29,7 +29,7 @@ def test_names_from_users_are_escaped(tmp_path, mini_roadmap):
     connection = store.connect(database)
     huis_id = store.save_huis(connection, "<script>alert(1)</script> & ../Huis", ["44086"])
     connection.close()
-    html = HuisRapport.laad(database, huis_id).kop().data
+    html = HuisRapport.load(database, huis_id).heading().data
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; ../Huis" in html
     assert "Nog geen zelfevaluatie afgenomen." in html
@@ -37,7 +37,7 @@ def test_names_from_users_are_escaped(tmp_path, mini_roadmap):
 
 def test_unknown_huis_is_a_dutch_error(demo_database):
     with pytest.raises(GebruikersFout, match="Huis 999 staat niet in de database"):
-        HuisRapport.laad(demo_database, 999)
+        HuisRapport.load(demo_database, 999)
 
 
 def test_loket_section_shows_the_simulated_numbers_the_belgian_way(tmp_path, demo_database):
@@ -47,13 +47,13 @@ def test_loket_section_shows_the_simulated_numbers_the_belgian_way(tmp_path, dem
           "loket_medewerkers": 1,
           "maat": "aandeel_tijdig_geplaatst", "gemiddelde": 0.634, "ci_laag": 0.52, "ci_hoog": 0.741, "n": 10}]
     ).to_csv(simulatie, index=False)
-    html = HuisRapport.laad(demo_database, 1, simulatie).loket_kinderopvang().data
+    html = HuisRapport.load(demo_database, 1, simulatie).loket_kinderopvang().data
     assert "1.241 geboorten per jaar" in html
     assert "63\u00a0%" in html and "52\u00a0% – 74\u00a0%" in html
 
 
 def test_disagreement_and_blind_spot_sections_name_no_participants(demo_database):
-    rapport = HuisRapport.laad(demo_database, 1)
+    rapport = HuisRapport.load(demo_database, 1)
     oneens = rapport.waar_oneens().data
     flagged = rapport.ronde.onenigheid.loc[rapport.ronde.onenigheid["onenig"]]
     assert len(flagged) > 10, "the demo data has many splits, so the list must be cut"
@@ -73,7 +73,7 @@ def test_disagreement_and_blind_spot_sections_name_no_participants(demo_database
 
 
 def test_action_plan_shows_the_chosen_priorities_and_actions(demo_database):
-    rapport = HuisRapport.laad(demo_database, 1)
+    rapport = HuisRapport.load(demo_database, 1)
     html = rapport.actieplan().data
     ronde = rapport.ronde
     assert len(ronde.gekozen) == 2 and all(naam in html for naam in ronde.gekozen)
@@ -83,7 +83,7 @@ def test_action_plan_shows_the_chosen_priorities_and_actions(demo_database):
 
 
 def test_road_travelled_and_priorities_come_from_the_analysis(demo_database):
-    rapport = HuisRapport.laad(demo_database, 1)
+    rapport = HuisRapport.load(demo_database, 1)
     ronde = rapport.ronde
     assert len(ronde.weg) and ronde.weg["verschil"].notna().any(), "demo Huizen have two rounds"
     weg = rapport.afgelegde_weg().data
@@ -94,13 +94,13 @@ def test_road_travelled_and_priorities_come_from_the_analysis(demo_database):
 
 
 def test_comparison_with_other_huizen_comes_from_the_analysis(demo_database):
-    rapport = HuisRapport.laad(demo_database, 1)
+    rapport = HuisRapport.load(demo_database, 1)
     domeinen = rapport.vergelijking.loc[rapport.vergelijking["soort"] == "levensdomein"]
     assert (domeinen["huizen"] == 11).all(), "the eleven other demo Huizen"
     html = rapport.andere_huizen().data
     assert html.count("<tr>") == 1 + len(domeinen)
     first = domeinen.iloc[0]
-    assert f"<td class='getal'>{getal(first['andere_mediaan'])}</td>" in html
+    assert f"<td class='getal'>{as_number(first['andere_mediaan'])}</td>" in html
 
 
 def test_comparison_is_withheld_with_fewer_than_five_other_huizen(tmp_path, demo_database):
@@ -109,7 +109,7 @@ def test_comparison_is_withheld_with_fewer_than_five_other_huizen(tmp_path, demo
     connection = store.connect(small)
     connection.execute("DELETE FROM huis WHERE id > 5")  # Huis 1 and four others remain
     connection.close()
-    html = HuisRapport.laad(small, 1).andere_huizen().data
+    html = HuisRapport.load(small, 1).andere_huizen().data
     assert "Te weinig andere Huizen om te vergelijken." in html and "<table>" not in html
 
 
@@ -123,6 +123,6 @@ def test_road_travelled_names_the_previous_round_by_its_number(tmp_path, mini_ro
         store.save_antwoorden(connection, deelnemer_id, pd.DataFrame(
             {"stelling_id": ["onderwijs.1"], "keuze": ["niveau"], "niveau": [niveau]}))
     connection.close()
-    weg = HuisRapport.laad(database, huis_id).afgelegde_weg().data
+    weg = HuisRapport.load(database, huis_id).afgelegde_weg().data
     assert "in ronde 1 en ronde 3" in weg and "Ronde 2" not in weg
-    assert verschil(2.0) in weg, "onderwijs went from 2 to 4"
+    assert as_difference(2.0) in weg, "onderwijs went from 2 to 4"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hvhk.base.errors import GebruikersFout
-from roadmap.definition import BUNDLED, Roadmap, Schaal, load_roadmap, opsomming, parse_roadmap, reeks
+from roadmap.definition import BUNDLED, Roadmap, Schaal, as_dutch_list, load_roadmap, parse_roadmap, reeks
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -221,7 +221,7 @@ def test_another_scale_is_read_from_the_file(mini_roadmap):
     assert (list(mini_roadmap.schaal.niveau_waarden), list(mini_roadmap.schaal.belang_waarden)) == (
         [1, 2, 3, 4], [1, 2, 3]
     )
-    assert opsomming(schaal.belang_waarden) == "1, 2, 3 of 4"
+    assert as_dutch_list(schaal.belang_waarden) == "1, 2, 3 of 4"
 
 
 @pytest.mark.parametrize("aantal", range(2, 10))

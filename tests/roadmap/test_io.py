@@ -32,7 +32,7 @@ def fill(template: Path, target: Path, answers: dict, notes: dict | None = None,
 @pytest.fixture
 def template(tmp_path, mini_roadmap):
     path = tmp_path / "sjabloon.xlsx"
-    excel.sjabloon(path, mini_roadmap, "Huis van het Kind Test", deelnemers=4)
+    excel.write_template(path, mini_roadmap, "Huis van het Kind Test", deelnemers=4)
     return path
 
 
@@ -68,7 +68,7 @@ def test_template_has_drop_down_lists_on_the_scale(template, mini_roadmap):
 
 def test_a_filled_template_lands_in_the_store(tmp_path, connection, huis, template, mini_roadmap):
     path = fill(template, tmp_path / "ingevuld.xlsx", GOOD, notes={(0, "onderwijs.1"): "Goede band met de scholen"})
-    verslag = importing.importeer(connection, path, huis, mini_roadmap, datum="2026-03-01")
+    verslag = importing.import_file(connection, path, huis, mini_roadmap, datum="2026-03-01")
     assert (verslag.nummer, verslag.deelnemers, verslag.antwoorden, verslag.belangen) == (1, 3, 5, 2)
 
     people = store.deelnemers(connection, verslag.ronde_id).set_index("naam")
@@ -89,21 +89,21 @@ def test_a_filled_template_lands_in_the_store(tmp_path, connection, huis, templa
     assert sorted(store.belangen(connection, verslag.ronde_id)["belang"]) == [2, 3]
 
     counts = store.row_counts(connection)
-    again = importing.importeer(connection, path, huis, mini_roadmap, nummer=1)
+    again = importing.import_file(connection, path, huis, mini_roadmap, nummer=1)
     assert again.ronde_id == verslag.ronde_id and store.row_counts(connection) == counts
     assert store.rondes(connection, huis)["datum"].tolist() == ["2026-03-01"]  # the round keeps its date
 
 
 def test_csv_export_reads_back_into_the_same_answers(tmp_path, connection, huis, template, mini_roadmap):
-    first = importing.importeer(connection, fill(template, tmp_path / "a.xlsx", GOOD), huis, mini_roadmap)
+    first = importing.import_file(connection, fill(template, tmp_path / "a.xlsx", GOOD), huis, mini_roadmap)
     csv = tmp_path / "ronde.csv"
-    export.exporteer(connection, huis, csv)
+    export.export_huis(connection, huis, csv)
     assert csv.read_bytes().startswith("\ufeffdeelnemer;".encode())  # Excel in Belgium opens it as it is
-    second = importing.importeer(connection, csv, huis, mini_roadmap)
+    second = importing.import_file(connection, csv, huis, mini_roadmap)
     assert second.nummer == 2
 
     def answers(ronde_id):
-        table = export.lange_tabel(connection, ronde_id)
+        table = export.long_table(connection, ronde_id)
         return sorted(map(tuple, table.drop(columns="organisatie").values.tolist()))
 
     assert answers(second.ronde_id) == answers(first.ronde_id)
@@ -111,7 +111,7 @@ def test_csv_export_reads_back_into_the_same_answers(tmp_path, connection, huis,
 
 
 def test_full_export_names_nobody_unless_asked(tmp_path, connection, huis, template, mini_roadmap):
-    importing.importeer(connection, fill(template, tmp_path / "a.xlsx", GOOD), huis, mini_roadmap)
+    importing.import_file(connection, fill(template, tmp_path / "a.xlsx", GOOD), huis, mini_roadmap)
     store.save_actie(connection, 1, "onderwijs", "Overleg met de scholen", trekker="coördinator")
 
     def texts(path):
@@ -119,8 +119,8 @@ def test_full_export_names_nobody_unless_asked(tmp_path, connection, huis, templ
         return {str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None}
 
     anonymous, named = tmp_path / "anoniem.xlsx", tmp_path / "namen.xlsx"
-    export.exporteer(connection, huis, anonymous)
-    export.exporteer(connection, huis, named, met_namen=True)
+    export.export_huis(connection, huis, anonymous)
+    export.export_huis(connection, huis, named, met_namen=True)
     assert not texts(anonymous) & {"An", "Bart", "Chloé", "CLB Gent", "Kind en Gezin"}
     assert {"An", "Bart", "Chloé", "CLB Gent", "Overleg met de scholen"} <= texts(named)
     assert load_workbook(named).sheetnames == [
@@ -174,7 +174,7 @@ def test_a_bad_csv_is_refused_whole_naming_row_and_column(tmp_path, connection, 
     path = _csv(tmp_path, text + "Bart;;;kinderopvang.1;2;\n")
     before = store.row_counts(connection)
     with pytest.raises(GebruikersFout) as error:
-        importing.importeer(connection, path, huis, mini_roadmap)
+        importing.import_file(connection, path, huis, mini_roadmap)
     assert str(error.value).startswith(f"{path}: ")
     assert "er is niets ingelezen" in str(error.value)
     assert expected in str(error.value)
@@ -184,7 +184,7 @@ def test_a_bad_csv_is_refused_whole_naming_row_and_column(tmp_path, connection, 
 def test_a_file_without_answers_is_refused(tmp_path, connection, huis, template, mini_roadmap):
     for path in (_csv(tmp_path, HEADER), fill(template, tmp_path / "leeg.xlsx", {})):
         with pytest.raises(GebruikersFout, match="bestand: er staan geen antwoorden in"):
-            importing.importeer(connection, path, huis, mini_roadmap)
+            importing.import_file(connection, path, huis, mini_roadmap)
     assert store.row_counts(connection)["deelnemer"] == 0
 
 
@@ -192,12 +192,12 @@ def test_a_csv_in_another_encoding_is_refused(tmp_path, connection, huis, mini_r
     path = _csv(tmp_path, HEADER + "An;;;onderwijs.1;3;\nZoë;;;onderwijs.1;3;\n", encoding="cp1252")
     expected = r"rij 3: het bestand is niet in UTF-8 gecodeerd; bewaar het in Excel als 'CSV UTF-8"
     with pytest.raises(GebruikersFout, match=expected):
-        importing.importeer(connection, path, huis, mini_roadmap)
+        importing.import_file(connection, path, huis, mini_roadmap)
 
 
 def test_a_comma_separated_csv_is_read_too(tmp_path, connection, huis, mini_roadmap):
     path = _csv(tmp_path, HEADER.replace(";", ",") + 'An,"CLB, Gent",,onderwijs.1,3,"goed, maar"\n')
-    verslag = importing.importeer(connection, path, huis, mini_roadmap)
+    verslag = importing.import_file(connection, path, huis, mini_roadmap)
     assert store.deelnemers(connection, verslag.ronde_id)["organisatie"].tolist() == ["CLB, Gent"]
     assert store.antwoorden(connection, verslag.ronde_id)["toelichting"].tolist() == ["goed, maar"]
 
@@ -205,7 +205,7 @@ def test_a_comma_separated_csv_is_read_too(tmp_path, connection, huis, mini_road
 def test_an_import_finds_the_deelnemer_of_the_round_whatever_the_case(tmp_path, connection, huis, mini_roadmap):
     ronde = store.save_ronde(connection, huis, 1, "2026-03-01", mini_roadmap)
     an = store.save_deelnemer(connection, ronde, "An", "CLB")
-    importing.importeer(connection, _csv(tmp_path, HEADER + "AN;OCMW;;onderwijs.1;3;\n"), huis, mini_roadmap, nummer=1)
+    importing.import_file(connection, _csv(tmp_path, HEADER + "AN;OCMW;;onderwijs.1;3;\n"), huis, mini_roadmap, nummer=1)
     assert store.deelnemers(connection, ronde)[["id", "naam", "organisatie"]].values.tolist() == [[an, "An", "OCMW"]]
     assert store.antwoorden(connection, ronde)["deelnemer_id"].tolist() == [an]
 
@@ -224,7 +224,7 @@ def test_a_bad_template_is_refused_whole(tmp_path, connection, huis, template, m
     path = fill(template, tmp_path / "fout.xlsx", {**GOOD, **answers})
     before = store.row_counts(connection)
     with pytest.raises(GebruikersFout, match="er is niets ingelezen") as error:
-        importing.importeer(connection, path, huis, mini_roadmap)
+        importing.import_file(connection, path, huis, mini_roadmap)
     assert expected in str(error.value)
     assert store.row_counts(connection) == before
 
@@ -249,7 +249,7 @@ def test_template_layout_errors(tmp_path, connection, huis, template, mini_roadm
     }
     for path, expected in cases.items():
         with pytest.raises(GebruikersFout) as error:
-            importing.importeer(connection, path, huis, mini_roadmap)
+            importing.import_file(connection, path, huis, mini_roadmap)
         assert expected in str(error.value), path
     assert store.row_counts(connection)["antwoord"] == 0
 
@@ -257,7 +257,7 @@ def test_template_layout_errors(tmp_path, connection, huis, template, mini_roadm
 def test_many_problems_are_listed_at_once_but_not_endlessly(tmp_path, connection, huis, mini_roadmap):
     rows = "".join(f"P{i};;;onderwijs.1;9;\n" for i in range(MAX_GEMELD + 5))
     with pytest.raises(GebruikersFout) as error:
-        importing.importeer(connection, _csv(tmp_path, HEADER + rows), huis, mini_roadmap)
+        importing.import_file(connection, _csv(tmp_path, HEADER + rows), huis, mini_roadmap)
     message = str(error.value)
     assert f"{MAX_GEMELD + 5} fouten" in message and "en nog 5 fout(en)" in message
     assert message.count("score 9 ligt niet tussen 1 en 4") == MAX_GEMELD
@@ -277,7 +277,7 @@ def test_a_failure_while_saving_leaves_the_store_as_it_was(tmp_path, connection,
     original = store.save_belang
     monkeypatch.setattr(store, "save_belang", failing_save_belang)
     with pytest.raises(OSError):
-        importing.importeer(connection, path, huis, mini_roadmap)
+        importing.import_file(connection, path, huis, mini_roadmap)
     assert store.row_counts(connection) == before
 
 
@@ -285,13 +285,13 @@ def test_an_existing_round_is_read_against_its_own_roadmap_version(tmp_path, con
     from roadmap.definition import parse_roadmap
 
     path = fill(template, tmp_path / "a.xlsx", GOOD)
-    importing.importeer(connection, path, huis, mini_roadmap)
+    importing.import_file(connection, path, huis, mini_roadmap)
     newer = parse_roadmap(mini_roadmap.yaml.replace('"test.1"', '"test.2"').replace("onderwijs.2", "onderwijs.7"), "t")
-    verslag = importing.importeer(connection, path, huis, newer, nummer=1)  # round 1 keeps version test.1
+    verslag = importing.import_file(connection, path, huis, newer, nummer=1)  # round 1 keeps version test.1
     assert store.rondes(connection, huis)["roadmap_versie"].tolist() == ["test.1"]
     assert verslag.antwoorden == 5
     with pytest.raises(GebruikersFout, match="onbekende stelling of onderdeel 'onderwijs.2' in Roadmap-versie test.2"):
-        importing.importeer(connection, path, huis, newer)  # a new round is given under the newer version
+        importing.import_file(connection, path, huis, newer)  # a new round is given under the newer version
 
 
 def test_csv_export_runs_no_text_as_a_formula_and_reads_it_back_as_typed(tmp_path, connection, huis, mini_roadmap):
@@ -303,10 +303,10 @@ def test_csv_export_runs_no_text_as_a_formula_and_reads_it_back_as_typed(tmp_pat
         store.save_antwoorden(connection, deelnemer, pd.DataFrame(
             {"stelling_id": ["onderwijs.1"], "keuze": ["niveau"], "niveau": [2], "toelichting": [text]}))
     path = tmp_path / "ronde.csv"
-    export.exporteer(connection, huis, path, met_namen=True)
+    export.export_huis(connection, huis, path, met_namen=True)
     cells = [cell for line in path.read_text(encoding="utf-8-sig").splitlines()[1:] for cell in line.split(";")]
     assert not [cell for cell in cells if cell.lstrip('"').startswith(("=", "+", "-", "@"))]
 
-    again = importing.importeer(connection, path, huis, mini_roadmap)
-    table = export.lange_tabel(connection, again.ronde_id, met_namen=True)
+    again = importing.import_file(connection, path, huis, mini_roadmap)
+    table = export.long_table(connection, again.ronde_id, met_namen=True)
     assert sorted(table["toelichting"]) == sorted(texts) and sorted(table["organisatie"]) == sorted(texts)

@@ -154,7 +154,7 @@ def template(deelnemers: int) -> tuple[bytes, dict[str, int]]:
     """The template's bytes and the row of each id: made once per width, filled per example."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "sjabloon.xlsx"
-        excel.sjabloon(path, ROADMAP, "Huis van het Kind Eigenschap", deelnemers=deelnemers)
+        excel.write_template(path, ROADMAP, "Huis van het Kind Eigenschap", deelnemers=deelnemers)
         content = path.read_bytes()
     sheet = load_workbook(io.BytesIO(content))[excel.ANTWOORDEN]
     rows = {sheet.cell(r, 1).value: r for r in range(excel.ID_RIJ + 1, sheet.max_row + 1) if sheet.cell(r, 1).value}
@@ -179,11 +179,11 @@ def write_xlsx(path: Path, partners: list[Partner]) -> Path:
 
 def import_round_trips(connection, huis: int, path: Path, partners: list[Partner]) -> None:
     """`path` imports as exactly `partners`, and so does the round's CSV export with names."""
-    verslag = importing.importeer(connection, path, huis, ROADMAP)
+    verslag = importing.import_file(connection, path, huis, ROADMAP)
     assert stored(connection, verslag.ronde_id) == expected(partners)
     exported = path.with_suffix(".export.csv")
-    export.exporteer(connection, huis, exported, nummer=verslag.nummer, met_namen=True)
-    again = importing.importeer(connection, exported, huis, ROADMAP)
+    export.export_huis(connection, huis, exported, nummer=verslag.nummer, met_namen=True)
+    again = importing.import_file(connection, exported, huis, ROADMAP)
     assert stored(connection, again.ronde_id) == expected(partners)
 
 
@@ -245,7 +245,7 @@ def test_the_excel_export_never_turns_a_text_into_a_formula(connection, tmp_path
             [("onderwijs.1", "niveau", 2, text)], columns=["stelling_id", "keuze", "niveau", "toelichting"]))
         store.save_actie(connection, ronde, "onderwijs", text, trekker=text)
     path = tmp_path / "export.xlsx"
-    export.exporteer(connection, huis, path, met_namen=True)
+    export.export_huis(connection, huis, path, met_namen=True)
     cells = [cell for sheet in load_workbook(path) for row in sheet.iter_rows() for cell in row]
     assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
     assert set(texts) <= {cell.value for cell in cells}
@@ -257,7 +257,7 @@ def refused_or_imported(database, path: Path) -> GebruikersFout | None:
     connection, huis = database
     before = store.row_counts(connection)
     try:
-        verslag = importing.importeer(connection, path, huis, ROADMAP)
+        verslag = importing.import_file(connection, path, huis, ROADMAP)
     except GebruikersFout as error:
         assert str(error).startswith(f"{path}: ")
         assert store.row_counts(connection) == before

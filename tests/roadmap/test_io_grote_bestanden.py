@@ -32,7 +32,7 @@ def huis(connection):
 def ingevuld(tmp_path, mini_roadmap):
     """A filled-in template: two partners, three answers."""
     path = tmp_path / "ingevuld.xlsx"
-    excel.sjabloon(path, mini_roadmap, "Huis van het Kind Test", deelnemers=3)
+    excel.write_template(path, mini_roadmap, "Huis van het Kind Test", deelnemers=3)
     book = load_workbook(path)
     sheet = book[excel.ANTWOORDEN]
     rows = {sheet.cell(r, 1).value: r for r in range(excel.ID_RIJ + 1, sheet.max_row + 1)}
@@ -51,7 +51,7 @@ def refused(connection, huis, roadmap, path) -> str:
     tracemalloc.start()
     try:
         with pytest.raises(GebruikersFout) as error:
-            importing.importeer(connection, path, huis, roadmap)
+            importing.import_file(connection, path, huis, roadmap)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -141,7 +141,7 @@ def test_a_csv_with_100_000_rows_is_refused_for_its_number_of_participants(tmp_p
     path.write_text(HEADER + "".join(f"Partner {i // 5};;;{ids[i % 5]};{1 + i % 3};\n" for i in range(100_000)))
     before = store.row_counts(connection)
     with pytest.raises(GebruikersFout) as error:
-        importing.importeer(connection, path, huis, mini_roadmap)
+        importing.import_file(connection, path, huis, mini_roadmap)
     assert f"bestand: 20000 deelnemers; een ronde heeft er hoogstens {MAX_DEELNEMERS}" in str(error.value)
     assert store.row_counts(connection) == before
 
@@ -187,10 +187,10 @@ def test_the_size_a_sheet_declares_is_not_trusted(tmp_path, connection, huis, mi
     """openpyxl leaves out cells outside the declared size and pads every row to it."""
     path = _with_sheet_xml(ingevuld, tmp_path / "verklaard.xlsx", lambda xml: re.sub(
         rb'<dimension ref="[^"]*"', f'<dimension ref="{declared}"'.encode(), xml))
-    assert importing.importeer(connection, path, huis, mini_roadmap).antwoorden == 3
+    assert importing.import_file(connection, path, huis, mini_roadmap).antwoorden == 3
 
 
 def test_a_template_wider_than_the_reader_accepts_is_not_made(tmp_path, mini_roadmap):
     with pytest.raises(GebruikersFout, match=f"hoogstens {MAX_DEELNEMERS} deelnemers"):
-        excel.sjabloon(tmp_path / "breed.xlsx", mini_roadmap, "Huis", deelnemers=MAX_DEELNEMERS + 1)
+        excel.write_template(tmp_path / "breed.xlsx", mini_roadmap, "Huis", deelnemers=MAX_DEELNEMERS + 1)
     assert not (tmp_path / "breed.xlsx").exists()

@@ -38,7 +38,7 @@ def rondes(connection, mini_roadmap) -> dict[int, int]:
 
 
 def test_the_first_round_has_no_previous_round(connection, rondes):
-    eerste = RondeResultaten.laad(connection, rondes[1])
+    eerste = RondeResultaten.load(connection, rondes[1])
     assert (eerste.nummer, eerste.datum, eerste.roadmap_versie) == (1, "2025-03-01", "test.1")
     assert eerste.vorig_nummer is None and eerste.weg is None
     assert eerste.deelnemers.empty and (eerste.niveaus["n"] == 0).all()
@@ -46,8 +46,8 @@ def test_the_first_round_has_no_previous_round(connection, rondes):
 
 
 def test_a_later_round_finds_the_one_before_by_number(connection, rondes, mini_roadmap):
-    assert RondeResultaten.laad(connection, rondes[2]).vorig_nummer == 1
-    vierde = RondeResultaten.laad(connection, rondes[4])
+    assert RondeResultaten.load(connection, rondes[2]).vorig_nummer == 1
+    vierde = RondeResultaten.load(connection, rondes[4])
     assert vierde.vorig_nummer == 2, "round 3 never happened: round 2 came before round 4"
     weg = vierde.weg.set_index("onderdeel_id")
     assert weg.loc["onderwijs", ["vorige", "huidige", "verschil"]].tolist() == [2.0, 3.0, 1.0]
@@ -58,7 +58,7 @@ def test_a_later_round_finds_the_one_before_by_number(connection, rondes, mini_r
 
 
 def test_levels_blind_spots_and_priorities_are_the_analysis_of_the_round(connection, rondes, mini_roadmap):
-    vierde = RondeResultaten.laad(connection, rondes[4])
+    vierde = RondeResultaten.load(connection, rondes[4])
     antwoorden, deelnemers = store.antwoorden(connection, rondes[4]), store.deelnemers(connection, rondes[4])
     stellingen = mini_roadmap.stellingen
     pd.testing.assert_frame_equal(vierde.antwoorden, antwoorden)
@@ -80,7 +80,7 @@ def test_levels_blind_spots_and_priorities_are_the_analysis_of_the_round(connect
 
 
 def test_two_camps_carry_the_text_and_who_sits_where(connection, rondes, mini_roadmap):
-    vierde = RondeResultaten.laad(connection, rondes[4])
+    vierde = RondeResultaten.load(connection, rondes[4])
     expected = analysis.onenigheid(store.antwoorden(connection, rondes[4]), mini_roadmap.stellingen, mini_roadmap.schaal)
     pd.testing.assert_frame_equal(vierde.onenigheid[expected.columns], expected)
     split = vierde.onenigheid.loc[vierde.onenigheid["onenig"]]
@@ -96,7 +96,7 @@ def test_two_camps_carry_the_text_and_who_sits_where(connection, rondes, mini_ro
 
 
 def test_chosen_priorities_and_actions_carry_the_names_of_their_onderdelen(connection, rondes):
-    vierde = RondeResultaten.laad(connection, rondes[4])
+    vierde = RondeResultaten.load(connection, rondes[4])
     assert vierde.gekozen == ["Kinderopvang", "Onderwijs"]
     assert vierde.acties[["omschrijving", "onderdeel", "trekker"]].values.tolist() == [
         ["Ouderavond met de scholen", "Onderwijs", "CLB"]

@@ -209,7 +209,7 @@ def test_migration_from_the_first_schema_keeps_the_data(eerste_schema, mini_road
     ronde = store.save_ronde(connection, 1, 1, "2026-01-01", mini_roadmap)
     store.save_actie(connection, ronde, "onderwijs", "Overleg met de scholen")
     assert len(store.acties(connection, ronde)) == 1
-    assert store.ronde_voor_code(connection, store.maak_toegangscode(connection, ronde)) == ronde
+    assert store.ronde_voor_code(connection, store.new_toegangscode(connection, ronde)) == ronde
     connection.close()
 
 
@@ -253,17 +253,17 @@ def test_migration_lifts_the_fixed_scale_of_the_third_schema_and_keeps_the_answe
 def test_access_codes_open_only_their_own_round(connection, mini_roadmap):
     huis = store.save_huis(connection, "Huis", ["44021"])
     first, second = (store.save_ronde(connection, huis, n, "2026-01-01", mini_roadmap) for n in (1, 2))
-    code = store.maak_toegangscode(connection, first)
+    code = store.new_toegangscode(connection, first)
     assert len(code) == store.CODE_LENGTE and set(code) <= set(store.CODE_LETTERS)
     assert store.ronde_voor_code(connection, code) == first
     assert store.ronde_voor_code(connection, f" {code[:3].lower()} {code[3:]} ") == first  # as typed on a phone
-    assert store.ronde_voor_code(connection, store.maak_toegangscode(connection, second)) == second
+    assert store.ronde_voor_code(connection, store.new_toegangscode(connection, second)) == second
     for guess in ("", code[:-1], code + "X", "' OR 1=1 --"):
         assert store.ronde_voor_code(connection, guess) is None
-    renewed = store.maak_toegangscode(connection, first)
+    renewed = store.new_toegangscode(connection, first)
     assert store.ronde_voor_code(connection, code) is None and store.ronde_voor_code(connection, renewed) == first
     assert not store.groep_zichtbaar(connection, first)
-    store.zet_groep_zichtbaar(connection, first, True)
+    store.set_groep_zichtbaar(connection, first, True)
     assert store.groep_zichtbaar(connection, first) and not store.groep_zichtbaar(connection, second)
 
 

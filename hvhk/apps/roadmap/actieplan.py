@@ -11,7 +11,7 @@ import pandas as pd
 
 from hvhk.apps import ui
 from hvhk.base.errors import GebruikersFout
-from hvhk.base.formatting import datum
+from hvhk.base.formatting import as_date
 from roadmap import store
 
 STATUS_KEUZES = [(status.capitalize(), status) for status in store.STATUSSEN]
@@ -27,7 +27,7 @@ class Actieplan:
     def __init__(self, connection: sqlite3.Connection):
         self.connection = connection
         self.ronde_id: int | None = None
-        self.melding = ui.melding()
+        self.message_line = ui.message_line()
         self.prioriteiten = widgets.SelectMultiple(description="Prioriteiten", rows=10)
         self.bewaard = widgets.HTML()
         self.prioriteiten_bewaren = widgets.Button(description="Prioriteiten bewaren", button_style="primary")
@@ -46,11 +46,11 @@ class Actieplan:
                       self.status, self.actie, self.nieuwe_status):
             field.style.description_width = "7rem"
             field.layout.width = "36rem"
-        veilig = ui.veilig(self.melding)
-        self.prioriteiten_bewaren.on_click(veilig(self._bewaar_prioriteiten))
-        self.toevoegen.on_click(veilig(self._voeg_toe))
-        self.status_wijzigen.on_click(veilig(self._wijzig_status))
-        self.actie.observe(veilig(self._actie_gekozen), names="value")
+        safe_callback = ui.safe_callback(self.message_line)
+        self.prioriteiten_bewaren.on_click(safe_callback(self._save_prioriteiten))
+        self.toevoegen.on_click(safe_callback(self._add))
+        self.status_wijzigen.on_click(safe_callback(self._wijzig_status))
+        self.actie.observe(safe_callback(self._actie_gekozen), names="value")
         self.widget = widgets.VBox(
             [
                 widgets.HTML("<h3>Prioriteiten van de groep</h3><p class='hvhk-uitleg'>Kies de levensdomeinen waar"
@@ -63,26 +63,26 @@ class Actieplan:
                 self.toevoegen,
                 widgets.HTML("<h3>Status van een actie wijzigen</h3>"),
                 self.actie, self.nieuwe_status, self.status_wijzigen,
-                self.melding,
+                self.message_line,
             ]
         )
 
-    def toon(self, ronde_id: int | None) -> None:
+    def show(self, ronde_id: int | None) -> None:
         """Show what is saved for `ronde_id`; a new round also resets the choices and the form."""
         if ronde_id != self.ronde_id:
             self.ronde_id = ronde_id
-            self.melding.value = ""
+            self.message_line.value = ""
             roadmap = store.ronde_roadmap(self.connection, ronde_id) if ronde_id is not None else None
             self.prioriteiten.options = [(d.naam, d.id) for d in roadmap.levensdomeinen] if roadmap else []
             self.onderdeel.options = [(o.naam, o.id) for o in roadmap.onderdelen] if roadmap else []
-            self._kies_bewaarde_prioriteiten()
+            self._select_saved_prioriteiten()
             self._leeg_formulier()
-        self._toon_bewaard()
+        self._show_saved()
 
     def _namen(self) -> dict[str, str]:
         return {onderdeel_id: naam for naam, onderdeel_id in self.onderdeel.options}
 
-    def _kies_bewaarde_prioriteiten(self) -> None:
+    def _select_saved_prioriteiten(self) -> None:
         chosen = store.prioriteiten(self.connection, self.ronde_id) if self.ronde_id is not None else []
         self.prioriteiten.value = tuple(o for _, o in self.prioriteiten.options if o in chosen)
 
@@ -91,7 +91,7 @@ class Actieplan:
         self.onderdeel.value = self.termijn.value = None
         self.status.value = "gepland"
 
-    def _toon_bewaard(self) -> None:
+    def _show_saved(self) -> None:
         """The saved priorities and the action table, and the actions to choose from for a new status."""
         if self.ronde_id is None:
             self.bewaard.value = self.tabel.value = ""
@@ -108,7 +108,7 @@ class Actieplan:
         else:
             rows = [
                 [a.omschrijving, names.get(a.onderdeel_id, a.onderdeel_id), a.trekker, a.partners,
-                 datum(a.termijn) if a.termijn else "–", a.status.capitalize()]
+                 as_date(a.termijn) if a.termijn else "–", a.status.capitalize()]
                 for a in acties.itertuples()
             ]
             frame = pd.DataFrame(rows, columns=["Actie", "Onderdeel", "Trekker", "Partners", "Termijn", "Status"])
@@ -123,15 +123,15 @@ class Actieplan:
             raise GebruikersFout("kies eerst een Huis en een ronde")
         return self.ronde_id
 
-    def _bewaar_prioriteiten(self, _=None) -> None:
+    def _save_prioriteiten(self, _=None) -> None:
         ronde_id = self._ronde()
         if not self.prioriteiten.value:
             raise GebruikersFout("kies minstens één levensdomein als prioriteit")
         store.save_prioriteiten(self.connection, ronde_id, list(self.prioriteiten.value))
-        self._toon_bewaard()
-        ui.toon(self.melding, "Prioriteiten bewaard.")
+        self._show_saved()
+        ui.show(self.message_line, "Prioriteiten bewaard.")
 
-    def _voeg_toe(self, _=None) -> None:
+    def _add(self, _=None) -> None:
         ronde_id = self._ronde()
         if not self.omschrijving.value.strip():
             raise GebruikersFout("beschrijf eerst wat de actie inhoudt (het veld 'Actie' is leeg)")
@@ -142,8 +142,8 @@ class Actieplan:
             self.partners.value, self.termijn.value.isoformat() if self.termijn.value else None, self.status.value,
         )
         self._leeg_formulier()
-        self._toon_bewaard()
-        ui.toon(self.melding, "Actie toegevoegd.")
+        self._show_saved()
+        ui.show(self.message_line, "Actie toegevoegd.")
 
     def _actie_gekozen(self, change) -> None:
         if change["new"] is not None:
@@ -160,5 +160,5 @@ class Actieplan:
             self.connection, self._ronde(), actie.onderdeel_id, actie.omschrijving, actie.trekker, actie.partners,
             actie.termijn, self.nieuwe_status.value, actie_id=self.actie.value,
         )
-        self._toon_bewaard()
-        ui.toon(self.melding, f"Status gewijzigd in '{self.nieuwe_status.value}'.")
+        self._show_saved()
+        ui.show(self.message_line, f"Status gewijzigd in '{self.nieuwe_status.value}'.")

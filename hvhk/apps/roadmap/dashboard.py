@@ -14,7 +14,7 @@ from hvhk.apps.roadmap.actieplan import Actieplan
 from hvhk.base.demolabel import DEMO_LABEL
 from hvhk.base.errors import GebruikersFout
 from hvhk.base.figures import to_png
-from hvhk.base.formatting import datum, getal, procent, verschil
+from hvhk.base.formatting import as_date, as_difference, as_number, as_percent
 from hvhk.base.paths import partner_address
 from roadmap import analysis, charts, store
 from roadmap.definition import reeks
@@ -34,7 +34,7 @@ class Dashboard:
         self.handtekening: tuple | None = None
         self.interval = INTERVAL
         self.peiler: asyncio.Task | None = None
-        self.melding = ui.melding()
+        self.message_line = ui.message_line()
         self.samenvatting = widgets.HTML()
         self.toegang = widgets.HTML()  # in projector mode during a networked workshop: how partners join
         self.vernieuwen = widgets.Button(description="Vernieuwen", icon="refresh")
@@ -43,21 +43,21 @@ class Dashboard:
         self.secties = [widgets.VBox() for _ in SECTIES[:-1]]
         self.actieplan = Actieplan(self.connection)
         self.tabs = widgets.Tab(children=[*self.secties, self.actieplan.widget], titles=SECTIES)
-        veilig = ui.veilig(self.melding)
-        self.vernieuwen.on_click(veilig(lambda _: self.toon(self.ronde_id)))
-        self.automatisch.observe(veilig(self._automatisch), names="value")
-        self.projectie.observe(veilig(self._projectie), names="value")
+        safe_callback = ui.safe_callback(self.message_line)
+        self.vernieuwen.on_click(safe_callback(lambda _: self.show(self.ronde_id)))
+        self.automatisch.observe(safe_callback(self._automatisch), names="value")
+        self.projectie.observe(safe_callback(self._projectie), names="value")
         knoppen = widgets.HBox([self.vernieuwen, self.automatisch, self.projectie])
-        self.widget = widgets.VBox([knoppen, self.melding, self.samenvatting, self.toegang, self.tabs])
+        self.widget = widgets.VBox([knoppen, self.message_line, self.samenvatting, self.toegang, self.tabs])
         self.widget.add_class("hvhk-dashboard")
-        self.toon(None)
+        self.show(None)
 
-    def toon(self, ronde_id: int | None) -> None:
+    def show(self, ronde_id: int | None) -> None:
         """Draw every section for round `ronde_id` from what the store holds now."""
         self.ronde_id = ronde_id
         self.handtekening = self._handtekening()
-        self.melding.value = ""  # an earlier problem is solved once the round draws
-        self.actieplan.toon(ronde_id)
+        self.message_line.value = ""  # an earlier problem is solved once the round draws
+        self.actieplan.show(ronde_id)
         adres = partner_address()
         code = store.toegangscode(self.connection, ronde_id) if adres and ronde_id is not None else None
         self.toegang.value = ui.partner_toegang(adres, code) if code and self.projectie.value else ""
@@ -67,12 +67,12 @@ class Dashboard:
                 sectie.children = []
             return
         groot = self.projectie.value
-        resultaten = RondeResultaten.laad(self.connection, ronde_id)
+        resultaten = RondeResultaten.load(self.connection, ronde_id)
         antwoorden = resultaten.antwoorden
         self.samenvatting.value = (
-            f"<p><strong>Ronde {resultaten.nummer}</strong> van {datum(resultaten.datum)}:"
+            f"<p><strong>Ronde {resultaten.nummer}</strong> van {as_date(resultaten.datum)}:"
             f" {_aantal(len(resultaten.deelnemers))}, van wie {antwoorden['deelnemer_id'].nunique()} al antwoordden;"
-            f" {getal(len(antwoorden), 0)} antwoorden in totaal.</p>"
+            f" {as_number(len(antwoorden), 0)} antwoorden in totaal.</p>"
         )
         sections = [
             _waar_staan_we(resultaten, groot),
@@ -95,9 +95,9 @@ class Dashboard:
         hashes = [pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes() for frame in frames]
         return *hashes, tuple(store.prioriteiten(self.connection, self.ronde_id))
 
-    def _vernieuw_als_gewijzigd(self) -> None:
+    def _refresh_if_changed(self) -> None:
         if self._handtekening() != self.handtekening:
-            self.toon(self.ronde_id)
+            self.show(self.ronde_id)
 
     def _automatisch(self, change) -> None:
         if change["new"]:
@@ -108,7 +108,7 @@ class Dashboard:
 
     async def _peil(self) -> None:
         """Look at the store every `interval` seconds; the kernel's event loop runs this between other work."""
-        vernieuw = ui.veilig(self.melding)(self._vernieuw_als_gewijzigd)
+        vernieuw = ui.safe_callback(self.message_line)(self._refresh_if_changed)
         while True:
             await asyncio.sleep(self.interval)
             vernieuw()
@@ -118,13 +118,13 @@ class Dashboard:
             self.widget.add_class(ui.PROJECTOR)
         else:
             self.widget.remove_class(ui.PROJECTOR)
-        self.toon(self.ronde_id)
+        self.show(self.ronde_id)
 
 
 def _waar_staan_we(resultaten: RondeResultaten, groot: bool) -> list[widgets.Widget]:
     domeinen, schaal = resultaten.levensdomeinen, resultaten.schaal
     rows = [
-        [r.onderdeel, getal(r.mediaan), f"{getal(r.q1)} – {getal(r.q3)}", r.n, procent(r.aandeel_weet_niet)]
+        [r.onderdeel, as_number(r.mediaan), f"{as_number(r.q1)} – {as_number(r.q3)}", r.n, as_percent(r.aandeel_weet_niet)]
         for r in domeinen.itertuples()
     ]
     return [
@@ -166,7 +166,7 @@ def _blinde_vlekken(resultaten: RondeResultaten) -> list:
     vlekken = resultaten.blinde_vlekken
     uitleg = _uitleg(
         "Levensdomeinen zonder partner uit dat domein (nodig er een uit), onderdelen waar minstens"
-        f" {procent(analysis.DREMPEL_WEET_NIET)} van de antwoorden 'weet niet' was (zoek het samen uit), en"
+        f" {as_percent(analysis.DREMPEL_WEET_NIET)} van de antwoorden 'weet niet' was (zoek het samen uit), en"
         " stellingen waar niemand een score gaf (bespreek ze)."
     )
     if vlekken.empty:
@@ -183,7 +183,7 @@ def _prioriteiten(resultaten: RondeResultaten, groot: bool) -> list[widgets.Widg
     )
     if ranking["score"].isna().all():
         return [uitleg, widgets.HTML("<p>Nog geen scores en belang om een voorstel uit te maken.</p>")]
-    rows = [[r.rang, r.onderdeel, getal(r.belang), getal(r.afstand), getal(r.score)] for r in ranking.itertuples()]
+    rows = [[r.rang, r.onderdeel, as_number(r.belang), as_number(r.afstand), as_number(r.score)] for r in ranking.itertuples()]
     return [
         uitleg,
         _grafiek(charts.prioriteitenmatrix(ranking, schaal, groot=groot)),
@@ -197,7 +197,7 @@ def _afgelegde_weg(resultaten: RondeResultaten, groot: bool) -> list[widgets.Wid
     vorig, nummer = resultaten.vorig_nummer, resultaten.nummer
     domeinen = resultaten.weg.loc[resultaten.weg["soort"] == "levensdomein"]
     labels = [f"Ronde {vorig}", f"Ronde {nummer}"]
-    rows = [[r.onderdeel, getal(r.vorige), getal(r.huidige), verschil(r.verschil)] for r in domeinen.itertuples()]
+    rows = [[r.onderdeel, as_number(r.vorige), as_number(r.huidige), as_difference(r.verschil)] for r in domeinen.itertuples()]
     return [
         _uitleg(f"Mediaan niveau per levensdomein in ronde {vorig} (open bolletje) en ronde {nummer}"
                 " (gevuld bolletje)."),
@@ -225,12 +225,12 @@ def _tabel(kolommen: list[str], rows: list[list]) -> widgets.HTML:
 
 def resultaten_app(database: Path) -> widgets.Widget:
     """Pick a Huis and a round, and see its results: the dashboard on a page of its own."""
-    melding = ui.melding()
+    message_line = ui.message_line()
     try:
         dashboard = Dashboard(database)
     except GebruikersFout as error:
-        ui.toon(melding, str(error), fout=True)
-        return widgets.VBox([ui.stijl(), melding])
+        ui.show(message_line, str(error), fout=True)
+        return widgets.VBox([ui.style_sheet(), message_line])
     huizen = store.huizen(dashboard.connection)
     demo = widgets.HTML()
     huis = widgets.Dropdown(description="Huis", options=list(zip(huizen["naam"], huizen["id"])))
@@ -245,18 +245,18 @@ def resultaten_app(database: Path) -> widgets.Widget:
         rondes = store.rondes(dashboard.connection, huis.value) if huis.value is not None else None
         # newest first and chosen: a new list may itself select its first entry, so the latest round is drawn once
         ronde.options = [] if rondes is None else [
-            (f"Ronde {r.nummer} – {datum(r.datum)}", int(r.id)) for r in rondes.iloc[::-1].itertuples()
+            (f"Ronde {r.nummer} – {as_date(r.datum)}", int(r.id)) for r in rondes.iloc[::-1].itertuples()
         ]
         ronde.value = ronde.options[0][1] if ronde.options else None
 
-    veilig = ui.veilig(melding)
-    huis.observe(veilig(huis_gekozen), names="value")
-    ronde.observe(veilig(lambda change: dashboard.toon(change["new"])), names="value")
-    veilig(huis_gekozen)()
+    safe_callback = ui.safe_callback(message_line)
+    huis.observe(safe_callback(huis_gekozen), names="value")
+    ronde.observe(safe_callback(lambda change: dashboard.show(change["new"])), names="value")
+    safe_callback(huis_gekozen)()
     if huizen.empty:
-        melding.value = (
+        message_line.value = (
             "<p>Er staan nog geen Huizen in de database. Start een workshop (<code>hvhk workshop</code>) of laad"
             " de demogegevens (<code>hvhk demo</code>).</p>"
         )
     title = widgets.HTML("<h2>Resultaten van de zelfevaluatie</h2>")
-    return widgets.VBox([ui.stijl(), title, huis, ronde, demo, melding, dashboard.widget])
+    return widgets.VBox([ui.style_sheet(), title, huis, ronde, demo, message_line, dashboard.widget])

@@ -26,8 +26,8 @@ WACHT_NA_FOUTE_CODE = 1.0  # seconds: makes guessing codes slow without botherin
 def deelnemen_app(database: Path, toegangscode: str = "") -> widgets.Widget:
     """The partner's screen; `toegangscode` is filled in (the QR code's link carries it)."""
     connection = store.connect(database)
-    melding = ui.melding()
-    veilig = ui.veilig(melding)
+    message_line = ui.message_line()
+    safe_callback = ui.safe_callback(message_line)
     code = widgets.Text(value=toegangscode.strip()[:20], description="Toegangscode", placeholder="bv. K7P3QX")
     verder = widgets.Button(description="Verder", button_style="primary")
     naam = widgets.Text(description="Naam", placeholder="naam of schuilnaam")
@@ -45,7 +45,7 @@ def deelnemen_app(database: Path, toegangscode: str = "") -> widgets.Widget:
     groep_knop.layout.display = "none"
     ronde: dict[str, int] = {}
 
-    @veilig
+    @safe_callback
     def open_ronde(_=None) -> None:
         ronde_id = store.ronde_voor_code(connection, code.value)
         if ronde_id is None:
@@ -54,9 +54,9 @@ def deelnemen_app(database: Path, toegangscode: str = "") -> widgets.Widget:
         ronde["id"] = ronde_id
         domein.options = domein_opties(connection, ronde_id)
         stap_code.layout.display, stap_wie.layout.display = "none", ""
-        melding.value = ""
+        message_line.value = ""
 
-    @veilig
+    @safe_callback
     def begin(_=None) -> None:
         if not naam.value.strip():
             raise GebruikersFout("geef een naam of een schuilnaam op")
@@ -68,10 +68,10 @@ def deelnemen_app(database: Path, toegangscode: str = "") -> widgets.Widget:
         invullen.children = [Invulscherm(connection, deelnemer_id).widget]
         stap_wie.layout.display, groep_knop.layout.display = "none", ""
         welkom = "Welkom terug: uw antwoorden staan er nog." if eerder is not None else "Elk antwoord wordt meteen bewaard."
-        ui.toon(melding, welkom)
+        ui.show(message_line, welkom)
 
-    @veilig
-    def toon_groep(_=None) -> None:
+    @safe_callback
+    def show_groep(_=None) -> None:
         groep.clear_output()
         if not store.groep_zichtbaar(connection, ronde["id"]):
             raise GebruikersFout("de begeleider heeft het groepsresultaat nog niet vrijgegeven")
@@ -82,7 +82,7 @@ def deelnemen_app(database: Path, toegangscode: str = "") -> widgets.Widget:
 
     verder.on_click(open_ronde)
     beginnen.on_click(begin)
-    groep_knop.on_click(toon_groep)
-    app = widgets.VBox([ui.stijl(), stap_code, stap_wie, melding, invullen, groep_knop, groep])
+    groep_knop.on_click(show_groep)
+    app = widgets.VBox([ui.style_sheet(), stap_code, stap_wie, message_line, invullen, groep_knop, groep])
     app.add_class(ui.TELEFOON)
     return app

@@ -41,7 +41,7 @@ class Deelnemers:
         self.connection = connection
         self.bij_wijziging = bij_wijziging
         self.ronde_id: int | None = None
-        self.melding = ui.melding()
+        self.message_line = ui.message_line()
         self.naam = widgets.Text(description="Naam", placeholder="naam of schuilnaam")
         self.organisatie = widgets.Text(description="Organisatie")
         self.domein = widgets.Dropdown(description="Levensdomein")
@@ -52,47 +52,47 @@ class Deelnemers:
         self.consensus = widgets.Button(description="Groepsconsensus toevoegen", tooltip=f"Eén deelnemer '{CONSENSUS}'")
         self.vernieuwen = widgets.Button(description="Vernieuwen", icon="refresh")
         self.tabel = widgets.HTML()
-        veilig = ui.veilig(self.melding)
-        self.toevoegen.on_click(veilig(self._voeg_toe))
-        self.consensus.on_click(veilig(self._voeg_consensus_toe))
-        self.vernieuwen.on_click(veilig(lambda _: self._vul_tabel()))
+        safe_callback = ui.safe_callback(self.message_line)
+        self.toevoegen.on_click(safe_callback(self._add))
+        self.consensus.on_click(safe_callback(self._add_consensus))
+        self.vernieuwen.on_click(safe_callback(lambda _: self._fill_table()))
         self.widget = widgets.VBox(
             [
                 widgets.HTML("<p class='hvhk-uitleg'>Voeg elke partner toe die meedoet. Een schuilnaam mag; de"
                              " rapporten en exports tonen nooit namen.</p>"),
                 self.naam, self.organisatie, self.domein,
                 widgets.HBox([self.toevoegen, self.consensus]),
-                self.melding,
+                self.message_line,
                 widgets.HBox([widgets.HTML("<h4>Wie doet mee?</h4>"), self.vernieuwen],
                              layout=widgets.Layout(align_items="center")),
                 self.tabel,
             ]
         )
 
-    def toon(self, ronde_id: int | None) -> None:
+    def show(self, ronde_id: int | None) -> None:
         self.ronde_id = ronde_id
-        self.melding.value = ""
+        self.message_line.value = ""
         self.widget.layout.display = "none" if ronde_id is None else ""
         if ronde_id is not None:
             self.domein.options = domein_opties(self.connection, ronde_id)
-            self._vul_tabel()
+            self._fill_table()
 
-    def _voeg_toe(self, _=None) -> None:
+    def _add(self, _=None) -> None:
         naam = self.naam.value.strip()
         nieuwe_deelnemer(self.connection, self.ronde_id, naam, self.organisatie.value, self.domein.value)
         self.naam.value = self.organisatie.value = ""
         self.domein.value = None
-        ui.toon(self.melding, f"{naam} is toegevoegd.")
-        self._vul_tabel()
+        ui.show(self.message_line, f"{naam} is toegevoegd.")
+        self._fill_table()
         self.bij_wijziging()
 
-    def _voeg_consensus_toe(self, _=None) -> None:
+    def _add_consensus(self, _=None) -> None:
         nieuwe_deelnemer(self.connection, self.ronde_id, CONSENSUS, "", None)
-        ui.toon(self.melding, f"'{CONSENSUS}' is toegevoegd: kies die bij 'Invullen'.")
-        self._vul_tabel()
+        ui.show(self.message_line, f"'{CONSENSUS}' is toegevoegd: kies die bij 'Invullen'.")
+        self._fill_table()
         self.bij_wijziging()
 
-    def _vul_tabel(self) -> None:
+    def _fill_table(self) -> None:
         people = store.deelnemers(self.connection, self.ronde_id).merge(
             store.voortgang(self.connection, self.ronde_id)[["id", "beantwoord"]], on="id"
         )

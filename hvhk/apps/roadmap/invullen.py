@@ -38,7 +38,7 @@ class Invulscherm:
         belang = store.belangen(connection, store.deelnemer_ronde(connection, deelnemer_id))
         self.belang = dict(belang.loc[belang["deelnemer_id"] == deelnemer_id, ["onderdeel_id", "belang"]].values)
 
-        self.melding = ui.melding()
+        self.message_line = ui.message_line()
         self.voortgang = widgets.IntProgress(min=0, max=self.totaal, description="Voortgang")
         self.teller = widgets.Label()
         self.kiezer = widgets.Dropdown(description="Onderdeel", layout=widgets.Layout(width="34rem"))
@@ -59,22 +59,22 @@ class Invulscherm:
                 widgets.HBox([self.voortgang, self.teller]),
                 uitleg,
                 widgets.HBox([self.vorige, self.kiezer, self.volgende]),
-                self.melding,
+                self.message_line,
                 self.pagina,
             ]
         )
         self.widget.add_class("hvhk-invullen")
-        veilig = ui.veilig(self.melding)
-        self.kiezer.observe(veilig(lambda change: self._toon(change["new"])), names="value")
-        self.vorige.on_click(veilig(lambda _: self._stap(-1)))
-        self.volgende.on_click(veilig(lambda _: self._stap(1)))
-        self._vernieuw_kiezer()
-        self._toon(0)
+        safe_callback = ui.safe_callback(self.message_line)
+        self.kiezer.observe(safe_callback(lambda change: self._show(change["new"])), names="value")
+        self.vorige.on_click(safe_callback(lambda _: self._stap(-1)))
+        self.volgende.on_click(safe_callback(lambda _: self._stap(1)))
+        self._refresh_picker()
+        self._show(0)
 
     def _stap(self, richting: int) -> None:
         self.kiezer.value = min(max(self.kiezer.value + richting, 0), len(self.onderdelen) - 1)
 
-    def _vernieuw_kiezer(self) -> None:
+    def _refresh_picker(self) -> None:
         """The onderdelen in the drop-down, each with how many of its stellingen are answered."""
         options = []
         for index, (soort, onderdeel) in enumerate(self.onderdelen):
@@ -87,9 +87,9 @@ class Invulscherm:
         self.voortgang.value = len(self.antwoorden)
         self.teller.value = f"{len(self.antwoorden)} van {self.totaal} stellingen beantwoord"
 
-    def _toon(self, index: int) -> None:
+    def _show(self, index: int) -> None:
         soort, onderdeel = self.onderdelen[index]
-        self.melding.value = ""
+        self.message_line.value = ""
         self.vorige.disabled = index == 0
         self.volgende.disabled = index == len(self.onderdelen) - 1
         intro = (f"<h3>{escape(SOORT_LABEL[soort])}: {escape(onderdeel.naam)}</h3>"
@@ -115,9 +115,9 @@ class Invulscherm:
             value=toelichting, placeholder="Toelichting (niet verplicht)", continuous_update=False,
             layout=widgets.Layout(width="40rem"),
         )
-        veilig = ui.veilig(self.melding)
-        knoppen.observe(veilig(lambda change: self._bewaar(stelling.id, change["new"], uitleg.value)), names="value")
-        uitleg.observe(veilig(lambda change: self._bewaar_toelichting(stelling.id, change["new"])), names="value")
+        safe_callback = ui.safe_callback(self.message_line)
+        knoppen.observe(safe_callback(lambda change: self._save(stelling.id, change["new"], uitleg.value)), names="value")
+        uitleg.observe(safe_callback(lambda change: self._save_toelichting(stelling.id, change["new"])), names="value")
         tekst = widgets.HTML(f"<p><strong>{nummer}.</strong> {escape(stelling.tekst)}</p>")
         return widgets.VBox([tekst, knoppen, uitleg], layout=widgets.Layout(margin="0 0 1rem 0"))
 
@@ -128,11 +128,12 @@ class Invulscherm:
             style={"button_width": "12rem"},
         )
         knoppen.add_class(f"belang-{onderdeel.id}")
-        knoppen.observe(ui.veilig(self.melding)(lambda change: self._bewaar_belang(onderdeel.id, change["new"])), "value")
+        save = ui.safe_callback(self.message_line)(lambda change: self._save_belang(onderdeel.id, change["new"]))
+        knoppen.observe(save, "value")
         vraag = f"<p><strong>Hoe belangrijk is {escape(onderdeel.naam)} voor ons Huis?</strong></p>"
         return widgets.VBox([widgets.HTML(vraag), knoppen])
 
-    def _bewaar(self, stelling_id: str, keuze: tuple[str, int | None] | None, toelichting: str) -> None:
+    def _save(self, stelling_id: str, keuze: tuple[str, int | None] | None, toelichting: str) -> None:
         if keuze is None:
             return
         soort, niveau = keuze
@@ -142,14 +143,14 @@ class Invulscherm:
             pd.DataFrame([{"stelling_id": stelling_id, "keuze": soort, "niveau": niveau, "toelichting": toelichting}]),
         )
         self.antwoorden[stelling_id] = (keuze, toelichting)
-        self._vernieuw_kiezer()
+        self._refresh_picker()
 
-    def _bewaar_toelichting(self, stelling_id: str, toelichting: str) -> None:
+    def _save_toelichting(self, stelling_id: str, toelichting: str) -> None:
         if stelling_id not in self.antwoorden:
             raise GebruikersFout("kies eerst een antwoord: de toelichting wordt samen met het antwoord bewaard")
-        self._bewaar(stelling_id, self.antwoorden[stelling_id][0], toelichting.strip())
+        self._save(stelling_id, self.antwoorden[stelling_id][0], toelichting.strip())
 
-    def _bewaar_belang(self, onderdeel_id: str, waarde: int | None) -> None:
+    def _save_belang(self, onderdeel_id: str, waarde: int | None) -> None:
         if waarde is not None:
             store.save_belang(self.connection, self.deelnemer_id, {onderdeel_id: waarde})
             self.belang[onderdeel_id] = waarde

@@ -11,8 +11,8 @@ import ipywidgets as widgets
 from hvhk.apps import ui
 from hvhk.base.demolabel import DEMO_LABEL
 from hvhk.base.errors import GebruikersFout
-from hvhk.base.formatting import datum
-from hvhk.base.gemeenten import gemeenten, zoek_gemeente
+from hvhk.base.formatting import as_date
+from hvhk.base.gemeenten import find_gemeente, gemeenten
 from roadmap import store
 from roadmap.definition import load_roadmap
 
@@ -28,7 +28,7 @@ class HuisRondeKiezer:
     def __init__(self, connection: sqlite3.Connection, bij_ronde: Callable[[int | None], None]):
         self.connection = connection
         self.bij_ronde = bij_ronde
-        self.melding = ui.melding()
+        self.message_line = ui.message_line()
         self.demo = widgets.HTML()
         self.huis = widgets.Dropdown(description="Huis", layout=widgets.Layout(width="34rem"))
         self.ronde = widgets.Dropdown(description="Ronde", layout=widgets.Layout(width="34rem"))
@@ -42,17 +42,17 @@ class HuisRondeKiezer:
         )
         self.datum = widgets.DatePicker(description="Datum", value=date.today())
         self.ronde_starten = widgets.Button(description="Nieuwe ronde starten")
-        veilig = ui.veilig(self.melding)
-        self.huis.observe(veilig(self._huis_gekozen), names="value")
-        self.ronde.observe(veilig(lambda change: self.bij_ronde(change["new"])), names="value")
-        self.huis_opslaan.on_click(veilig(self._bewaar_huis))
-        self.ronde_starten.on_click(veilig(self._start_ronde))
+        safe_callback = ui.safe_callback(self.message_line)
+        self.huis.observe(safe_callback(self._huis_gekozen), names="value")
+        self.ronde.observe(safe_callback(lambda change: self.bij_ronde(change["new"])), names="value")
+        self.huis_opslaan.on_click(safe_callback(self._save_huis))
+        self.ronde_starten.on_click(safe_callback(self._start_ronde))
         self.widget = widgets.VBox(
-            [self.huis, self.nieuw_huis, self.demo, widgets.HBox([self.ronde, self.datum, self.ronde_starten]), self.melding]
+            [self.huis, self.nieuw_huis, self.demo, widgets.HBox([self.ronde, self.datum, self.ronde_starten]), self.message_line]
         )
-        self._vul_huizen()
+        self._fill_huizen()
 
-    def _vul_huizen(self, kies: int | None = None) -> None:
+    def _fill_huizen(self, kies: int | None = None) -> None:
         huizen = store.huizen(self.connection)
         self.demo_huizen = set(huizen.loc[huizen["demo"], "id"])
         options = [(naam, huis_id) for naam, huis_id in zip(huizen["naam"], huizen["id"])]
@@ -64,26 +64,26 @@ class HuisRondeKiezer:
         self.nieuw_huis.layout.display = "" if huis_id == NIEUW else "none"
         self.demo.value = f"<p class='hvhk-fout'>Let op: dit Huis bevat {DEMO_LABEL}.</p>" if huis_id in self.demo_huizen else ""
         self.ronde.disabled = self.ronde_starten.disabled = self.datum.disabled = huis_id == NIEUW
-        self._vul_rondes()
+        self._fill_rondes()
 
-    def _vul_rondes(self, kies: int | None = None) -> None:
+    def _fill_rondes(self, kies: int | None = None) -> None:
         rondes = store.rondes(self.connection, self.huis.value) if self.huis.value != NIEUW else None
         if rondes is None or rondes.empty:
             self.ronde.options = [("(nog geen ronde: start er een)", None)] if rondes is not None else []
             self.ronde.value = None
             self.bij_ronde(None)
             return
-        self.ronde.options = [(f"Ronde {r.nummer} – {datum(r.datum)}", r.id) for r in rondes.itertuples()]
+        self.ronde.options = [(f"Ronde {r.nummer} – {as_date(r.datum)}", r.id) for r in rondes.itertuples()]
         self.ronde.value = kies if kies is not None else int(rondes["id"].iloc[-1])
 
-    def _bewaar_huis(self, _=None) -> None:
+    def _save_huis(self, _=None) -> None:
         naam = self.naam.value.strip()
         if naam in set(store.huizen(self.connection)["naam"]):
             raise GebruikersFout(f"er bestaat al een Huis met de naam '{naam}': kies het in de lijst")
-        huis_id = store.save_huis(self.connection, naam, [zoek_gemeente(g) for g in self.gemeenten.value])
+        huis_id = store.save_huis(self.connection, naam, [find_gemeente(g) for g in self.gemeenten.value])
         self.naam.value, self.gemeenten.value = "", []
-        self._vul_huizen(kies=huis_id)
-        ui.toon(self.melding, f"Huis '{naam}' opgeslagen. Start nu een ronde.")
+        self._fill_huizen(kies=huis_id)
+        ui.show(self.message_line, f"Huis '{naam}' opgeslagen. Start nu een ronde.")
 
     def _start_ronde(self, _=None) -> None:
         if self.datum.value is None:
@@ -91,5 +91,5 @@ class HuisRondeKiezer:
         rondes = store.rondes(self.connection, self.huis.value)
         nummer = int(rondes["nummer"].max()) + 1 if len(rondes) else 1
         ronde_id = store.save_ronde(self.connection, self.huis.value, nummer, self.datum.value.isoformat(), load_roadmap())
-        self._vul_rondes(kies=ronde_id)
-        ui.toon(self.melding, f"Ronde {nummer} gestart.")
+        self._fill_rondes(kies=ronde_id)
+        ui.show(self.message_line, f"Ronde {nummer} gestart.")

@@ -22,18 +22,18 @@ class InvulTab:
     def __init__(self, connection: sqlite3.Connection):
         self.connection = connection
         self.ronde_id: int | None = None
-        self.melding = ui.melding()
+        self.message_line = ui.message_line()
         self.wie = widgets.Dropdown(description="Wie vult in?", layout=widgets.Layout(width="30rem"))
         self.wie.style.description_width = "7rem"
         self.scherm = widgets.VBox()
-        self.wie.observe(ui.veilig(self.melding)(self._toon_scherm), names="value")
-        self.widget = widgets.VBox([self.wie, self.melding, self.scherm])
+        self.wie.observe(ui.safe_callback(self.message_line)(self._show_screen), names="value")
+        self.widget = widgets.VBox([self.wie, self.message_line, self.scherm])
 
-    def toon(self, ronde_id: int | None) -> None:
+    def show(self, ronde_id: int | None) -> None:
         self.ronde_id = ronde_id
-        self.vul()
+        self.fill()
 
-    def vul(self) -> None:
+    def fill(self) -> None:
         people = store.deelnemers(self.connection, self.ronde_id) if self.ronde_id is not None else None
         if people is None or people.empty:
             self.wie.options = []
@@ -44,7 +44,7 @@ class InvulTab:
         if current in {value for _, value in self.wie.options}:
             self.wie.value = current
 
-    def _toon_scherm(self, change) -> None:
+    def _show_screen(self, change) -> None:
         self.scherm.children = [] if change["new"] is None else [Invulscherm(self.connection, change["new"]).widget]
 
 
@@ -55,37 +55,37 @@ class Toegang:
         self.connection = connection
         self.adres = adres
         self.ronde_id: int | None = None
-        self.melding = ui.melding()
+        self.message_line = ui.message_line()
         self.code = widgets.HTML()
         self.nieuwe_code = widgets.Button(description="Nieuwe toegangscode", layout=widgets.Layout(width="auto"))
         self.tonen = widgets.Checkbox(description="Partners mogen het groepsresultaat zien", indent=False)
-        veilig = ui.veilig(self.melding)
-        self.nieuwe_code.on_click(veilig(self._nieuwe_code))
-        self.tonen.observe(veilig(self._zichtbaar), names="value")
-        self.widget = widgets.VBox([self.code, self.nieuwe_code, self.tonen, self.melding])
+        safe_callback = ui.safe_callback(self.message_line)
+        self.nieuwe_code.on_click(safe_callback(self._nieuwe_code))
+        self.tonen.observe(safe_callback(self._zichtbaar), names="value")
+        self.widget = widgets.VBox([self.code, self.nieuwe_code, self.tonen, self.message_line])
 
-    def toon(self, ronde_id: int | None) -> None:
+    def show(self, ronde_id: int | None) -> None:
         self.ronde_id = ronde_id
         self.widget.layout.display = "none" if ronde_id is None else ""
         if ronde_id is None:
             return
-        code = store.toegangscode(self.connection, ronde_id) or store.maak_toegangscode(self.connection, ronde_id)
-        self._toon_code(code)
+        code = store.toegangscode(self.connection, ronde_id) or store.new_toegangscode(self.connection, ronde_id)
+        self._show_code(code)
         self.tonen.value = store.groep_zichtbaar(self.connection, ronde_id)
 
-    def _toon_code(self, code: str) -> None:
+    def _show_code(self, code: str) -> None:
         self.code.value = ui.partner_toegang(self.adres, code) + (
             "<p class='hvhk-uitleg'>Elke partner ziet alleen de eigen antwoorden, tot u hieronder het"
             " groepsresultaat vrijgeeft.</p>"
         )
 
     def _nieuwe_code(self, _=None) -> None:
-        self._toon_code(store.maak_toegangscode(self.connection, self.ronde_id))
-        ui.toon(self.melding, "Nieuwe code gemaakt; de vorige werkt niet meer.")
+        self._show_code(store.new_toegangscode(self.connection, self.ronde_id))
+        ui.show(self.message_line, "Nieuwe code gemaakt; de vorige werkt niet meer.")
 
     def _zichtbaar(self, change) -> None:
         if self.ronde_id is not None:
-            store.zet_groep_zichtbaar(self.connection, self.ronde_id, change["new"])
+            store.set_groep_zichtbaar(self.connection, self.ronde_id, change["new"])
 
 
 def workshop_app(database: Path) -> widgets.Widget:
@@ -93,7 +93,7 @@ def workshop_app(database: Path) -> widgets.Widget:
     connection = store.connect(database)
     dashboard = Dashboard(database)
     invullen = InvulTab(connection)
-    deelnemers = Deelnemers(connection, bij_wijziging=invullen.vul)
+    deelnemers = Deelnemers(connection, bij_wijziging=invullen.fill)
     adres = partner_address()
     toegang = Toegang(connection, adres) if adres else None
     parts = [("Deelnemers", deelnemers), ("Invullen", invullen), ("Resultaten", dashboard)]
@@ -107,14 +107,14 @@ def workshop_app(database: Path) -> widgets.Widget:
         tabs.layout.display = "none" if ronde_id is None else ""
         for title, part in parts:
             if title != "Resultaten" or tabs.selected_index == 2:  # charts only when looked at
-                part.toon(ronde_id)
+                part.show(ronde_id)
 
     kiezer = HuisRondeKiezer(connection, bij_ronde)
 
-    @ui.veilig(kiezer.melding)
+    @ui.safe_callback(kiezer.message_line)
     def tab_gekozen(change) -> None:
         if change["new"] == 2:
-            dashboard.toon(gekozen["ronde"])
+            dashboard.show(gekozen["ronde"])
 
     tabs.observe(tab_gekozen, names="selected_index")
-    return widgets.VBox([ui.stijl(), kiezer.widget, tabs])
+    return widgets.VBox([ui.style_sheet(), kiezer.widget, tabs])

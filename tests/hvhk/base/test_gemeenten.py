@@ -1,7 +1,7 @@
 import pytest
 
 from hvhk.base.errors import GebruikersFout
-from hvhk.base.gemeenten import gemeente_naam, gemeenten, zoek_gemeente
+from hvhk.base.gemeenten import find_gemeente, gemeente_naam, gemeenten
 
 
 def test_counts_after_the_mergers_of_2025():
@@ -31,10 +31,10 @@ def test_walloon_gemeenten_are_not_included():
 
 @pytest.mark.parametrize("text", ["44021", "Gent", " gent ", "Gand"])
 def test_zoek_gemeente_by_code_or_name(text):
-    assert zoek_gemeente(text) == "44021"
+    assert find_gemeente(text) == "44021"
 
 
 def test_zoek_gemeente_refuses_an_old_or_walloon_name():
     for text in ("Nazareth", "Namur"):
         with pytest.raises(GebruikersFout, match=f"onbekende gemeente '{text}'"):
-            zoek_gemeente(text)
+            find_gemeente(text)

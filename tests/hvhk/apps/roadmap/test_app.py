@@ -58,22 +58,22 @@ def test_every_click_is_saved_at_once_and_shown_again_after_a_reload(connection,
 def test_a_note_without_an_answer_asks_for_the_answer_first(connection, ronde):
     screen = Invulscherm(connection, store.save_deelnemer(connection, ronde, "An"))
     find(screen.widget, kind=widgets.Text)[0].value = "waarom?"
-    assert "Kies eerst een antwoord" in screen.melding.value and "hvhk-fout" in screen.melding.value
+    assert "Kies eerst een antwoord" in screen.message_line.value and "hvhk-fout" in screen.message_line.value
     assert store.antwoorden(connection, ronde).empty
 
 
 def test_participants_are_checked_and_listed_with_their_progress(connection, ronde):
     changed = []
     screen = Deelnemers(connection, bij_wijziging=lambda: changed.append(1))
-    screen.toon(ronde)
+    screen.show(ronde)
     screen.toevoegen.click()
-    assert "Geef een naam of een schuilnaam op" in screen.melding.value
+    assert "Geef een naam of een schuilnaam op" in screen.message_line.value
     screen.naam.value, screen.organisatie.value, screen.domein.value = "<b>An</b>", "CLB", "onderwijs"
     screen.toevoegen.click()
     for taken in ("<B>AN</B>", " <b>an</b> "):  # the same deelnemer by store.deelnemer_key
         screen.naam.value = taken
         screen.toevoegen.click()
-        assert "er is al een deelnemer" in screen.melding.value.lower()
+        assert "er is al een deelnemer" in screen.message_line.value.lower()
     screen.consensus.click()
     assert store.deelnemers(connection, ronde)["naam"].tolist() == ["<b>An</b>", CONSENSUS]
     assert "&lt;b&gt;An&lt;/b&gt;" in screen.tabel.value and "<b>An</b>" not in screen.tabel.value
@@ -87,7 +87,7 @@ def test_a_new_huis_and_round_from_the_picker(connection, mini_roadmap):
     assert picker.huis.value == NIEUW and picker.nieuw_huis.layout.display == ""
     picker.naam.value = "Huis van het Kind Gent"
     picker.huis_opslaan.click()
-    assert "kies minstens één gemeente" in picker.melding.value
+    assert "kies minstens één gemeente" in picker.message_line.value
     picker.gemeenten.value = ["Gent"]
     picker.huis_opslaan.click()
     huis = store.huis_id(connection, "Huis van het Kind Gent")
@@ -96,7 +96,7 @@ def test_a_new_huis_and_round_from_the_picker(connection, mini_roadmap):
     picker.naam.value = "Huis van het Kind Gent"
     picker.gemeenten.value = ["Gent"]
     picker.huis_opslaan.click()
-    assert "bestaat al een Huis" in picker.melding.value
+    assert "bestaat al een Huis" in picker.message_line.value
     picker.huis.value = huis
     picker.ronde_starten.click()
     rondes = store.rondes(connection, huis)
@@ -106,7 +106,7 @@ def test_a_new_huis_and_round_from_the_picker(connection, mini_roadmap):
 def test_a_partner_needs_the_code_and_sees_the_group_only_when_released(connection, ronde, tmp_path, monkeypatch):
     monkeypatch.setattr(deelnemen_module, "WACHT_NA_FOUTE_CODE", 0)
     database = connection.execute("PRAGMA database_list").fetchone()[2]
-    code = store.maak_toegangscode(connection, ronde)
+    code = store.new_toegangscode(connection, ronde)
     app = deelnemen_app(database)
     text, *_ = find(app, kind=widgets.Text)
     buttons = {b.description: b for b in find(app, kind=widgets.Button)}
@@ -122,7 +122,7 @@ def test_a_partner_needs_the_code_and_sees_the_group_only_when_released(connecti
     assert store.antwoorden(connection, ronde)["niveau"].tolist() == [2]
     buttons["Groepsresultaat bekijken"].click()
     assert any("nog niet vrijgegeven" in w.value for w in find(app, kind=widgets.HTML))
-    store.zet_groep_zichtbaar(connection, ronde, True)
+    store.set_groep_zichtbaar(connection, ronde, True)
     buttons["Groepsresultaat bekijken"].click()
     output = find(app, kind=widgets.Output)[-1]
     assert any("image/png" in o.get("data", {}) for o in output.outputs)
@@ -135,7 +135,7 @@ def test_a_partner_who_types_her_name_in_another_case_resumes_her_own_answers(co
         {"stelling_id": ["onderwijs.1"], "keuze": ["niveau"], "niveau": [3], "toelichting": [""]}))
     app = deelnemen_app(connection.execute("PRAGMA database_list").fetchone()[2])
     code, *_ = find(app, kind=widgets.Text)
-    code.value = store.maak_toegangscode(connection, ronde)
+    code.value = store.new_toegangscode(connection, ronde)
     buttons = {b.description: b for b in find(app, kind=widgets.Button)}
     buttons["Verder"].click()
     next(t for t in find(app, kind=widgets.Text) if t.description == "Naam").value = " aN "

@@ -40,7 +40,7 @@ def rondes(db):
 @pytest.fixture
 def dashboard(database, rondes):
     dashboard = Dashboard(database)
-    dashboard.toon(int(rondes["id"].iloc[-1]))
+    dashboard.show(int(rondes["id"].iloc[-1]))
     yield dashboard
     dashboard.connection.close()
 
@@ -97,7 +97,7 @@ def test_a_round_fills_every_section(dashboard):
 
 
 def test_the_first_round_has_no_road_travelled_yet(dashboard, rondes):
-    dashboard.toon(int(rondes["id"].iloc[0]))
+    dashboard.show(int(rondes["id"].iloc[0]))
     weg = _section(dashboard, "Afgelegde weg")
     assert "eerste ronde" in _text(weg) and not _images(weg)
 
@@ -105,14 +105,14 @@ def test_the_first_round_has_no_road_travelled_yet(dashboard, rondes):
 def test_a_new_round_without_answers_shows_without_errors(dashboard, db):
     huis_id = int(store.huizen(db)["id"].iloc[0])
     ronde_id = store.save_ronde(db, huis_id, 3, "2027-03-16", load_roadmap())
-    dashboard.toon(ronde_id)
+    dashboard.show(ronde_id)
     assert "Nog geen deelnemers" in _text(_section(dashboard, "Verschillen tussen partners"))
     assert "Nog geen scores" in _text(_section(dashboard, "Prioriteiten"))
     assert "Nog geen acties" in _text(_section(dashboard, "Actieplan"))
     store.save_deelnemer(db, ronde_id, "Zonder antwoorden", "", "onderwijs")
-    dashboard.toon(ronde_id)
+    dashboard.show(ronde_id)
     assert len(_images(_section(dashboard, "Verschillen tussen partners"))) == 1
-    assert dashboard.melding.value == ""
+    assert dashboard.message_line.value == ""
 
 
 def test_saving_priorities_lands_in_the_store(dashboard, db):
@@ -121,14 +121,14 @@ def test_saving_priorities_lands_in_the_store(dashboard, db):
     plan.prioriteiten_bewaren.click()
     assert store.prioriteiten(db, dashboard.ronde_id) == ["jeugdhulp", "kinderopvang"]
     assert "Bewaard: Jeugdhulp, Kinderopvang." in plan.bewaard.value
-    assert "hvhk-ok" in plan.melding.value
+    assert "hvhk-ok" in plan.message_line.value
 
 
 def test_saving_no_priority_at_all_is_refused_in_dutch(dashboard, db):
     before = store.prioriteiten(db, dashboard.ronde_id)
     dashboard.actieplan.prioriteiten.value = ()
     dashboard.actieplan.prioriteiten_bewaren.click()
-    assert "Kies minstens één levensdomein" in dashboard.actieplan.melding.value
+    assert "Kies minstens één levensdomein" in dashboard.actieplan.message_line.value
     assert store.prioriteiten(db, dashboard.ronde_id) == before
 
 
@@ -145,7 +145,7 @@ def test_adding_an_action_lands_in_the_store_and_empties_the_form(dashboard, db)
     assert (added.omschrijving, added.onderdeel_id, added.trekker, added.partners, added.termijn, added.status) == (
         "Ouderavond <samen> met de scholen", "onderwijs", "CLB", "Bibliotheek, Jeugddienst", "2026-09-01", "bezig"
     )
-    assert "Actie toegevoegd" in plan.melding.value
+    assert "Actie toegevoegd" in plan.message_line.value
     assert plan.omschrijving.value == "" and plan.onderdeel.value is None and plan.termijn.value is None
     assert "Ouderavond &lt;samen&gt; met de scholen" in plan.tabel.value, "what users type is escaped"
     assert "1 september 2026" in plan.tabel.value
@@ -163,7 +163,7 @@ def test_an_incomplete_action_gets_a_dutch_message_and_saves_nothing(
     dashboard.actieplan.omschrijving.value = omschrijving
     dashboard.actieplan.onderdeel.value = onderdeel
     dashboard.actieplan.toevoegen.click()
-    assert "hvhk-fout" in dashboard.actieplan.melding.value and message in unescape(dashboard.actieplan.melding.value)
+    assert "hvhk-fout" in dashboard.actieplan.message_line.value and message in unescape(dashboard.actieplan.message_line.value)
     assert "Traceback" not in _text(dashboard.widget)
     assert len(store.acties(db, dashboard.ronde_id)) == before
     assert dashboard.actieplan.omschrijving.value == omschrijving, "the typed text stays, to correct it"
@@ -179,14 +179,14 @@ def test_changing_the_status_of_an_action(dashboard, db):
     changed = store.acties(db, dashboard.ronde_id).iloc[0]
     assert changed.status == "klaar"
     assert (changed.omschrijving, changed.termijn, changed.trekker) == (first.omschrijving, first.termijn, first.trekker)
-    assert "Klaar" in plan.tabel.value and "hvhk-ok" in plan.melding.value
+    assert "Klaar" in plan.tabel.value and "hvhk-ok" in plan.message_line.value
 
 
 def test_changing_a_status_without_choosing_an_action_says_so(dashboard, db):
     huis_id = int(store.huizen(db)["id"].iloc[0])
-    dashboard.toon(store.save_ronde(db, huis_id, 3, "2027-03-16", load_roadmap()))
+    dashboard.show(store.save_ronde(db, huis_id, 3, "2027-03-16", load_roadmap()))
     dashboard.actieplan.status_wijzigen.click()
-    assert "Kies eerst de actie" in dashboard.actieplan.melding.value
+    assert "Kies eerst de actie" in dashboard.actieplan.message_line.value
 
 
 def test_projector_mode_adds_the_css_class_and_draws_larger_charts(dashboard):
@@ -239,7 +239,7 @@ def test_automatic_refresh_redraws_on_a_change_only_and_stops_when_unchecked(das
 
 def test_no_participant_name_appears_in_the_dashboard(dashboard, db, rondes):
     for ronde_id in rondes["id"]:
-        dashboard.toon(int(ronde_id))
+        dashboard.show(int(ronde_id))
         text = _text(dashboard.widget)
         names = store.deelnemers(db, int(ronde_id))["naam"]
         assert len(names) and not [naam for naam in names if naam in text]
@@ -259,8 +259,8 @@ def test_results_app_starts_at_the_latest_round_and_labels_demo_data(database, r
 
 def test_results_app_of_an_empty_database_says_so(tmp_path):
     app = resultaten_app(tmp_path / "leeg.sqlite")
-    huis, ronde, demo, melding = app.children[2:6]
-    assert "nog geen Huizen" in melding.value
+    huis, ronde, demo, message_line = app.children[2:6]
+    assert "nog geen Huizen" in message_line.value
     assert not huis.options and not ronde.options and not demo.value
 
 
