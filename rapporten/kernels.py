@@ -51,7 +51,7 @@ class WarmeKernel:
         self.client.start_new_kernel()
         self.client.start_new_kernel_client()
 
-    def execute(self, notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    def run_notebook(self, notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
         """Execute every code cell of `notebook` in place, after clearing the previous one's names.
 
         A failing cell raises nbclient's CellExecutionError, naming the error.

@@ -42,7 +42,7 @@ def render(
     notebook = parameterize_notebook(notebook, parameters, kernel_name="python3", language="python")
     for index, cell in enumerate(notebook.cells):
         cell.id = f"cel-{index}"  # papermill draws random ids; the same inputs must give the same page
-    kernel.execute(notebook)
+    kernel.run_notebook(notebook)
     write_atomic(html_path.parent / ".notebooks" / f"{html_path.stem}.ipynb", nbformat.writes(notebook))
     write_atomic(html_path, to_html(notebook, title, invoer))
     return notebook

@@ -142,7 +142,7 @@ widget(scherm.widget, "stelling-onderwijs-1").value = ("niveau", 3)
 widget(scherm.widget, "stelling-onderwijs-2").value = ("weet_niet", None)
 widget(scherm.widget, "belang-onderwijs").value = 3
 plan = Actieplan(connection)
-plan.toon(int(ronde_id))
+plan.show(int(ronde_id))
 plan.prioriteiten.value = ("onderwijs", "kinderopvang")
 plan.prioriteiten_bewaren.click()
 Path(committed).write_text(json.dumps(list(connection.iterdump())), encoding="utf-8")

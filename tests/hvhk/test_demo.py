@@ -55,7 +55,7 @@ def test_reports_have_no_code_no_errors_and_no_outside_addresses(demo_folder):
                             *((r, "Vraagsignaal") for r in reports.glob("gemeente-*.html"))]:
         html = report.read_text()
         assert "fictieve demogegevens" in html
-        assert "Rapport.laad" not in html and "import " not in html, f"code in {report.name}"
+        assert "Rapport.load" not in html and "import " not in html, f"code in {report.name}"
         assert "Traceback" not in html and "Error" not in html, f"error in {report.name}"
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), f"outside address in {report.name}"
         assert heading in html and "Lokaal loket kinderopvang" in html

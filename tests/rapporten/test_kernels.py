@@ -19,8 +19,8 @@ def _notebook(*sources: str) -> nbformat.NotebookNode:
 def test_names_of_one_notebook_are_gone_in_the_next():
     kernel = WarmeKernel()
     try:
-        kernel.execute(_notebook("geheim = 42", "import json\nrapport = 'Huis A'"))
-        second = kernel.execute(_notebook("print(sorted(n for n in ('geheim', 'json', 'rapport') if n in globals()))"))
+        kernel.run_notebook(_notebook("geheim = 42", "import json\nrapport = 'Huis A'"))
+        second = kernel.run_notebook(_notebook("print(sorted(n for n in ('geheim', 'json', 'rapport') if n in globals()))"))
     finally:
         kernel.stop()
     assert second.cells[0].outputs[0]["text"] == "[]\n"
