@@ -51,7 +51,8 @@ def copy_notebooks(folder: Path) -> list[str]:
 def lab_command(folder: Path, port: int, open_browser: bool) -> list[str]:
     """The JupyterLab command line: `folder` as its root, bound to 127.0.0.1 only."""
     command = [
-        sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}", f"--ServerApp.ip={HOST}",
+        # -P: a file in the user's folder named like a library cannot stand in for it
+        sys.executable, "-P", "-m", "jupyterlab", f"--ServerApp.root_dir={folder}", f"--ServerApp.ip={HOST}",
         f"--ServerApp.port={port}", "--ServerApp.port_retries=0", *OPTIONS,
     ]
     return command if open_browser else [*command, "--no-browser"]

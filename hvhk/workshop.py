@@ -68,10 +68,11 @@ def server_command(host: str, port: int) -> list[str]:
     uvicorn puts `--app-dir` (by default the working folder) first on the import path; here it is
     the folder that holds the toolkit's packages. A user's folder named `rapporten` (the reports'
     default output) would otherwise hide the package of that name from the report workers that
-    the server spawns.
+    the server spawns. `-P` keeps the working folder itself off the path too, so that a user's
+    `click.py` or `pandas.py` next to the database cannot stand in for a library.
     """
     return [
-        sys.executable, "-m", "uvicorn", "solara.server.starlette:app", "--app-dir", str(PACKAGES),
+        sys.executable, "-P", "-m", "uvicorn", "solara.server.starlette:app", "--app-dir", str(PACKAGES),
         "--host", host, "--port", str(port),
         "--log-level", "warning", "--no-access-log", "--timeout-graceful-shutdown", "2",
     ]
