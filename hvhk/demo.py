@@ -2,18 +2,21 @@
 
 Loads the demo Huizen and rounds into the store (upserts, so a second run changes nothing),
 simulates the loket of every demo gemeente, and renders one report per demo Huis and one loket
-report per demo gemeente, with an index; a report whose inputs did not change is kept, not redone.
+report per demo gemeente, with an index; a simulation or report whose inputs did not change is
+kept, not redone.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import sqlite3
 from pathlib import Path
 
 import pandas as pd
 from tqdm import tqdm
 
+import simulatie as simulatie_package
 from hvhk import demodata
 from hvhk.base.demolabel import DEMO_LABEL
 from hvhk.base.errors import GebruikersFout
@@ -27,6 +30,7 @@ from simulatie.scenario import Scenario
 from simulatie.uitvoer import to_report_table
 
 REPLICATIES = 10
+SIMULATIE_CODE = Path(simulatie_package.__file__).parent
 CHANGES = {  # the scenarios every demo gemeente is compared on, as changes to its current situation
     "10 % meer plaatsen": lambda basis: {"plaatsen": round(basis.plaatsen * 1.1)},
     "plaatsen voorbehouden aan kwetsbare gezinnen": lambda basis: {"beleid": "reservering"},
@@ -47,8 +51,13 @@ def run_demo(database: Path, uitvoer: Path, werkers: int = 2) -> Path:
         connection.close()
 
     simulatie = uitvoer / "simulatie" / "loket.csv"
-    _step("Loketten simuleren naar", simulatie)
-    write_atomic(simulatie, simulate(demo.gemeenten).assign(gegevens=DEMO_LABEL).to_csv(index=False))
+    key = _simulation_key(demo.gemeenten)
+    if _simulated(simulatie) == key:
+        print(f"De loketsimulatie in {simulatie} is nog actueel.", flush=True)
+    else:
+        _step("Loketten simuleren naar", simulatie)
+        write_atomic(simulatie, simulate(demo.gemeenten).assign(gegevens=DEMO_LABEL).to_csv(index=False))
+        write_atomic(_key_file(simulatie), f"{key} {_digest(simulatie.read_bytes())}\n")
 
     rapporten = uitvoer / "rapporten"
     _step("Rapporten maken in", rapporten)
@@ -99,6 +108,30 @@ def simulate(gemeenten: pd.DataFrame, replicaties: int = REPLICATIES) -> pd.Data
         runs = run_scenarios(scenarios, replicaties=replicaties, seed=int(gemeente.nis))
         tables.append(to_report_table(runs, scenarios))
     return pd.concat(tables, ignore_index=True)
+
+
+def _simulation_key(gemeenten: pd.DataFrame) -> str:
+    """What the demo's simulation table follows from: the gemeenten' figures, the replicaties and the
+    code of the model and of this module. The seeds are fixed, so equal keys give equal tables."""
+    code = b"".join(path.read_bytes() for path in sorted(SIMULATIE_CODE.glob("*.py"))) + Path(__file__).read_bytes()
+    return _digest(code + gemeenten.to_csv(index=False).encode() + str(REPLICATIES).encode())
+
+
+def _simulated(simulatie: Path) -> str | None:
+    """The key of the table at `simulatie` when the demo wrote it and nobody changed it since, else None."""
+    try:
+        key, content = _key_file(simulatie).read_text().split()
+        return key if _digest(simulatie.read_bytes()) == content else None
+    except (OSError, ValueError):
+        return None
+
+
+def _key_file(simulatie: Path) -> Path:
+    return simulatie.with_name(simulatie.name + ".sleutel")
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _step(text: str, path: Path) -> None:

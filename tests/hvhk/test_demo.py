@@ -1,5 +1,6 @@
 """End to end: `hvhk demo` as a new user runs it, twice, in an empty folder."""
 
+import hashlib
 import os
 import re
 import sqlite3
@@ -72,9 +73,25 @@ def test_second_run_changes_no_row_counts_and_redoes_no_report(demo_folder):
     folder, _, counts = demo_folder
     reports = folder / "uitvoer" / "rapporten"
     made = {path.name: path.stat().st_mtime_ns for path in reports.glob("*.html") if path.name != "index.html"}
+    table = folder / "uitvoer" / "simulatie" / "loket.csv"
+    simulated = table.stat().st_mtime_ns
     second = _run_demo(folder)
     assert second.returncode == 0, second.stderr
+    assert f"De loketsimulatie in {table} is nog actueel." in second.stdout and "Simulaties" not in second.stderr
+    assert table.stat().st_mtime_ns == simulated, "same figures, same seeds: the simulation is not run again"
     assert _counts(folder / "data" / "hvhk.sqlite") == counts
     again = {path.name: path.stat().st_mtime_ns for path in reports.glob("*.html") if path.name != "index.html"}
     assert again == made, "the same seed gives the same inputs: no report is made again"
     assert (reports / "index.html").read_text().count(">ongewijzigd<") == 32
+
+
+def test_a_simulation_table_changed_by_hand_is_simulated_again(tmp_path):
+    from hvhk.demo import _key_file, _simulated
+
+    table = tmp_path / "loket.csv"
+    table.write_text("nis,maat\n44021,bezetting\n")
+    assert _simulated(table) is None, "no key: never written by the demo"
+    _key_file(table).write_text(f"sleutel {hashlib.sha256(table.read_bytes()).hexdigest()}\n")
+    assert _simulated(table) == "sleutel"
+    table.write_text("nis,maat\n44021,bezetting\n11002,bezetting\n")  # e.g. hvhk simuleer added a gemeente
+    assert _simulated(table) is None
