@@ -24,7 +24,7 @@ from rapporten.opmaak import tabel
 from roadmap import aggregate, analysis, charts, store
 from roadmap.definition import reeks
 from roadmap.resultaten import RondeResultaten
-from simulatie.maten import BASIS, LOKET_MATEN
+from simulatie.maten import BASIS, LOKET_MATEN, MATEN, interval
 from simulatie.uitvoer import read_report_table
 
 
@@ -268,10 +268,10 @@ class HuisRapport:
             table = tabel(
                 ["Maat", "Gemiddelde", "95%-interval"],
                 [
-                    [label, fmt(by_maat.at[maat, "gemiddelde"]),
-                     f"{fmt(by_maat.at[maat, 'ci_laag'])} – {fmt(by_maat.at[maat, 'ci_hoog'])}"]
-                    for maat, (label, fmt) in LOKET_MATEN.items()
-                    if maat in by_maat.index
+                    [maat.label, maat.format(by_maat.at[maat.key, "gemiddelde"]),
+                     interval(maat.format, by_maat.at[maat.key, "ci_laag"], by_maat.at[maat.key, "ci_hoog"])]
+                    for maat in (MATEN[key] for key in LOKET_MATEN)
+                    if maat.key in by_maat.index
                 ],
             )
             sections.append(

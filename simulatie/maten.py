@@ -102,13 +102,9 @@ MATEN = _index(
 )
 """Every measure of `simulatie.model.measures`, in its order (a test checks that they match)."""
 
-LOKET_MATEN: dict[str, tuple[str, Callable[[float | None], str]]] = {
-    key: (MATEN[key].label, MATEN[key].format)
-    for key in ["antwoordtijd_gemiddeld_dagen", "wachttijd_mediaan_dagen", "wachttijd_p90_dagen",
-                "aandeel_tijdig_geplaatst", "aandeel_tijdig_kwetsbaar", "bezetting"]
-}
-"""The measures a report and the scenario explorer show first, as (label, format) pairs: the shape
-rapporten/huis.py reads."""
+LOKET_MATEN = ("antwoordtijd_gemiddeld_dagen", "wachttijd_mediaan_dagen", "wachttijd_p90_dagen",
+               "aandeel_tijdig_geplaatst", "aandeel_tijdig_kwetsbaar", "bezetting")
+"""The keys of the measures a report and the scenario explorer show first; MATEN holds the rest."""
 
 
 def significance(low: float, high: float) -> str:

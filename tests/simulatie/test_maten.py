@@ -77,7 +77,5 @@ def test_an_interval_is_one_dash_where_it_is_undefined():
     assert interval(maat.format, math.nan, math.nan) == "–"
 
 
-def test_the_loket_measures_are_registry_entries_with_their_label_and_format():
-    for key, (label, fmt) in LOKET_MATEN.items():
-        assert label == MATEN[key].label
-        assert fmt(0.5) == MATEN[key].format(0.5)
+def test_the_loket_measures_are_registry_entries():
+    assert [key for key in LOKET_MATEN if key not in MATEN] == []

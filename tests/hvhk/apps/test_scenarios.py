@@ -5,7 +5,7 @@ import pytest
 
 import hvhk.apps.scenarios
 from hvhk.apps.scenarios import scenario_app
-from simulatie.maten import LOKET_MATEN
+from simulatie.maten import LOKET_MATEN, MATEN
 
 
 def _all(widget):
@@ -48,7 +48,7 @@ def test_a_run_shows_both_situations_formatted_the_belgian_way(app):
 
     table = next(text for text in _texts(app) if "<table" in text)
     assert "Huidige situatie" in table and "Scenario" in table and "95%-interval" in table
-    assert all(label in table for label, _ in LOKET_MATEN.values())
+    assert all(MATEN[key].label in table for key in LOKET_MATEN)
     rows = {cells[0]: cells[1:] for cells in (re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in table.split("<tr>"))
             if cells}
     answer = rows["Tijd tot eerste antwoord van het loket (dagen)"]
