@@ -1,7 +1,8 @@
-"""Serve the apps with Solara: on this computer only (127.0.0.1), unless asked otherwise.
+"""Serve the apps: on this computer only (127.0.0.1), unless asked otherwise.
 
-`--netwerk` adds a second server, reachable from the local network, that serves only the
-partner's screen: partners never reach the coordinator's screens, and the coordinator's server
+The coordinator's apps are ipywidgets screens served by Solara. `--netwerk` adds a second server,
+reachable from the local network, that serves only the partner's screen, as plain web pages
+(`hvhk.server.partner`): partners never reach the coordinator's screens, and the coordinator's server
 stays bound to 127.0.0.1. An address is printed only once its server answers, so the first
 visitor never meets a refused connection.
 """
@@ -29,6 +30,8 @@ STARTTIJD = 120  # seconds a server may take to answer before the workshop gives
 # A closed phone's screen is freed this long after its connection dropped; a partner who comes
 # back later types the code and their name again and finds their answers.
 OPRUIMEN_NA = "3m"
+COORDINATOR_APP = "solara.server.starlette:app"  # serves hvhk.server.begeleider (SOLARA_APP)
+PARTNER_APP = "hvhk.server.partner:app"  # plain pages: a phone loads a few kilobytes, not Solara's 3 MB
 APPS = {  # the coordinator's apps (hvhk.server.begeleider): path -> what the printed lines and the menu call it
     "": "Workshop",
     "resultaten": "Resultaten",
@@ -62,8 +65,8 @@ def lan_address() -> str:
         return "het-adres-van-deze-computer"
 
 
-def server_command(host: str, port: int) -> list[str]:
-    """The command line of one Solara server; `server_environment` says which app it serves.
+def server_command(app: str, host: str, port: int) -> list[str]:
+    """The command line of one server of `app`, an ASGI application ("module:name").
 
     uvicorn puts `--app-dir` (by default the working folder) first on the import path; here it is
     the folder that holds the toolkit's packages. A user's folder named `rapporten` (the reports'
@@ -72,18 +75,18 @@ def server_command(host: str, port: int) -> list[str]:
     `click.py` or `pandas.py` next to the database cannot stand in for a library.
     """
     return [
-        sys.executable, "-P", "-m", "uvicorn", "solara.server.starlette:app", "--app-dir", str(PACKAGES),
+        sys.executable, "-P", "-m", "uvicorn", app, "--app-dir", str(PACKAGES),
         "--host", host, "--port", str(port),
         "--log-level", "warning", "--no-access-log", "--timeout-graceful-shutdown", "2",
     ]
 
 
-def server_environment(app: str, database: Path) -> dict[str, str]:
-    """Solara's settings for `app` (a module of hvhk.server): nothing leaves this computer, no branding."""
+def server_environment(database: Path) -> dict[str, str]:
+    """The coordinator's Solara server: nothing leaves this computer, no branding."""
     return {
         **os.environ,
         "HVHK_DATABASE": str(database),
-        "SOLARA_APP": f"hvhk.server.{app}",
+        "SOLARA_APP": "hvhk.server.begeleider",
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",  # Solara would report usage to a web service
         "SOLARA_THEME_SHOW_BANNER": "False",
         "SOLARA_THEME_LOADER": "hvhk",  # hvhk/templates/loader-hvhk.*: Solara's plain loader, in Dutch
@@ -99,14 +102,15 @@ def serve(database: Path, port: int = 0, open_browser: bool = True, netwerk: boo
 
     store.connect(database).close()  # creates the file, or refuses a broken one before serving
     port = port or free_port()
-    coordinator = server_environment("begeleider", database)
-    commands = {port: (server_command(HOST, port), coordinator)}
+    coordinator = server_environment(database)
+    commands = {port: (server_command(COORDINATOR_APP, HOST, port), coordinator)}
     partner_url = None
     if netwerk:
         partner_port = free_port(NETWERK_HOST)
         partner_url = f"http://{lan_address()}:{partner_port}/"
         coordinator[PARTNER_ADDRESS] = partner_url  # the coordinator's screens show it, with a QR code
-        commands[partner_port] = (server_command(NETWERK_HOST, partner_port), server_environment("partner", database))
+        partner = {**os.environ, "HVHK_DATABASE": str(database)}
+        commands[partner_port] = (server_command(PARTNER_APP, NETWERK_HOST, partner_port), partner)
     servers = [subprocess.Popen(command, env=environment) for command, environment in commands.values()]
 
     def stop(*_) -> None:

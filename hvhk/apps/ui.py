@@ -98,13 +98,23 @@ def safe_callback(uitvoer: widgets.HTML) -> Callable:
             except GebruikersFout as error:
                 show(uitvoer, str(error), fout=True)
             except Exception:  # noqa: BLE001 - the user sees an apology, the log keeps the details
-                _logger().exception("fout in %s", callback.__qualname__)
-                show(uitvoer, "Er ging iets mis; wat al bewaard was, blijft bewaard. Probeer het opnieuw of"
-                     f" meld het aan uw begeleider (details in {_log_path()}).", fout=True)
+                log_error(callback.__qualname__)
+                show(uitvoer, apology(), fout=True)
 
         return wrapper
 
     return decorate
+
+
+def apology() -> str:
+    """What a user reads when something unexpected failed: nothing saved is lost, and where the details are."""
+    return ("Er ging iets mis; wat al bewaard was, blijft bewaard. Probeer het opnieuw of"
+            f" meld het aan uw begeleider (details in {_log_path()}).")
+
+
+def log_error(where: str) -> None:
+    """Write the exception being handled, with its traceback, to the app's log file."""
+    _logger().exception("fout in %s", where)
 
 
 def _log_path():

@@ -7,6 +7,7 @@ most the click that was in flight; reopening the screen shows the stored answers
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Container
 from html import escape
 
 import ipywidgets as widgets
@@ -18,6 +19,13 @@ from roadmap import store
 from roadmap.definition import Onderdeel
 
 SOORT_LABEL = {"levensdomein": "Levensdomein", "werkingsprincipe": "Werkingsprincipe", "groeithema": "Groeithema"}
+
+
+def onderdeel_label(soort: str, onderdeel: Onderdeel, beantwoord: Container[str]) -> str:
+    """How a list of onderdelen names one: its kind, its name, and how many of its stellingen are answered."""
+    done = sum(s.id in beantwoord for s in onderdeel.stellingen)
+    mark = " ✓" if done == len(onderdeel.stellingen) else f" ({done}/{len(onderdeel.stellingen)})"
+    return f"{SOORT_LABEL[soort]}: {onderdeel.naam}{mark}"
 
 
 class Invulscherm:
@@ -76,11 +84,7 @@ class Invulscherm:
 
     def _refresh_picker(self) -> None:
         """The onderdelen in the drop-down, each with how many of its stellingen are answered."""
-        options = []
-        for index, (soort, onderdeel) in enumerate(self.onderdelen):
-            done = sum(s.id in self.antwoorden for s in onderdeel.stellingen)
-            mark = " ✓" if done == len(onderdeel.stellingen) else f" ({done}/{len(onderdeel.stellingen)})"
-            options.append((f"{SOORT_LABEL[soort]}: {onderdeel.naam}{mark}", index))
+        options = [(onderdeel_label(soort, o, self.antwoorden), index) for index, (soort, o) in enumerate(self.onderdelen)]
         value = self.kiezer.value
         self.kiezer.options = options
         self.kiezer.value = value if value is not None else 0
