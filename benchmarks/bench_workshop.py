@@ -4,10 +4,10 @@ Starts `hvhk workshop --netwerk` on a fresh store, opens a round through the sto
 coordinator browser) and lets N partners join the partner screen as separate Playwright contexts of
 Debian's chromium (phone-sized, 360x740), each answering 10 stellingen, in two waves: arriving
 spread over 60 s, and all in the same second. Every wave gets its own fresh server and store, so the
-waves do not disturb each other's figures. With --voila (default when Voilà is installed) the same
-waves also run against Voilà serving notebooks/deelnemen.ipynb directly, and the ratios are printed.
-Only 127.0.0.1 is contacted: chromium cannot resolve any other host.
-Run:  python benchmarks/bench_workshop.py [--partners 30] [--spreiding 60] [--denktijd 1] [--zonder-voila]
+waves do not disturb each other's figures. The baseline, measured in the same run on the same
+server just before each wave, is one partner alone: the ratios say how much a full room slows a
+partner down. Only 127.0.0.1 is contacted: chromium cannot resolve any other host.
+Run:  python benchmarks/bench_workshop.py [--partners 30] [--spreiding 60] [--denktijd 1]
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib.util
 import math
 import os
 import re
@@ -30,8 +29,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hvhk.base.paths import NOTEBOOKS
-from hvhk.workshop import free_port
 from roadmap import store
 from roadmap.definition import load_roadmap
 
@@ -46,9 +43,7 @@ BEWAREN = 20.0  # s: how long clicked answers may take to reach the store after 
 STOPPEN = 30.0  # s: a server that did not stop after SIGTERM by then is killed
 STELLINGEN = 10
 LABELS = ["3 – Uitbouwen", "2 – Opstarten", "4 – Verankerd", "1 – Verkennen", "Weet niet", "Niet van toepassing"]
-TOEGANGSCODE = ".widget-text:has(label:text-is('Toegangscode')) input >> visible=true"
-NAAM = ".widget-text:has(label:text-is('Naam')) input >> visible=true"
-LEVENSDOMEIN = ".widget-dropdown:has(label:text-is('Levensdomein')) select >> visible=true"
+TOEGANGSCODE, NAAM, LEVENSDOMEIN = "#code", "#naam", "#levensdomein"
 # Every context of headless chromium 15x also starts a renderer for the omnibox popup (WebUI, about
 # 150 MB and a few % of a core each, idle); 30 of them took more than a core a phone would not spend.
 # A --disable-features of ours replaces Playwright's own list, so that list (Playwright 1.5x) comes too.
@@ -356,12 +351,13 @@ class Uitslag:
     geheugen: int  # bytes at the end of the wave
     piek: int  # bytes, highest sample during the wave
     opstart: float | None  # s from starting the server until the partner address answered
-    te_vroeg: bool | None  # the address was printed before the server accepted connections (None: no address printed)
+    te_vroeg: bool | None  # the address was printed before the server accepted connections (None: it did not start)
     duur: float
     buiten: set[str]
     gestopt: bool = False  # the server stopped during the wave
     belasting: tuple[float, float] = (0.0, 0.0)  # this machine's load average (1 min) at the start and the end
     cpu: tuple[float, float, float] = (0.0, 0.0, 0.0)  # CPU seconds: server, browsers (this benchmark), other processes
+    alleen: float | None = None  # the baseline: s until usable for one partner alone on the same server, just before
 
     @property
     def tijden(self) -> list[float]:
@@ -449,30 +445,35 @@ async def run_wave(browser, server: Server, url: str, database: Path, code: str,
                 await asyncio.wait_for(context.close(), timeout=STOPPEN)
 
 
-def start_hvhk(folder: Path, database: Path, servers: list[Server]) -> tuple[str, bool]:
-    """Start `hvhk workshop --netwerk`; the partner address (on 127.0.0.1) and whether it was printed."""
+def start_hvhk(folder: Path, database: Path, servers: list[Server]) -> str:
+    """Start `hvhk workshop --netwerk`; the partner address it printed, on 127.0.0.1."""
     server = Server(
         [sys.executable, "-m", "hvhk", "workshop", "--netwerk", "--geen-browser", "--database", str(database)],
         {"HVHK_UITVOER": str(folder / "uitvoer")}, folder, "hvhk-workshop",
     )
     servers.append(server)
     _, partner = server.wait_for(r"De workshop-app draait op (\S+)", r"Partners openen .*: http://[^/\s]+:(\d+)/(\S*)")
-    return f"http://127.0.0.1:{partner.group(1)}/{partner.group(2)}", True
+    return f"http://127.0.0.1:{partner.group(1)}/{partner.group(2)}"
 
 
-def start_voila(folder: Path, database: Path, servers: list[Server]) -> tuple[str, bool]:
-    """Start Voilà on the partner notebook alone, with its own store."""
-    port = free_port()
-    server = Server(
-        [sys.executable, "-m", "voila", str(NOTEBOOKS / "deelnemen.ipynb"), f"--port={port}", "--Voila.ip=127.0.0.1",
-         "--no-browser", "--strip_sources=True", "--KernelManager.transport=ipc"],
-        {"HVHK_DATABASE": str(database), "HVHK_UITVOER": str(folder / "uitvoer")}, folder, "voila",
-    )
-    servers.append(server)
-    return f"http://127.0.0.1:{port}/", False  # Voilà prints no address we wait for
+async def alone(browser, url: str) -> float | None:
+    """The baseline: seconds until the screen is usable for one partner alone on the same server."""
+    from playwright.async_api import Error as PlaywrightError
+
+    context = await browser.new_context(viewport=TELEFOON, locale="nl-BE", is_mobile=True, has_touch=True)
+    try:
+        page = await context.new_page()
+        start = time.monotonic()
+        await page.goto(url, wait_until="commit", timeout=BRUIKBAAR_BINNEN * 1000)
+        await page.locator(TOEGANGSCODE).wait_for(timeout=BRUIKBAAR_BINNEN * 1000)
+        return time.monotonic() - start
+    except PlaywrightError:
+        return None
+    finally:
+        await context.close()
 
 
-async def measure(browser, start, naam: str, golf: str, partners: int, spreiding: float, denktijd: float,
+async def measure(browser, golf: str, partners: int, spreiding: float, denktijd: float,
                   servers: list[Server], schermen: Path | None) -> Uitslag:
     """Start a fresh server on a fresh store, run one wave against it, stop it."""
     with tempfile.TemporaryDirectory(prefix="bench-workshop-") as temporary:
@@ -482,28 +483,30 @@ async def measure(browser, start, naam: str, golf: str, partners: int, spreiding
         started = len(servers)
         try:
             try:
-                url, printed = await asyncio.to_thread(start, folder, database, servers)
+                url = await asyncio.to_thread(start_hvhk, folder, database, servers)
                 server = servers[-1]
                 at_once = await asyncio.to_thread(server.wait_until_listening, int(url.split(":")[2].split("/")[0]))
             except RuntimeError as error:  # a server that does not start fails this wave, not the benchmark
-                print(f"  {naam}: {error}", flush=True)
+                print(f"  {error}", flush=True)
                 failed = [Partner(n, probleem="de server startte niet") for n in range(1, partners + 1)]
                 return Uitslag(failed, 0, 0, 0, None, None, 0.0, set(), gestopt=True)
-            te_vroeg = (not at_once) if printed else None
             opstart = time.monotonic() - server.started
-            print(f"  {naam}: luistert na {opstart:.1f} s; {partners} partners komen binnen"
+            basislijn = await alone(browser, url)
+            print(f"  luistert na {opstart:.1f} s; één partner alleen: bruikbaar na {seconds(basislijn)};"
+                  f" {partners} partners komen binnen"
                   f" {'in dezelfde seconde' if spreiding <= 1 else f'verspreid over {spreiding:.0f} s'} ...", flush=True)
             uitslag = await run_wave(browser, server, url, database, code, partners, spreiding, denktijd, golf,
-                                     opstart, te_vroeg, schermen)
+                                     opstart, not at_once, schermen)
+            uitslag.alleen = basislijn
             if server.process.poll() is not None:
                 uitslag.gestopt = True
-                print(f"  {naam}: de server stopte tijdens de meting (code {server.process.returncode}):\n"
+                print(f"  de server stopte tijdens de meting (code {server.process.returncode}):\n"
                       f"{server.tail()}", flush=True)
             for partner in uitslag.partners:
                 if partner.probleem:
                     extra = f" (console: {partner.meldingen[-1]})" if partner.meldingen else ""
                     print(f"    partner {partner.nummer}: {partner.probleem}{extra}", flush=True)
-            print(f"  {naam}: klaar na {uitslag.duur:.0f} s", flush=True)
+            print(f"  klaar na {uitslag.duur:.0f} s", flush=True)
             return uitslag
         finally:
             for server in servers[started:]:
@@ -520,36 +523,36 @@ def gigabytes(value: int) -> str:
     return f"{value / 1e9:.2f} GB"
 
 
-def ratio(old: float | None, new: float | None) -> str:
-    return "–" if not old or not new else f"{old / new:.1f}×"
+def ratio(room: float | None, alone: float | None) -> str:
+    return "" if not room or not alone else f"({room / alone:.1f}× alleen)"
 
 
-def rows(uitslag: Uitslag) -> list[tuple[str, str, float | None]]:
-    """(label, shown value, number for the ratio or None)."""
+def rows(uitslag: Uitslag) -> list[tuple[str, str, str]]:
+    """(label, shown value, the ratio to one partner alone or "")."""
     n = len(uitslag.partners)
     return [
-        ("bruikbaar na (mediaan)", seconds(uitslag.mediaan()), uitslag.mediaan()),
-        ("bruikbaar na (P90)", seconds(uitslag.p90()), uitslag.p90()),
-        ("bruikbaar na (max)", seconds(uitslag.max()), uitslag.max()),
-        ("bruikbaar", f"{len(uitslag.tijden)} van {n}", None),
-        ("lege pagina's", str(uitslag.leeg), None),
-        ("  waarvan foutpagina", str(sum(p.foutpagina for p in uitslag.partners)), None),
+        ("één partner alleen (basislijn)", seconds(uitslag.alleen), ""),
+        ("bruikbaar na (mediaan)", seconds(uitslag.mediaan()), ratio(uitslag.mediaan(), uitslag.alleen)),
+        ("bruikbaar na (P90)", seconds(uitslag.p90()), ratio(uitslag.p90(), uitslag.alleen)),
+        ("bruikbaar na (max)", seconds(uitslag.max()), ratio(uitslag.max(), uitslag.alleen)),
+        ("bruikbaar", f"{len(uitslag.tijden)} van {n}", ""),
+        ("lege pagina's", str(uitslag.leeg), ""),
+        ("  waarvan foutpagina", str(sum(p.foutpagina for p in uitslag.partners)), ""),
         (f"  waarvan alsnog bruikbaar binnen {BRUIKBAAR_BINNEN + NOG_WACHTEN:.0f} s",
-         str(sum(p.alsnog is not None for p in uitslag.partners)), None),
-        ("antwoorden bewaard / geklikt", f"{uitslag.bewaard} / {uitslag.geklikt}", None),
-        ("antwoorden verloren", str(max(uitslag.geklikt - uitslag.bewaard, 0)), None),
-        ("vast na het openen", str(sum(bool(p.probleem) and p.bruikbaar is not None for p in uitslag.partners)), None),
-        ("server stopte tijdens de golf", "ja" if uitslag.gestopt else "nee", None),
-        ("geheugen server (einde golf)", gigabytes(uitslag.geheugen) if not uitslag.gestopt else "–",
-         uitslag.geheugen if not uitslag.gestopt else None),
-        ("geheugen server (piek)", gigabytes(uitslag.piek), uitslag.piek),
-        ("opstarten tot de server antwoordt", seconds(uitslag.opstart), None),
-        ("adres getoond vóór de server antwoordde", {True: "ja", False: "nee", None: "–"}[uitslag.te_vroeg], None),
-        ("duur van de golf", seconds(uitslag.duur), None),
-        ("belasting van de machine (begin → einde)", "{:.1f} → {:.1f}".format(*uitslag.belasting), None),
-        ("CPU-tijd server", seconds(uitslag.cpu[0]), uitslag.cpu[0] or None),
-        ("CPU-tijd browsers (deze meting)", seconds(uitslag.cpu[1]), None),
-        ("CPU-tijd andere processen", seconds(uitslag.cpu[2]), None),
+         str(sum(p.alsnog is not None for p in uitslag.partners)), ""),
+        ("antwoorden bewaard / geklikt", f"{uitslag.bewaard} / {uitslag.geklikt}", ""),
+        ("antwoorden verloren", str(max(uitslag.geklikt - uitslag.bewaard, 0)), ""),
+        ("vast na het openen", str(sum(bool(p.probleem) and p.bruikbaar is not None for p in uitslag.partners)), ""),
+        ("server stopte tijdens de golf", "ja" if uitslag.gestopt else "nee", ""),
+        ("geheugen server (einde golf)", gigabytes(uitslag.geheugen) if not uitslag.gestopt else "–", ""),
+        ("geheugen server (piek)", gigabytes(uitslag.piek), ""),
+        ("opstarten tot de server antwoordt", seconds(uitslag.opstart), ""),
+        ("adres getoond vóór de server antwoordde", {True: "ja", False: "nee", None: "–"}[uitslag.te_vroeg], ""),
+        ("duur van de golf", seconds(uitslag.duur), ""),
+        ("belasting van de machine (begin → einde)", "{:.1f} → {:.1f}".format(*uitslag.belasting), ""),
+        ("CPU-tijd server", seconds(uitslag.cpu[0]), ""),
+        ("CPU-tijd browsers (deze meting)", seconds(uitslag.cpu[1]), ""),
+        ("CPU-tijd andere processen", seconds(uitslag.cpu[2]), ""),
     ]
 
 
@@ -573,30 +576,18 @@ def targets(uitslag: Uitslag, verspreid: bool) -> list[tuple[str, str, bool]]:
     ]
 
 
-def report(titel: str, verspreid: bool, nieuw: Uitslag, oud: Uitslag | None) -> None:
+def report(titel: str, verspreid: bool, uitslag: Uitslag) -> None:
     print(f"\n{titel}")
-    header = f"  {'':40} {'hvhk workshop':>15}"
-    if oud:
-        header += f" {'Voilà (apart)':>15} {'Voilà / hvhk':>13}"
-    print(header)
-    # times over different subsets of partners (some pages stayed blank) do not compare: no ratio then
-    vergelijkbaar = oud is not None and not nieuw.leeg and not oud.leeg
-    for index, ((label, value, number), old) in enumerate(zip(rows(nieuw), rows(oud) if oud else [None] * 99)):
-        line = f"  {label:40} {value:>15}"
-        if old:
-            shown = "–" if index < 3 and not vergelijkbaar else ratio(old[2], number) if number is not None else ""
-            line += f" {old[1]:>15} {shown:>13}"
-        print(line)
-    for uitslag, naam in ((nieuw, "hvhk workshop"), (oud, "Voilà (apart)")):
-        if uitslag and uitslag.buiten:
-            print(f"  LET OP, {naam} vroeg om adressen buiten deze computer (geblokkeerd): {', '.join(sorted(uitslag.buiten))}")
-    for uitslag, naam in ((nieuw, "hvhk workshop"), (oud, "Voilà (apart)")):
-        if uitslag and uitslag.duur and (bezet := sum(uitslag.cpu) / (uitslag.duur * (os.cpu_count() or 1))) > 0.9:
-            print(f"  LET OP, tijdens {naam} waren de processoren {min(bezet, 1):.0%} bezet (de browsers:"
-                  f" {uitslag.cpu[1] / (uitslag.duur * (os.cpu_count() or 1)):.0%}):"
-                  " de tijden zeggen dan ook veel over deze machine")
-    print("  Doelen (hvhk workshop):")
-    for doel, waarde, gehaald in targets(nieuw, verspreid):
+    for label, value, verhouding in rows(uitslag):
+        print(f"  {label:42} {value:>15} {verhouding}")
+    if uitslag.buiten:
+        print(f"  LET OP, de pagina vroeg om adressen buiten deze computer (geblokkeerd): {', '.join(sorted(uitslag.buiten))}")
+    if uitslag.duur and (bezet := sum(uitslag.cpu) / (uitslag.duur * (os.cpu_count() or 1))) > 0.9:
+        print(f"  LET OP, de processoren waren {min(bezet, 1):.0%} bezet (de browsers:"
+              f" {uitslag.cpu[1] / (uitslag.duur * (os.cpu_count() or 1)):.0%}):"
+              " de tijden zeggen dan ook veel over deze machine")
+    print("  Doelen:")
+    for doel, waarde, gehaald in targets(uitslag, verspreid):
         print(f"    {doel:30} {waarde:>22}  {'gehaald' if gehaald else 'niet gehaald'}")
 
 
@@ -629,10 +620,6 @@ def parse_arguments() -> argparse.Namespace:
                         help="wachttijd van een partner voor elk antwoord (standaard: 1)")
     parser.add_argument("--golf", choices=["verspreid", "tegelijk", "beide"], default="beide",
                         help="welke golven meten (standaard: beide)")
-    voila = parser.add_mutually_exclusive_group()
-    voila.add_argument("--voila", dest="voila", action="store_true", default=None,
-                       help="meet ook Voilà dat de partnernotebook rechtstreeks toont (standaard: als Voilà geïnstalleerd is)")
-    voila.add_argument("--zonder-voila", dest="voila", action="store_false", help="meet Voilà niet")
     parser.add_argument("--chromium", type=Path, default=CHROMIUM, metavar="PAD",
                         help=f"de chromium die de partners gebruiken (standaard: {CHROMIUM})")
     parser.add_argument("--schermafdrukken", type=Path, metavar="MAP",
@@ -655,38 +642,28 @@ async def run(arguments: argparse.Namespace, servers: list[Server]) -> None:
     asyncio.get_running_loop().set_exception_handler(quiet)
     golven = [("verspreid", "A", arguments.spreiding), ("tegelijk", "B", 1.0)]
     golven = [g for g in golven if arguments.golf in (g[0], "beide")]
-    kandidaten = [("hvhk workshop", start_hvhk)] + ([("Voilà (apart)", start_voila)] if arguments.voila else [])
-    uitslagen: dict[tuple[str, str], Uitslag] = {}
+    uitslagen: dict[str, Uitslag] = {}
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(arguments.chromium), args=CHROMIUM_ARGS)
         try:
-            for naam, start in kandidaten:
-                for golf, letter, spreiding in golven:
-                    print(f"Golf '{golf}' op {naam}:", flush=True)
-                    schermen = arguments.schermafdrukken / f"{naam.split()[0].lower().replace('à', 'a')}-{golf}" \
-                        if arguments.schermafdrukken else None
-                    uitslagen[naam, golf] = await measure(browser, start, naam, letter, arguments.partners, spreiding,
-                                                          arguments.denktijd, servers, schermen)
+            for golf, letter, spreiding in golven:
+                print(f"Golf '{golf}':", flush=True)
+                schermen = arguments.schermafdrukken / golf if arguments.schermafdrukken else None
+                uitslagen[golf] = await measure(browser, letter, arguments.partners, spreiding, arguments.denktijd,
+                                                servers, schermen)
         finally:
             await asyncio.wait_for(browser.close(), timeout=STOPPEN)
     n = arguments.partners
     for golf, _, spreiding in golven:
         titel = (f"Golf 1: {n} partners verspreid over {spreiding:.0f} s" if golf == "verspreid"
                  else f"Golf 2: {n} partners in dezelfde seconde")
-        report(titel, golf == "verspreid", uitslagen["hvhk workshop", golf], uitslagen.get(("Voilà (apart)", golf)))
+        report(titel, golf == "verspreid", uitslagen[golf])
 
 
 def main() -> None:
     arguments = parse_arguments()
     if not arguments.chromium.exists():
         sys.exit(f"chromium niet gevonden: {arguments.chromium} (installeer het pakket 'chromium' of geef --chromium PAD)")
-    heeft_voila = importlib.util.find_spec("voila") is not None
-    if arguments.voila is None:
-        arguments.voila = heeft_voila
-        if not heeft_voila:
-            print("Voilà is niet geïnstalleerd: de vergelijking met Voilà wordt overgeslagen.")
-    elif arguments.voila and not heeft_voila:
-        sys.exit("Voilà is niet geïnstalleerd: --voila kan niet")
     print(f"{arguments.partners} partners per golf, {STELLINGEN} antwoorden per partner, denktijd {arguments.denktijd:g} s,"
           f" telefoon {TELEFOON['width']}×{TELEFOON['height']}, {os.cpu_count()} processorkernen", flush=True)
     servers: list[Server] = []

@@ -21,49 +21,27 @@ from html import escape
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import ipywidgets as widgets
 import pandas as pd
 import pytest
+from starlette.testclient import TestClient
 
-from hvhk.apps.roadmap import deelnemen as deelnemen_module
-from hvhk.apps.roadmap.deelnemen import deelnemen_app
+from hvhk.server import partner as partner_module
 from rapporten.batch import file_name
 from rapporten.huis import HuisRapport
 from roadmap import charts, store
 
 
-def alle(root: widgets.Widget):
-    """Every widget under `root`, depth first."""
-    yield root
-    for child in getattr(root, "children", ()):
-        yield from alle(child)
-
-
 class Partner:
     """The partner's screen of a networked workshop, used as a partner's phone would."""
 
-    def __init__(self, database: Path):
-        self.app = deelnemen_app(database)
+    def __init__(self):
+        self.client = TestClient(partner_module.app)
 
-    def knop(self, description: str) -> widgets.Button:
-        return next(w for w in alle(self.app) if isinstance(w, widgets.Button) and w.description == description)
-
-    def veld(self, description: str) -> widgets.Text:
-        return next(w for w in alle(self.app) if isinstance(w, widgets.Text) and w.description == description)
-
-    def stelling(self, stelling_id: str) -> widgets.ToggleButtons:
-        css = f"stelling-{stelling_id.replace('.', '-')}"
-        return next(w for w in alle(self.app) if css in getattr(w, "_dom_classes", ()))
-
-    def meldingen(self) -> str:
-        return " ".join(w.value for w in alle(self.app) if isinstance(w, widgets.HTML))
-
-    def open(self, code: str, naam: str | None = None) -> None:
-        self.veld("Toegangscode").value = code
-        self.knop("Verder").click()
+    def open(self, code: str, naam: str | None = None) -> str:
+        page = self.client.post("/", data={"code": code})
         if naam is not None:
-            self.veld("Naam").value = naam
-            self.knop("Beginnen").click()
+            page = self.client.post("/beginnen", data={"code": code, "naam": naam})
+        return page.text
 
 
 def _antwoord(stelling_id: str, niveau: int, toelichting: str = "") -> pd.DataFrame:
@@ -73,8 +51,8 @@ def _antwoord(stelling_id: str, niveau: int, toelichting: str = "") -> pd.DataFr
 @pytest.fixture
 def huizen(connection, mini_roadmap, monkeypatch):
     """The store's path and Huis A and Huis B, one round each with its access code; Bart already
-    answered in Huis B."""
-    monkeypatch.setattr(deelnemen_module, "WACHT_NA_FOUTE_CODE", 0)
+    answered in Huis B. The partner's screen serves this store."""
+    monkeypatch.setattr(partner_module, "WACHT_NA_FOUTE_CODE", 0)
     rondes = {
         naam: store.save_ronde(connection, store.save_huis(connection, naam, [nis]), 1, "2026-05-01", mini_roadmap)
         for naam, nis in (("Huis A", "44021"), ("Huis B", "11002"))
@@ -84,7 +62,9 @@ def huizen(connection, mini_roadmap, monkeypatch):
     store.set_groep_zichtbaar(connection, rondes["Huis A"], True)
     store.set_groep_zichtbaar(connection, rondes["Huis B"], True)
     codes = {naam: store.new_toegangscode(connection, ronde) for naam, ronde in rondes.items()}
-    return connection.execute("PRAGMA database_list").fetchone()[2], rondes, codes
+    database = connection.execute("PRAGMA database_list").fetchone()[2]
+    monkeypatch.setenv("HVHK_DATABASE", database)
+    return database, rondes, codes
 
 
 def test_the_code_of_one_huis_never_opens_another_huis_round(connection, huizen, monkeypatch):
@@ -92,18 +72,18 @@ def test_the_code_of_one_huis_never_opens_another_huis_round(connection, huizen,
     huis_b = store.antwoorden(connection, rondes["Huis B"])
     drawn, spider = [], charts.spider
     monkeypatch.setattr(charts, "spider", lambda niveaus, *rest: drawn.append(niveaus) or spider(niveaus, *rest))
-    partner = Partner(database)
-    partner.open(codes["Huis A"], naam="Bart")  # the same name as a partner of Huis B
-    assert partner.stelling("onderwijs.1").value is None, "Bart of Huis B's answer is not shown"
-    assert "alleen voor Huis B" not in {w.value for w in alle(partner.app) if isinstance(w, widgets.Text)}
-    partner.stelling("onderwijs.1").value = ("niveau", 1)
+    partner = Partner()
+    page = partner.open(codes["Huis A"], naam="Bart")  # the same name as a partner of Huis B
+    assert "Elk antwoord wordt meteen bewaard." in page, "a new partner of Huis A, not Bart of Huis B"
+    assert not re.search(r'<button[^>]*aria-pressed="true"', page) and "alleen voor Huis B" not in page
+    partner.client.post("/antwoord", data={"stelling": "onderwijs.1", "keuze": "niveau-1"})
 
     eigen = store.antwoorden(connection, rondes["Huis A"])
     assert eigen[["stelling_id", "niveau"]].values.tolist() == [["onderwijs.1", 1]]
     pd.testing.assert_frame_equal(store.antwoorden(connection, rondes["Huis B"]), huis_b)
     assert store.deelnemers(connection, rondes["Huis B"])["naam"].tolist() == ["Bart"]
 
-    partner.knop("Groepsresultaat bekijken").click()  # the group of Huis A only: Bart of Huis B scored 4
+    partner.client.get("/groep")  # the group of Huis A only: Bart of Huis B scored 4
     assert drawn[-1].set_index("onderdeel_id").loc["onderwijs", ["mediaan", "n"]].tolist() == [1, 1]
 
 
@@ -119,20 +99,23 @@ def test_access_codes_are_compared_in_constant_time(huizen, monkeypatch):
     monkeypatch.setattr(hmac, "compare_digest", compare_digest)
     for code in ("FOUT12", *codes.values()):  # FOUT12 has an O and a 1, which no code has
         compared.clear()
-        Partner(database).open(code)
+        Partner().open(code)
         # every stored code, even after the match: how long a guess takes tells nothing
         assert sorted(stored for _, stored in compared) == sorted(c.encode() for c in codes.values())
         assert {typed for typed, _ in compared} == {code.encode()}
 
 
 def test_a_wrong_code_waits_before_the_next_guess(huizen, monkeypatch):
-    database, _, codes = huizen
-    monkeypatch.setattr(deelnemen_module, "WACHT_NA_FOUTE_CODE", 1.0)
+    _, _, codes = huizen
+    monkeypatch.setattr(partner_module, "WACHT_NA_FOUTE_CODE", 1.0)
     waits = []
-    monkeypatch.setattr(deelnemen_module.time, "sleep", waits.append)
-    partner = Partner(database)
-    partner.open("FOUT12")
-    assert waits == [1.0] and "Deze toegangscode klopt niet" in partner.meldingen()
+
+    async def wait(seconds: float) -> None:
+        waits.append(seconds)
+
+    monkeypatch.setattr(partner_module.asyncio, "sleep", wait)
+    partner = Partner()
+    assert "Deze toegangscode klopt niet" in partner.open("FOUT12") and waits == [1.0]
     partner.open(codes["Huis A"])
     assert waits == [1.0], "the right code does not wait"
 
@@ -151,8 +134,8 @@ def test_a_huis_alone_in_the_store_gets_its_report_with_the_comparison_withheld(
 WORKSHOP = """
 import os, sys
 import ipywidgets as widgets
+from starlette.testclient import TestClient
 from roadmap import store
-from hvhk.apps.roadmap.deelnemen import deelnemen_app
 from hvhk.apps.roadmap.workshop import workshop_app
 
 def alle(root):
@@ -168,6 +151,8 @@ def stelling(root):
 
 os.environ["HVHK_PARTNER_ADRES"] = "http://192.168.1.20:8867/"  # as `hvhk workshop --netwerk` sets it
 database = sys.argv[1]
+os.environ["HVHK_DATABASE"] = database  # the partner's screen serves this store
+from hvhk.server.partner import app as partner_app
 connection = store.connect(database)
 app = workshop_app(database)  # the first Huis and its latest round; the partner tab makes the access code
 tabs = eerste(app, widgets.Tab)
@@ -178,12 +163,9 @@ wie.value = wie.options[0][1]
 stelling(app).value = ("niet_van_toepassing", None)
 ronde_id = store.deelnemer_ronde(connection, wie.value)
 
-partner = deelnemen_app(database)
-eerste(partner, widgets.Text, description="Toegangscode").value = store.toegangscode(connection, ronde_id)
-eerste(partner, widgets.Button, description="Verder").click()
-eerste(partner, widgets.Text, description="Naam").value = "Gast"
-eerste(partner, widgets.Button, description="Beginnen").click()
-stelling(partner).value = ("niveau", 2)
+partner = TestClient(partner_app)  # in this process: no socket, so strace sees only what the code reaches for
+partner.post("/beginnen", data={"code": store.toegangscode(connection, ronde_id), "naam": "Gast"})
+partner.post("/antwoord", data={"stelling": "onderwijs.1", "keuze": "niveau-2"}).raise_for_status()
 
 antwoorden = store.antwoorden(connection, ronde_id)
 gast = store.deelnemers(connection, ronde_id).set_index("naam").at["Gast", "id"]
@@ -306,7 +288,7 @@ try:
         page.goto(coordinator)
         page.get_by_role("button", name="Nieuwe ronde starten").wait_for(timeout=60_000)
         page.goto(partner)
-        page.locator(".widget-text input").first.wait_for(timeout=60_000)
+        page.get_by_label("Toegangscode").wait_for(timeout=60_000)
         browser.close()
     print(json.dumps(requests))
 finally:

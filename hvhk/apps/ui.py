@@ -19,7 +19,6 @@ from hvhk.base.errors import GebruikersFout
 from hvhk.base.paths import output_dir
 
 PROJECTOR = "hvhk-projector"  # CSS class of an app container shown in large print
-TELEFOON = "hvhk-telefoon"  # CSS class of a screen made for phones: one column, fingertip-sized buttons
 STYLE = f"""<style>
 .hvhk-fout {{ color: #B00020; font-weight: bold; }}
 .hvhk-ok {{ color: #1B7A3A; }}
@@ -38,21 +37,6 @@ STYLE = f"""<style>
 .{PROJECTOR} button {{ width: auto !important; min-width: 9rem; height: auto !important; padding: .3rem 1rem; }}
 .hvhk-qr svg {{ width: 12rem; height: 12rem; }}
 .{PROJECTOR} .hvhk-qr svg {{ width: 16rem; height: 16rem; }}
-.{TELEFOON} {{ max-width: 40rem; padding-right: 4px; }}
-.{TELEFOON} button {{ min-height: 2.75rem; }}
-@media (max-width: 40rem) {{
-  .{TELEFOON} .widget-box, .{TELEFOON} .widget-inline-hbox {{ flex-wrap: wrap; max-width: 100%; }}
-  .{TELEFOON} .widget-text, .{TELEFOON} .widget-dropdown, .{TELEFOON} .widget-hprogress {{
-    width: 100% !important; height: auto !important; flex-wrap: wrap; }}
-  .{TELEFOON} .widget-text label, .{TELEFOON} .widget-dropdown label, .{TELEFOON} .widget-hprogress label {{
-    width: 100% !important; text-align: left; }}
-  .{TELEFOON} input, .{TELEFOON} select {{ font-size: 1rem; min-height: 2.75rem; width: 100%; box-sizing: border-box;
-    flex: 1 1 100%; margin-left: 0; margin-right: 0; }}
-  .{TELEFOON} .widget-toggle-buttons .widget-toggle-button {{ width: calc(50% - 4px) !important; margin: 2px; }}
-  .{TELEFOON} .widget-toggle-buttons .btn-group {{ display: flex; flex-wrap: wrap; width: 100%; }}
-  .{TELEFOON} .widget-button {{ flex: 1 1 auto; }}
-  .{TELEFOON} .widget-hprogress .progress {{ flex: 1 1 100%; min-height: .8rem; }}
-}}
 </style>"""
 
 

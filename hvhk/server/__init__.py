@@ -1,9 +1,11 @@
-"""The apps as Solara pages: one server process, and every visitor a light virtual kernel in it.
+"""What the workshop's servers serve; `hvhk.workshop` starts them.
 
-Voilà started a Jupyter kernel (some 200 MB and seconds of CPU) for every page visit; Solara runs
-the same ipywidgets screens for all visitors in one process, each visitor with widgets of their
-own, and each visitor's callbacks on a thread of their own, so that one slow screen never holds
-up another. `hvhk.workshop` starts the servers; `begeleider` and `partner` are what they serve.
+`begeleider`: the coordinator's ipywidgets apps as Solara pages. Voilà started a Jupyter kernel
+(some 200 MB and seconds of CPU) for every page visit; Solara runs the same screens for all
+visitors in one process, each visitor with widgets of their own and callbacks on a thread of
+their own, so that one slow screen never holds up another.
+
+`partner`: the partner's screen, as plain web pages a phone opens at once.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""`hvhk workshop` serves the apps with Solara on 127.0.0.1 and prints an address only once it answers."""
+"""`hvhk workshop` serves the coordinator's apps on 127.0.0.1 (the partner's screen on the network with
+`--netwerk`) and prints an address only once it answers."""
 
 import os
 import re
@@ -8,13 +9,13 @@ import time
 import urllib.request
 from pathlib import Path
 
-from hvhk.workshop import HOST, server_command, server_environment
+from hvhk.workshop import COORDINATOR_APP, HOST, server_command, server_environment
 
 
 def test_the_coordinator_server_binds_loopback_and_reports_nothing_outside(tmp_path):
-    command = server_command(HOST, 8866)
+    command = server_command(COORDINATOR_APP, HOST, 8866)
     assert command[command.index("--host") + 1] == "127.0.0.1"
-    environment = server_environment("begeleider", tmp_path / "hvhk.sqlite")
+    environment = server_environment(tmp_path / "hvhk.sqlite")
     assert environment["SOLARA_APP"] == "hvhk.server.begeleider"
     assert environment["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False", "Solara must not report usage to the web"
     assert environment["HVHK_DATABASE"] == str(tmp_path / "hvhk.sqlite")
@@ -39,7 +40,9 @@ def test_every_printed_address_answers_at_once(tmp_path, demo_database):
         partner_port = urls[-1].split(":")[2]
         pages = [urllib.request.urlopen(url, timeout=10) for url in [*urls[:-1], f"http://127.0.0.1:{partner_port}"]]
         assert [page.status for page in pages] == [200] * 5, "no refused connection once an address is printed"
-        assert all("de app wordt geladen" in page.read().decode() for page in pages), "Solara's loader, in Dutch"
+        texts = [page.read().decode() for page in pages]
+        assert all("de app wordt geladen" in text for text in texts[:-1]), "Solara's loader, in Dutch"
+        assert "Typ de code die de begeleider toont." in texts[-1], "the partner's screen needs no loader"
         lines = log.read_text().splitlines()
         assert lines[0] == f"De workshop-app draait op {urls[0]}  (stoppen: Ctrl+C)"
         assert [line.split(":")[0] for line in lines[1:4]] == ["  Resultaten", "  Loket-scenario's", "  Rapporten maken"]

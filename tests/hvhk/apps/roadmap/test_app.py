@@ -1,11 +1,10 @@
-"""The workshop screens driven in Python, as a coordinator or partner clicks them, on a real SQLite file."""
+"""The workshop screens driven in Python, as a coordinator clicks them, on a real SQLite file.
+
+The partner's screen on a phone is tested in tests/hvhk/server/test_partner.py."""
 
 import ipywidgets as widgets
-import pandas as pd
 import pytest
 
-from hvhk.apps.roadmap import deelnemen as deelnemen_module
-from hvhk.apps.roadmap.deelnemen import deelnemen_app
 from hvhk.apps.roadmap.deelnemers import CONSENSUS, Deelnemers
 from hvhk.apps.roadmap.invullen import Invulscherm
 from hvhk.apps.roadmap.kiezen import NIEUW, HuisRondeKiezer
@@ -101,49 +100,3 @@ def test_a_new_huis_and_round_from_the_picker(connection, mini_roadmap):
     picker.ronde_starten.click()
     rondes = store.rondes(connection, huis)
     assert rondes["nummer"].tolist() == [1] and chosen[-1] == rondes["id"].iloc[0]
-
-
-def test_a_partner_needs_the_code_and_sees_the_group_only_when_released(connection, ronde, tmp_path, monkeypatch):
-    monkeypatch.setattr(deelnemen_module, "WACHT_NA_FOUTE_CODE", 0)
-    database = connection.execute("PRAGMA database_list").fetchone()[2]
-    code = store.new_toegangscode(connection, ronde)
-    app = deelnemen_app(database)
-    text, *_ = find(app, kind=widgets.Text)
-    buttons = {b.description: b for b in find(app, kind=widgets.Button)}
-    text.value = "FOUT12"
-    buttons["Verder"].click()
-    assert any("Deze toegangscode klopt niet" in w.value for w in find(app, kind=widgets.HTML))
-    text.value = code.lower()
-    buttons["Verder"].click()
-    naam = next(t for t in find(app, kind=widgets.Text) if t.description == "Naam")
-    naam.value = "Bart"
-    buttons["Beginnen"].click()
-    find(app, "stelling-onderwijs-1")[0].value = ("niveau", 2)
-    assert store.antwoorden(connection, ronde)["niveau"].tolist() == [2]
-    buttons["Groepsresultaat bekijken"].click()
-    assert any("nog niet vrijgegeven" in w.value for w in find(app, kind=widgets.HTML))
-    store.set_groep_zichtbaar(connection, ronde, True)
-    buttons["Groepsresultaat bekijken"].click()
-    output = find(app, kind=widgets.Output)[-1]
-    assert any("image/png" in o.get("data", {}) for o in output.outputs)
-
-
-def test_a_partner_who_types_her_name_in_another_case_resumes_her_own_answers(connection, ronde, monkeypatch):
-    monkeypatch.setattr(deelnemen_module, "WACHT_NA_FOUTE_CODE", 0)
-    an = store.save_deelnemer(connection, ronde, "An", "CLB", "onderwijs")  # as the coordinator added her
-    store.save_antwoorden(connection, an, pd.DataFrame(
-        {"stelling_id": ["onderwijs.1"], "keuze": ["niveau"], "niveau": [3], "toelichting": [""]}))
-    app = deelnemen_app(connection.execute("PRAGMA database_list").fetchone()[2])
-    code, *_ = find(app, kind=widgets.Text)
-    code.value = store.new_toegangscode(connection, ronde)
-    buttons = {b.description: b for b in find(app, kind=widgets.Button)}
-    buttons["Verder"].click()
-    next(t for t in find(app, kind=widgets.Text) if t.description == "Naam").value = " aN "
-    buttons["Beginnen"].click()
-    assert any("Welkom terug" in w.value for w in find(app, kind=widgets.HTML))
-    assert find(app, "stelling-onderwijs-1")[0].value == ("niveau", 3)
-    find(app, "stelling-onderwijs-2")[0].value = ("niveau", 2)
-    assert store.deelnemers(connection, ronde)[["id", "naam", "levensdomein_id"]].values.tolist() == [
-        [an, "An", "onderwijs"]
-    ]
-    assert store.antwoorden(connection, ronde)[["deelnemer_id", "niveau"]].values.tolist() == [[an, 3], [an, 2]]
