@@ -26,7 +26,7 @@ GIDS_BEELDEN = {  # screenshot -> element scrolled to the top of the window firs
     "workshop-deelnemers": None,
     "workshop-invullen": None,
     "workshop-toegangscode": None,
-    "deelnemen-telefoon-invullen": None,
+    "deelnemen-telefoon-invullen": "header",
     "resultaten-waar-staan-we": ".hvhk-dashboard",
     "resultaten-verschillen": ".hvhk-dashboard",
     "resultaten-prioriteiten": ".hvhk-dashboard",

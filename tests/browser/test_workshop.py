@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from roadmap import store
 
@@ -233,4 +234,6 @@ def test_a_partner_who_puts_her_phone_away_comes_back_on_another_and_finds_her_a
     assert again.page.locator("#teller").inner_text() == "1 van 96 stellingen beantwoord"
     again.antwoord("onderwijs.2", "2 – Opstarten")
     wait_for_rows(database, "SELECT count(*) FROM antwoord", 2)
-    assert again.page.locator("#onderdeel option").first.inner_text() == "Levensdomein: Onderwijs (2/5)"
+    # the page updates when the server's answer arrives, just after the store has the row
+    expect(again.page.locator("#teller")).to_have_text("2 van 96 stellingen beantwoord")
+    expect(again.page.locator("#onderdeel option").first).to_have_text("Levensdomein: Onderwijs (2/5)")
