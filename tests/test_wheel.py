@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -83,18 +84,27 @@ def test_from_another_folder_a_report_renders(installed, demo_database, tmp_path
 
 
 def test_from_another_folder_the_workshop_serves_its_pages(installed, demo_database, tmp_path):
+    database = tmp_path / "hvhk.sqlite"
+    shutil.copy(demo_database, database)
+    connection = store.connect(database)
+    code = store.new_toegangscode(connection, int(store.alle_rondes(connection)["ronde_id"].iloc[-1]))
+    connection.close()
     log = tmp_path / "workshop.log"
     with log.open("w") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "hvhk", "workshop", "--geen-browser", "--database", str(demo_database)],
+            [sys.executable, "-m", "hvhk", "workshop", "--geen-browser", "--netwerk", "--database", str(database)],
             stdout=output, stderr=subprocess.STDOUT, cwd=tmp_path, env=_environment(installed))
     try:
         deadline = time.monotonic() + 120
-        while not (address := re.search(r"draait op (\S+)", log.read_text())):  # printed once it answers
+        while not (partner := re.search(r"Partners openen .*:(\d+)/", log.read_text())):  # printed once they answer
             assert process.poll() is None and time.monotonic() < deadline, log.read_text()
             time.sleep(0.1)
-        page = urllib.request.urlopen(address.group(1), timeout=10).read().decode()
+        page = urllib.request.urlopen(re.search(r"draait op (\S+)", log.read_text()).group(1), timeout=10).read().decode()
         assert "de app wordt geladen" in page, "the Dutch loader, a template shipped in the wheel"
+        phone = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        form = urllib.parse.urlencode({"code": code, "naam": "Wiel"}).encode()
+        page = phone.open(f"http://127.0.0.1:{partner.group(1)}/beginnen", form, timeout=10).read().decode()
+        assert "stellingen beantwoord" in page and "wachtrij" in page, "the partner's pages, style and script"
     finally:
         process.terminate()
         process.wait(timeout=30)
