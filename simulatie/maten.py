@@ -71,6 +71,14 @@ class Maat:
         return f"{text} {PROCENTPUNT}" if unit and self.is_share and text != MISSING else text
 
 
+GROEP_LABELS = {"kwetsbaar": "kwetsbare gezinnen", "werkend": "werkende of studerende ouders",
+                "broer_zus": "broer of zus in de opvang", "pleegkind": "pleegkinderen", "anderen": "andere gezinnen"}
+"""The priority groups of the decree (simulatie.scenario.GROEPEN) and the rest, as readers see them."""
+SOORT_LABELS = {"inkomenstarief": "inkomenstarief", "vaste_prijs": "vaste prijs",
+                "subsidie_kwetsbaar": "extra subsidie voor kwetsbare gezinnen"}
+"""The soorten of location (simulatie.scenario.SOORTEN) as readers see them."""
+
+
 def _index(*maten: Maat) -> dict[str, Maat]:
     """The registry by key; a key given twice would let one entry hide the other."""
     registry = {maat.key: maat for maat in maten}
@@ -99,6 +107,13 @@ MATEN = _index(
     Maat("aanbiedingen_geweigerd_per_jaar", "Geweigerde aanbiedingen per jaar", "getal"),
     Maat("bezetting", "Bezetting van de plaatsen", "aandeel"),
     Maat("wachtlijst_gemiddeld", "Wachtlijst, gemiddeld aantal gezinnen", "getal"),
+    *(Maat(f"aandeel_tijdig_{groep}", f"Tijdig geplaatst, {label}", "aandeel")
+      for groep, label in GROEP_LABELS.items() if groep != "kwetsbaar"),
+    *(Maat(f"tijd_tot_aanbod_{groep}_dagen", f"Tijd tot een aanbod, mediaan, {label} (dagen)", "getal")
+      for groep, label in GROEP_LABELS.items()),
+    *(measure for soort, label in SOORT_LABELS.items() for measure in (
+        Maat(f"bezetting_{soort}", f"Bezetting van de plaatsen, {label}", "aandeel"),
+        Maat(f"opgegeven_per_jaar_{soort}", f"Gezinnen die het opgaven, per jaar, eerste keuze {label}", "getal"))),
 )
 """Every measure of `simulatie.model.measures`, in its order (a test checks that they match)."""
 

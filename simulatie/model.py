@@ -3,8 +3,9 @@
 A gezin registers at the loket and waits for a staff member (a simpy.Resource, first come first
 served), who does the intake during opening hours and gives a first answer. Places are allotted
 ahead of the start date, so the gezin joins the waiting list toewijzing_vooraf_dagen before its
-desired start, at every location it accepts. Whenever a plaats is free, the beleid picks the gezin
-it is offered to; the gezin accepts, or declines and drops that location. The child starts at the
+desired start, at every location it accepts (a location with a vaste prijs only if it can pay it).
+Whenever a plaats is free, the rule of the location's soort (`Scenario.regel`) picks the gezin it
+is offered to; the gezin accepts, or declines and drops that location. The child starts at the
 later of allotment and desired start and keeps the plaats until school entry or an earlier leave.
 A gezin without a plaats gives up geduld_dagen after its desired start, and at school entry at the
 latest: the child no longer needs childcare, which also keeps the list finite.
@@ -22,25 +23,14 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from heapq import heappop, heappush
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 import numpy as np
 import pandas as pd
 import simpy
 from simpy.events import NORMAL
 
-from simulatie.scenario import Beleid, Scenario
-
-PRIORITY: dict[Beleid, Callable[[Gezin, int | None], bool]] = {
-    "fifo": lambda gezin, location: False,
-    "kwetsbaar_eerst": lambda gezin, location: not gezin.kwetsbaar,
-    "werkend_eerst": lambda gezin, location: not gezin.werkend,
-    "broer_zus": lambda gezin, location: location != gezin.sibling_at,
-    "reservering": lambda gezin, location: False,
-}
-"""Whether a gezin queues behind the priority group at a location, per beleid; within a group the
-earliest registration (the lowest number) goes first. The gemeente-wide list has location None.
-Reservering acts on places, not on order."""
+from simulatie.scenario import GROEPEN, SOORTEN, Scenario
 
 
 @dataclass(slots=True, eq=False)
@@ -56,7 +46,10 @@ class Gezin:
     registered: float
     kwetsbaar: bool
     werkend: bool
+    pleegkind: bool
+    groepen: frozenset[str]  # its priority groups but broer_zus, which holds at sibling_at only
     sibling_at: int  # location of an older sibling, -1 if none
+    vaste_prijs: bool  # accepts a location with a vaste prijs
     anywhere: bool  # accepts any location: waits on the gemeente-wide list until it declines one
     options: tuple[int, ...]  # the locations it accepts, preferred first
     declines_first: int  # offers it declines before it accepts one
@@ -72,6 +65,7 @@ class Gezin:
     offered: float | None = None
     declined: tuple[int, ...] = ()
     location: int | None = None
+    afwijking: bool = False  # placed outside the order of its location's rule, as a kwetsbare gezin
     allotted: float | None = None
     placed: float | None = None
     departure: float | None = None
@@ -91,16 +85,21 @@ def draw_gezinnen(scenario: Scenario, rng: np.random.Generator) -> list[Gezin]:
     registered = np.sort(rng.uniform(0.0, scenario.eind_dagen, count))
     kwetsbaar, werkend, broer_zus, any_location, preferences, decline, intake, lead, length, early, moment = (
         rng.random((count, 11)).T)
+    pleegkind, pays = rng.random((count, 2)).T
     capacity = np.array(scenario.capaciteiten)
     with np.errstate(divide="ignore"):  # a location without places never rings, so comes last
         ranking = np.argsort(rng.standard_exponential((capacity.size, count)).T / capacity, axis=1)
 
-    sibling = broer_zus < scenario.aandeel_broer_zus
+    kwetsbaar = kwetsbaar < scenario.aandeel_kwetsbaar
+    vaste_prijs = pays < np.where(kwetsbaar, scenario.vaste_prijs_kwetsbaar, scenario.vaste_prijs_anderen)
+    ranking, accepted = _accepted_first(ranking, np.array(scenario.soorten) == "vaste_prijs", vaste_prijs)
+    sibling = (broer_zus < scenario.aandeel_broer_zus) & (accepted > 0)
     anywhere = (any_location < scenario.aandeel_geen_voorkeur) & ~sibling  # siblings want the same location
-    everywhere = iter(ranking[anywhere].tolist())
     named = ranking[:, :scenario.voorkeuren_max].tolist()
-    chosen = (1 + preferences * scenario.voorkeuren_max).astype(int).tolist()
-    options = [tuple(next(everywhere) if whole else first[:size])
+    chosen = np.minimum(1 + preferences * scenario.voorkeuren_max, accepted).astype(int)
+    chosen = np.where(anywhere, accepted, chosen).tolist()
+    everywhere = iter(ranking[anywhere].tolist())
+    options = [tuple((next(everywhere) if whole else first)[:size])
                for whole, first, size in zip(anywhere.tolist(), named, chosen)]
     desired_start = registered + _exponential(scenario.voorinschrijving_dagen, lead)
     if scenario.verblijf == "school":
@@ -109,12 +108,30 @@ def draw_gezinnen(scenario: Scenario, rng: np.random.Generator) -> list[Gezin]:
         stay = np.full(count, np.inf)
     else:
         school_entry, stay = np.full(count, np.inf), _exponential(scenario.verblijf_dagen, length)
-    columns = (registered, kwetsbaar < scenario.aandeel_kwetsbaar, werkend < scenario.aandeel_werkend,
-               np.where(sibling, ranking[:, 0], -1), anywhere, options,
+    werkend, pleegkind = werkend < scenario.aandeel_werkend, pleegkind < scenario.aandeel_pleegkind
+    columns = (registered, kwetsbaar, werkend, pleegkind, _groepen(kwetsbaar, werkend, pleegkind),
+               np.where(sibling, ranking[:, 0], -1), vaste_prijs, anywhere, options,
                _geometric(scenario.kans_weigeren, decline).astype(int), _exponential(scenario.intake_dagen, intake),
                desired_start, school_entry, stay, np.where(early < scenario.kans_vroeger_weg, moment, 1.0))
     return list(map(Gezin, range(count), *(column.tolist() if isinstance(column, np.ndarray) else column
                                             for column in columns)))
+
+
+def _accepted_first(ranking: np.ndarray, vast: np.ndarray, pays: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each gezin's ranking with the locations it accepts first (in their order), and how many it
+    accepts: a location with a vaste prijs only if the gezin pays it."""
+    if not vast.any():
+        return ranking, np.full(len(ranking), ranking.shape[1])
+    refused = vast[ranking] & ~pays[:, None]
+    return np.take_along_axis(ranking, np.argsort(refused, axis=1, kind="stable"), axis=1), (~refused).sum(axis=1)
+
+
+def _groepen(kwetsbaar: np.ndarray, werkend: np.ndarray, pleegkind: np.ndarray) -> list[frozenset[str]]:
+    """Each gezin's priority groups but broer_zus, as one shared frozenset per combination."""
+    sets = {code: frozenset(name for bit, name in enumerate(("kwetsbaar", "werkend", "pleegkind")) if code >> bit & 1)
+            for code in range(8)}
+    codes = kwetsbaar.astype(int) | werkend.astype(int) << 1 | pleegkind.astype(int) << 2
+    return [sets[code] for code in codes.tolist()]
 
 
 def _exponential(mean: float, uniform: np.ndarray) -> np.ndarray:
@@ -216,26 +233,30 @@ class Allocation:
     """The plaatsen of each location and the gezinnen waiting for one.
 
     A gezin that names its locations waits on the list of each; one that accepts any location waits
-    on the gemeente-wide list, until it declines a location and names the others. Every list is two
-    heaps, kwetsbare gezinnen and the others, so that a reserved plaats can pass over the others. An
-    entry is left behind when the gezin is placed elsewhere or gives up, and dropped when it comes to
-    the top: the deadline is known when a gezin joins, so skipping it then is the same as removing
-    it at that date, without an event.
+    on the gemeente-wide list of each soort it accepts, until it declines a location and names the
+    others. Every list is two heaps, kwetsbare gezinnen and the others, ordered by the rank of the
+    location's rule and then by registration, so that a reserved plaats, or one given outside the
+    order (afwijking), can pass over the others. An entry is left behind when the gezin is placed
+    elsewhere or gives up, and dropped when it comes to the top: the deadline is known when a gezin
+    joins, so skipping it then is the same as removing it at that date, without an event.
     """
 
     def __init__(self, env: simpy.Environment, scenario: Scenario) -> None:
         self.env = env
-        reserved = scenario.aandeel_gereserveerd if scenario.beleid == "reservering" else 0.0
+        soorten = scenario.soorten
+        self._regel = [scenario.regel(soort) for soort in soorten]
         self.free = list(scenario.capaciteiten)
-        self.open_to_all = [size - round(reserved * size) for size in scenario.capaciteiten]
+        self.open_to_all = [size - round(regel.gereserveerd * size) for size, regel in zip(self.free, self._regel)]
         """Places a gezin that is not kwetsbaar may still take: the unreserved ones not held by one."""
+        self.outside_order = [math.floor(regel.afwijking * size + 1e-9) for size, regel in zip(self.free, self._regel)]
+        """Places that may still go to a kwetsbare gezin outside the order of the location's rule."""
         self.vacant = scenario.plaatsen
-        self._named = [([], []) for _ in scenario.capaciteiten]  # per location: the others, the kwetsbare
-        self._anywhere = ([], [])
-        self._lists = [(kwetsbaar, self._anywhere[True], others, self._anywhere[False])
-                       for others, kwetsbaar in self._named]
+        self._named = [([], []) for _ in soorten]  # per location: the others, the kwetsbare
+        anywhere = {soort: ([], []) for soort in soorten}
+        self._anywhere = [(soort, anywhere[soort], scenario.regel(soort)) for soort in anywhere]
+        self._lists = [(kwetsbaar, anywhere[soort][True], others, anywhere[soort][False])
+                       for (others, kwetsbaar), soort in zip(self._named, soorten)]
         """Per location the heaps of gezinnen that accept it; a reserved plaats may go to the first two only."""
-        self._rank = PRIORITY[scenario.beleid]
         self._ahead = scenario.toewijzing_vooraf_dagen
         self._patience = scenario.geduld_dagen
 
@@ -263,17 +284,19 @@ class Allocation:
 
     def _wait(self, gezin: Gezin) -> None:
         if gezin.anywhere and not gezin.declined:
-            heappush(self._anywhere[gezin.kwetsbaar], (self._rank(gezin, None), gezin.number, gezin))
+            for soort, heaps, regel in self._anywhere:
+                if gezin.vaste_prijs or soort != "vaste_prijs":
+                    heappush(heaps[gezin.kwetsbaar], (regel.level(gezin.groepen), gezin.number, gezin))
             return
         for location in gezin.options:
             if location not in gezin.declined:
-                entry = (self._rank(gezin, location), gezin.number, gezin)
-                heappush(self._named[location][gezin.kwetsbaar], entry)
+                groepen = gezin.groepen | {"broer_zus"} if location == gezin.sibling_at else gezin.groepen
+                heappush(self._named[location][gezin.kwetsbaar], (self._regel[location].level(groepen), gezin.number, gezin))
 
     def _has_room(self, gezin: Gezin, location: int) -> bool:
         return self.free[location] > 0 and (gezin.kwetsbaar or self.open_to_all[location] > 0)
 
-    def _offer(self, gezin: Gezin, location: int) -> bool:
+    def _offer(self, gezin: Gezin, location: int, outside_order: bool = False) -> bool:
         """Offer a plaats; a gezin that declines drops the location and gives up when none is left."""
         now = self.env.now
         if gezin.offered is None:
@@ -285,8 +308,9 @@ class Allocation:
             return False
         self.free[location] -= 1
         self.open_to_all[location] -= not gezin.kwetsbaar
+        self.outside_order[location] -= outside_order
         self.vacant -= 1
-        gezin.location, gezin.allotted = location, now
+        gezin.location, gezin.allotted, gezin.afwijking = location, now, outside_order
         gezin.placed = max(now, gezin.desired_start)
         end = min(gezin.school_entry, gezin.placed + gezin.stay)
         gezin.departure = end - (1 - gezin.fraction) * (end - gezin.placed)
@@ -297,26 +321,34 @@ class Allocation:
         gezin = call.gezin
         self.free[gezin.location] += 1
         self.open_to_all[gezin.location] += not gezin.kwetsbaar
+        self.outside_order[gezin.location] += gezin.afwijking
         self.vacant += 1
         self._fill(gezin.location)
 
     def _fill(self, location: int) -> None:
-        """Offer the free plaatsen of a location in the order of the beleid until none is left or
-        nobody waits for them."""
+        """Offer the free plaatsen of a location in the order of its rule until none is left or nobody
+        waits for them: the first of all lists, or the first kwetsbare gezin where a plaats may still
+        go outside the order."""
         now = self.env.now
         lists = self._lists[location]
         while self.free[location]:
-            first = None
-            for heap in lists if self.open_to_all[location] else lists[:2]:
-                while heap and (heap[0][-1].allotted is not None or heap[0][-1].deadline <= now):
+            heads = []
+            for index, heap in enumerate(lists if self.open_to_all[location] else lists[:2]):
+                gemeente_wide = index % 2  # a gezin that declined a location waits on its named lists instead
+                while heap and (heap[0][-1].allotted is not None or heap[0][-1].deadline <= now
+                                or (gemeente_wide and heap[0][-1].declined)):
                     heappop(heap)
-                if heap and (first is None or heap[0] < first[0]):
-                    first = heap
-            if first is None:
+                if heap:
+                    heads.append((heap[0], index, heap))
+            if not heads:
                 return
-            gezin = heappop(first)[-1]
+            _, index, heap = min(heads, key=itemgetter(0))
+            outside_order = index >= 2 and self.outside_order[location] > 0 and heads[0][1] < 2
+            if outside_order:
+                _, index, heap = min((head for head in heads if head[1] < 2), key=itemgetter(0))
+            gezin = heappop(heap)[-1]
             gemeente_wide = gezin.anywhere and not gezin.declined
-            if not self._offer(gezin, location) and gemeente_wide and gezin.deadline > now:
+            if not self._offer(gezin, location, outside_order) and gemeente_wide and gezin.deadline > now:
                 self._wait(gezin)  # it declined this location, so it now waits at the others by name
 
 
@@ -377,14 +409,15 @@ def run(scenario: Scenario, seed: int | np.random.SeedSequence) -> RunResult:
                      occupancy(scenario, table))
 
 
-COLUMNS = ("registered", "kwetsbaar", "intake_start", "desired_start", "school_entry", "stay", "fraction", "answered",
+COLUMNS = ("registered", "kwetsbaar", "werkend", "pleegkind", "sibling_at", "intake_start", "desired_start", "school_entry", "stay", "fraction", "answered",
            "deadline", "offered", "location", "allotted", "placed", "departure")
 
 
 def _columns(gezinnen: list[Gezin]) -> dict[str, np.ndarray]:
     """The gezinnen as one float array per attribute, NaN where a time is not known."""
     rows = np.array(list(map(attrgetter(*COLUMNS), gezinnen)), dtype=float).reshape(-1, len(COLUMNS))
-    return dict(zip(COLUMNS, rows.T), refused=np.array([len(gezin.declined) for gezin in gezinnen], dtype=float))
+    return dict(zip(COLUMNS, rows.T), refused=np.array([len(gezin.declined) for gezin in gezinnen], dtype=float),
+                first_choice=np.array([gezin.options[0] if gezin.options else -1 for gezin in gezinnen], dtype=int))
 
 
 def measures(scenario: Scenario, g: dict[str, np.ndarray], hours: OpeningHours) -> dict[str, float]:
@@ -443,7 +476,33 @@ def measures(scenario: Scenario, g: dict[str, np.ndarray], hours: OpeningHours) 
         if scenario.plaatsen else np.nan,
         "wachtlijst_gemiddeld": _time_in_window(*_waiting(g), start, end) / span,
     }
+    groups = _groups(g)
+    for group in (*GROEPEN, "anderen"):
+        if group != "kwetsbaar":  # aandeel_tijdig_kwetsbaar is above
+            values[f"aandeel_tijdig_{group}"] = _mean(on_time[cohort & groups[group]])
+    for group in (*GROEPEN, "anderen"):
+        values[f"tijd_tot_aanbod_{group}_dagen"] = _percentile(
+            (g["offered"] - g["registered"])[cohort & groups[group] & ~np.isnan(g["offered"])], 50)
+    soort = np.array(scenario.soorten)
+    capacity = np.array(scenario.capaciteiten)
+    placed = ~np.isnan(g["placed"])
+    location = np.where(placed, g["location"], 0).astype(int)
+    first_soort = np.where(g["first_choice"] >= 0, soort[np.maximum(g["first_choice"], 0)], "")
+    for name in SOORTEN:
+        places = capacity[soort == name].sum()
+        held = _time_in_window(g["placed"][placed & (soort[location] == name)],
+                               g["departure"][placed & (soort[location] == name)], start, end)
+        values[f"bezetting_{name}"] = held / (places * span) if places else np.nan
+        values[f"opgegeven_per_jaar_{name}"] = (gave_up & (first_soort == name)).sum() / years
     return {name: float(value) for name, value in values.items()}
+
+
+def _groups(g: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Per priority group (and 'anderen': none of them) which gezinnen belong to it; broer_zus: a
+    gezin with an older sibling in a location."""
+    groups = {"kwetsbaar": g["kwetsbaar"].astype(bool), "werkend": g["werkend"].astype(bool),
+              "broer_zus": g["sibling_at"] >= 0, "pleegkind": g["pleegkind"].astype(bool)}
+    return {**groups, "anderen": ~np.logical_or.reduce(list(groups.values()))}
 
 
 def waiting_list(scenario: Scenario, g: dict[str, np.ndarray]) -> pd.DataFrame:

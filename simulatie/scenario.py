@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, fields, replace
 from numbers import Integral, Real
 from typing import Literal, get_args
 
@@ -37,14 +37,62 @@ object in memory."""
 MAX_RANGSCHIKKING = 50_000_000
 """Gezinnen times locations in one run: the model ranks every location for every gezin, in 16 bytes."""
 
-Beleid = Literal["fifo", "kwetsbaar_eerst", "werkend_eerst", "broer_zus", "reservering"]
-"""How a free plaats is allotted among the gezinnen that accept its location:
+Beleid = Literal["huidige_regels", "fifo", "kwetsbaar_eerst", "werkend_eerst", "broer_zus", "reservering"]
+"""How a free plaats is allotted among the gezinnen that accept its location (as `Regel`s, see REGELS):
+huidige_regels   the Flemish rules since 1 April 2024, per soort of location (HUIDIGE_REGELS);
 fifo             in order of registration;
 kwetsbaar_eerst  kwetsbare gezinnen first, then in order of registration;
 werkend_eerst    gezinnen whose parents work or study first (the priority of the decree), then in order;
 broer_zus        a gezin first at the location where an older sibling already goes, then in order;
 reservering      in order of registration, but aandeel_gereserveerd of each location's places is kept
-                 for kwetsbare gezinnen."""
+                 for kwetsbare gezinnen.
+The single rules apply to every soort of location alike."""
+
+Soort = Literal["inkomenstarief", "vaste_prijs", "subsidie_kwetsbaar"]
+"""The kinds of childcare location, which allot their places by different rules:
+inkomenstarief      a price by the gezin's income; the decree's priority groups (since 1 April 2024);
+vaste_prijs         a price set by the organiser, who keeps its own rules;
+subsidie_kwetsbaar  places with extra subsidies that give priority to gezinnen in a vulnerable situation."""
+SOORTEN: tuple[Soort, ...] = get_args(Soort)
+
+Groep = Literal["kwetsbaar", "werkend", "broer_zus", "pleegkind"]
+"""The grounds for priority: a kwetsbare gezin; parents who on average work or follow a day training
+towards work for at least 4/5; a brother or sister at the same location; a foster child."""
+GROEPEN: tuple[Groep, ...] = get_args(Groep)
+
+
+@dataclass(frozen=True)
+class Regel:
+    """How a location of one soort orders the gezinnen that want a free plaats.
+
+    voorrang      levels of priority groups, the first level first; a gezin ranks at the first level
+                  one of whose groups it belongs to, behind all levels if none; within a level, and
+                  after them, in order of registration.
+    afwijking     share of the location's places that may go to kwetsbare gezinnen outside that order
+                  (on advice of an organisation that works with gezinnen): used whenever a kwetsbare
+                  gezin waits behind others and fewer places than that share are held this way.
+    gereserveerd  share of the location's places that only kwetsbare gezinnen may take.
+    """
+
+    voorrang: tuple[tuple[Groep, ...], ...] = ()
+    afwijking: float = 0.0
+    gereserveerd: float = 0.0
+
+    def level(self, groepen: Collection[str]) -> int:
+        """The rank of a gezin in the groups `groepen`: the first level that names one of them."""
+        return next((index for index, level in enumerate(self.voorrang) if not groepen.isdisjoint(level)),
+                    len(self.voorrang))
+
+
+HUIDIGE_REGELS: dict[Soort, Regel] = {
+    "inkomenstarief": Regel(voorrang=(("werkend", "broer_zus", "pleegkind"),), afwijking=0.10),
+    "vaste_prijs": Regel(),
+    "subsidie_kwetsbaar": Regel(voorrang=(("kwetsbaar",), ("werkend", "broer_zus", "pleegkind"))),
+}
+"""The rules as gemeenten publish them: a location with inkomenstarief gives absolute priority to
+working or studying parents, brothers and sisters and foster children, and may deviate for up to
+10 % of its children; locations with a vaste prijs keep their own rules (here: in order of
+registration); subsidised places for kwetsbare gezinnen give those gezinnen priority first."""
 
 Verblijf = Literal["school", "exponentieel"]
 """How long a child keeps its plaats: until school entry (realistic), or an exponential time with mean
@@ -59,6 +107,12 @@ class Scenario:
     locaties        None: `plaatsen` split over locations of about PLAATSEN_PER_LOCATIE places; a
                     number: `plaatsen` split evenly over that many locations; a list: the places of
                     each location, adding up to `plaatsen`.
+    aandeel_plaatsen  The share of the places per soort of location (together 100 %); None: all
+                    inkomenstarief. With a list of locaties, locatie_soorten gives each one's soort.
+    vaste_prijs_kwetsbaar, vaste_prijs_anderen  Shares of kwetsbare and of other gezinnen that accept a
+                    location with a vaste prijs (the others cannot or will not pay it); every gezin
+                    accepts the other soorten.
+    aandeel_pleegkind  Share of requests for a foster child, a priority group of the decree.
     loket_*         The loket is open loket_uren_per_dag hours (from 9:00) on the first
                     loket_dagen_per_week days of the week; intake_minuten is working time at the loket.
     voorinschrijving_dagen  Mean (exponential) time from registration to the desired start.
@@ -76,6 +130,8 @@ class Scenario:
     verblijf        See Verblijf; kans_vroeger_weg is the probability that a child leaves before the
                     end of its stay, at a uniformly drawn moment of it.
     beleid, aandeel_gereserveerd  See Beleid.
+    regels          Changes to the beleid's rule of a soort, e.g. {"inkomenstarief": {"afwijking": 0.05}}:
+                    the fields of `Regel` given here replace that soort's; `regel(soort)` is the result.
     """
 
     naam: str = "basis"
@@ -85,8 +141,13 @@ class Scenario:
     aandeel_kwetsbaar: float = 0.2
     aandeel_werkend: float = 0.8
     aandeel_broer_zus: float = 0.2
+    aandeel_pleegkind: float = 0.01
     plaatsen: int = 320
     locaties: int | tuple[int, ...] | None = None
+    aandeel_plaatsen: Mapping[Soort, float] | None = None
+    locatie_soorten: tuple[Soort, ...] | None = None
+    vaste_prijs_kwetsbaar: float = 0.1
+    vaste_prijs_anderen: float = 0.7
     loket_medewerkers: int = 1
     intake_minuten: float = 45.0
     loket_uren_per_dag: float = 4.0
@@ -102,8 +163,9 @@ class Scenario:
     toewijzing_vooraf_dagen: float = 30.0
     kans_weigeren: float = 0.1
     geduld_dagen: float = 180.0
-    beleid: Beleid = "fifo"
+    beleid: Beleid = "huidige_regels"
     aandeel_gereserveerd: float = 0.2
+    regels: Mapping[Soort, Mapping[str, object]] | None = None
     jaren: int = 5
     opwarmjaren: int = 3
 
@@ -115,12 +177,14 @@ class Scenario:
             self._fail("gemeente", "moet een NIS-code van 5 cijfers zijn")
         self._check_number("geboorten_per_jaar", minimum=0.0, strict=True, maximum=MAX_GEBOORTEN)
         for name in ("aandeel_opvangvraag", "aandeel_kwetsbaar", "aandeel_werkend", "aandeel_broer_zus",
+                     "aandeel_pleegkind", "vaste_prijs_kwetsbaar", "vaste_prijs_anderen",
                      "aandeel_geen_voorkeur", "kans_vroeger_weg", "kans_weigeren", "aandeel_gereserveerd"):
             self._check_share(name)
         if self.kans_weigeren == 1:
             self._fail("kans_weigeren", "moet kleiner dan 100 % zijn, anders krijgt niemand een plaats")
         self._check_number("plaatsen", minimum=0, whole=True, maximum=MAX_PLAATSEN)
         self._check_locaties()
+        self._check_soorten()
         self._check_number("loket_medewerkers", minimum=1, whole=True)
         self._check_number("intake_minuten", minimum=0.0, strict=True, maximum=MAX_DAGEN * 24 * 60)
         self._check_number("loket_uren_per_dag", minimum=0.0, strict=True)
@@ -141,6 +205,7 @@ class Scenario:
                        f"schoolleeftijd_spreiding_dagen ({earliest:g}), anders blijft er geen opvangtijd over")
         self._check_choice("verblijf", Verblijf)
         self._check_choice("beleid", Beleid)
+        self._check_regels()
         self._check_number("jaren", minimum=1, whole=True, maximum=MAX_JAREN)
         self._check_number("opwarmjaren", minimum=0, whole=True, maximum=MAX_JAREN)
         self._check_size()
@@ -161,12 +226,41 @@ class Scenario:
 
     @property
     def capaciteiten(self) -> tuple[int, ...]:
-        """The places of each location: as given, or `plaatsen` split as evenly as possible."""
+        """The places of each location: as given, or `plaatsen` split per soort (`aandeel_plaatsen`),
+        and each soort's places as evenly as possible over its locations."""
         if isinstance(self.locaties, tuple):
             return self.locaties
-        count = self.locaties or max(1, round(self.plaatsen / PLAATSEN_PER_LOCATIE))
-        size, rest = divmod(self.plaatsen, count)
-        return tuple(size + (number < rest) for number in range(count))
+        return tuple(size for _, sizes in self._locaties_per_soort() for size in sizes)
+
+    @property
+    def soorten(self) -> tuple[Soort, ...]:
+        """The soort of each location, in the order of `capaciteiten`."""
+        if isinstance(self.locaties, tuple):
+            return self.locatie_soorten or ("inkomenstarief",) * len(self.locaties)
+        return tuple(soort for soort, sizes in self._locaties_per_soort() for _ in sizes)
+
+    def regel(self, soort: Soort) -> Regel:
+        """The rule by which a location of `soort` allots its places: the beleid's, changed by `regels`."""
+        single = {"fifo": Regel(), "kwetsbaar_eerst": Regel(voorrang=(("kwetsbaar",),)),
+                  "werkend_eerst": Regel(voorrang=(("werkend",),)), "broer_zus": Regel(voorrang=(("broer_zus",),)),
+                  "reservering": Regel(gereserveerd=self.aandeel_gereserveerd)}
+        base = HUIDIGE_REGELS[soort] if self.beleid == "huidige_regels" else single[self.beleid]
+        return replace(base, **dict(self.regels or {}).get(soort, {}))
+
+    def _locaties_per_soort(self) -> list[tuple[Soort, list[int]]]:
+        places = self._places_per_soort()
+        with_places = [soort for soort, count in zip(SOORTEN, places) if count] or ["inkomenstarief"]
+        if isinstance(self.locaties, int):
+            counts = dict(zip(with_places, _largest_remainder(self.locaties - len(with_places),
+                                                              [places[SOORTEN.index(s)] for s in with_places])))
+            counts = {soort: count + 1 for soort, count in counts.items()}  # every soort with places has a location
+        else:
+            counts = {soort: max(1, round(places[SOORTEN.index(soort)] / PLAATSEN_PER_LOCATIE)) for soort in with_places}
+        result = []
+        for soort, count in counts.items():
+            size, rest = divmod(places[SOORTEN.index(soort)], count)
+            result.append((soort, [size + (number < rest) for number in range(count)]))
+        return result
 
     @property
     def aanvragen_per_dag(self) -> float:
@@ -193,7 +287,7 @@ class Scenario:
 
     def _fail(self, field: str, problem: str) -> None:
         raise GebruikersFout(f"Scenario '{self.naam}', veld {field}: {problem} "
-                             f"(gekregen: {getattr(self, field)!r})")
+                             f"(gekregen: {getattr(self, field.split('.')[0])!r})")
 
     def _check_text(self, field: str) -> None:
         value = getattr(self, field)
@@ -231,6 +325,91 @@ class Scenario:
             self._fail("locaties", f"de plaatsen per locatie tellen op tot {sum(self.locaties)}, maar "
                        f"plaatsen is {self.plaatsen}; maak ze gelijk")
 
+    def _check_soorten(self) -> None:
+        """aandeel_plaatsen (a mapping soort -> share, together 100 %) or, with a list of locaties, locatie_soorten."""
+        if self.aandeel_plaatsen is not None:
+            if isinstance(self.locaties, tuple):
+                self._fail("aandeel_plaatsen", "geef bij een lijst van locaties de soort van elke locatie in locatie_soorten")
+            shares = self._mapping("aandeel_plaatsen", self.aandeel_plaatsen)
+            for soort, share in shares.items():
+                if isinstance(share, bool) or not isinstance(share, Real) or not 0 <= share <= 1:
+                    self._fail("aandeel_plaatsen", f"het aandeel van {soort} moet een getal van 0 tot 1 zijn, niet {share!r}")
+            if not math.isclose(sum(shares.values()), 1.0, abs_tol=1e-6):
+                self._fail("aandeel_plaatsen", f"de aandelen tellen op tot {as_number(100 * sum(shares.values()), 1)} %;"
+                           " samen moeten ze 100 % zijn")
+            object.__setattr__(self, "aandeel_plaatsen", {soort: shares[soort] for soort in SOORTEN if soort in shares})
+            if isinstance(self.locaties, int) and self.locaties < sum(1 for c in self._places_per_soort() if c):
+                self._fail("locaties", "elke soort met plaatsen heeft minstens één locatie nodig")
+        if self.locatie_soorten is not None:
+            soorten = tuple(self.locatie_soorten) if isinstance(self.locatie_soorten, list | tuple) else None
+            if soorten is None or not isinstance(self.locaties, tuple) or len(soorten) != len(self.locaties):
+                self._fail("locatie_soorten", "geef een soort per locatie, in de volgorde van de lijst locaties")
+            for soort in soorten:
+                if soort not in SOORTEN:
+                    self._fail("locatie_soorten", f"onbekende soort {soort!r} (soorten: {', '.join(SOORTEN)})")
+            object.__setattr__(self, "locatie_soorten", soorten)
+
+    def _places_per_soort(self) -> list[int]:
+        shares = dict(self.aandeel_plaatsen or {"inkomenstarief": 1.0})
+        return _largest_remainder(self.plaatsen, [shares.get(soort, 0.0) for soort in SOORTEN])
+
+    def _check_regels(self) -> None:
+        """Changes to the rule per soort: known soorten and fields, known groups, shares that fit together."""
+        if self.regels is None:
+            return
+        checked = {}
+        for soort, changes in self._mapping("regels", self.regels).items():
+            field = f"regels.{soort}"
+            if isinstance(changes, Regel):
+                changes = {name: getattr(changes, name) for name in ("voorrang", "afwijking", "gereserveerd")}
+            if not isinstance(changes, Mapping):
+                self._fail(field, "verwacht velden voorrang, afwijking en/of gereserveerd")
+            known = ("voorrang", "afwijking", "gereserveerd")
+            for key in changes:
+                if key not in known:
+                    self._fail(field, f"onbekend veld '{key}' (velden: {', '.join(known)})")
+            changes = dict(changes)
+            if "voorrang" in changes:
+                changes["voorrang"] = self._voorrang(f"{field}.voorrang", changes["voorrang"])
+            for key in ("afwijking", "gereserveerd"):
+                if key in changes:
+                    value = changes[key]
+                    if isinstance(value, bool) or not isinstance(value, Real) or not 0 <= value <= 1:
+                        self._fail(field, f"{key} moet een aandeel van 0 tot 1 zijn, niet {value!r}")
+            checked[soort] = changes
+        object.__setattr__(self, "regels", checked)
+        for soort in SOORTEN:
+            regel = self.regel(soort)
+            if regel.afwijking + regel.gereserveerd > 1:
+                self._fail(f"regels.{soort}", "afwijking en gereserveerd samen mogen niet boven 100 % liggen")
+
+    def _voorrang(self, field: str, value: object) -> tuple[tuple[Groep, ...], ...]:
+        """Levels of groups: each a group name, or a list of names that share a level."""
+        if isinstance(value, str) or not isinstance(value, list | tuple):
+            self._fail(field, f"verwacht een lijst van groepen, bv. [werkend, [broer_zus, pleegkind]], niet {value!r}")
+        levels, seen = [], set()
+        for level in value:
+            groups = (level,) if isinstance(level, str) else tuple(level) if isinstance(level, list | tuple) else ()
+            if not groups:
+                self._fail(field, f"elk niveau is een groep of een lijst van groepen, niet {level!r}")
+            for group in groups:
+                if group not in GROEPEN:
+                    self._fail(field, f"onbekende groep {group!r} (groepen: {', '.join(GROEPEN)})")
+                if group in seen:
+                    self._fail(field, f"de groep {group} staat er meer dan eens in")
+                seen.add(group)
+            levels.append(groups)
+        return tuple(levels)
+
+    def _mapping(self, field: str, value: object) -> dict:
+        """A mapping keyed by soort (a YAML or JSON object), refusing unknown soorten."""
+        if not isinstance(value, Mapping):
+            self._fail(field, "verwacht per soort een waarde, bv. {inkomenstarief: ..., vaste_prijs: ...}")
+        for soort in value:
+            if soort not in SOORTEN:
+                self._fail(field, f"onbekende soort {soort!r} (soorten: {', '.join(SOORTEN)})")
+        return dict(value)
+
     def _check_size(self) -> None:
         """A run the model can hold in memory: each field in range can still multiply to too much."""
         aanvragen = self.aanvragen_per_dag * self.eind_dagen
@@ -261,3 +440,14 @@ class Scenario:
             self._fail(field, f"moet {minimum:g} of meer zijn")
         if value > maximum:
             self._fail(field, f"mag niet meer dan {as_number(maximum, 0)} zijn")
+
+
+def _largest_remainder(total: int, weights: list[float]) -> list[int]:
+    """`total` split in whole parts in proportion to `weights`, the rest to the largest remainders."""
+    if total <= 0 or not sum(weights):
+        return [0] * len(weights)
+    exact = [total * weight / sum(weights) for weight in weights]
+    parts = [math.floor(value) for value in exact]
+    for index in sorted(range(len(weights)), key=lambda i: parts[i] - exact[i])[:total - sum(parts)]:
+        parts[index] += 1
+    return parts

@@ -15,7 +15,7 @@ from simulatie.experiment import (
 )
 from simulatie.scenario import Scenario
 
-SMALL = Scenario(geboorten_per_jaar=120, plaatsen=160, jaren=3)
+SMALL = Scenario(geboorten_per_jaar=120, plaatsen=160, jaren=3, beleid="fifo")
 
 
 def test_same_seed_same_table_other_seed_other_table():
@@ -63,7 +63,7 @@ def test_samenvatting_interval_undefined_for_fewer_than_two_values():
 
 def test_interval_contains_mean_and_narrows_with_more_replicaties():
     few = samenvatting(run_replicaties(SMALL, 5, seed=1)).set_index("maat")
-    many = samenvatting(run_replicaties(SMALL, 40, seed=1)).set_index("maat")
+    many = samenvatting(run_replicaties(SMALL, 40, seed=1)).set_index("maat").dropna()  # NaN: a soort without places
     assert ((many["ci_laag"] <= many["gemiddelde"]) & (many["gemiddelde"] <= many["ci_hoog"])).all()
     few_width, many_width = few["ci_hoog"] - few["ci_laag"], many["ci_hoog"] - many["ci_laag"]
     for maat in ("aandeel_tijdig_geplaatst", "wachtlijst_gemiddeld", "bezetting"):
@@ -121,8 +121,9 @@ def test_scenario_against_itself_differs_by_exactly_zero():
     runs = run_scenarios([SMALL, dataclasses.replace(SMALL, naam="kopie")], 5, seed=2)
     differences = verschillen(runs, "basis", "kopie")
     assert set(differences["maat"]) == set(runs.columns) - {"scenario", "replicatie"}
-    assert (differences[["verschil", "ci_laag", "ci_hoog"]] == 0.0).all().all()
-    assert (differences["n"] == 5).all()
+    defined = differences.dropna(subset=["verschil"])  # NaN: a soort of location this gemeente does not have
+    assert len(defined) > 20 and (defined[["verschil", "ci_laag", "ci_hoog"]] == 0.0).all().all()
+    assert (defined["n"] == 5).all()
 
 
 def test_more_places_shorten_the_wait_and_pairing_narrows_the_interval():

@@ -5,6 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from simulatie.maten import MATEN
 from simulatie.model import OpeningHours, run
 from simulatie.scenario import Scenario
 
@@ -15,8 +16,9 @@ MEASURES = {
     "aandeel_tijdig_kwetsbaar", "aandeel_tijdig_niet_kwetsbaar", "kloof_tijdig_kwetsbaar", "opgegeven_per_jaar",
     "aanbiedingen_geweigerd_per_jaar", "bezetting", "wachtlijst_gemiddeld",
 }
-# 320 plaatsen for about 0.44 requests a day staying about 854 days, i.e. demand for ~364 plaatsen.
-SCARCE = Scenario(jaren=10)
+# 320 plaatsen for about 0.44 requests a day staying about 854 days, i.e. demand for ~364 plaatsen;
+# allotted in order of registration, against which each priority rule is compared.
+SCARCE = Scenario(jaren=10, beleid="fifo")
 
 
 def column(result, name):
@@ -29,7 +31,7 @@ def placed(result):
 
 def test_measures_are_named_floats():
     measures = run(Scenario(), 1).measures
-    assert set(measures) == MEASURES
+    assert MEASURES < set(measures) == set(MATEN), "and per priority group and soort of location"
     assert all(isinstance(value, float) for value in measures.values())
 
 
@@ -137,12 +139,14 @@ def test_without_patience_a_gezin_is_placed_when_it_joins_or_not_at_all():
 
 @pytest.mark.parametrize("seed", range(3))
 def test_kwetsbaar_eerst_places_kwetsbare_gezinnen_on_time_more_often(seed):
-    """Over seeds 0 to 7 the rise was 25 to 52 points."""
+    """Over seeds 0 to 7 the rise was 25 to 52 points. The others hardly lose: a plaats that goes to a
+    kwetsbare gezin that just joined the list, rather than to the first registered, who is often
+    late already, is a timely placement that FIFO would not have made."""
     fifo = run(SCARCE, seed).measures
     prio = run(replace(SCARCE, beleid="kwetsbaar_eerst"), seed).measures
     assert fifo["aandeel_tijdig_geplaatst"] < 0.5
     assert prio["aandeel_tijdig_kwetsbaar"] > fifo["aandeel_tijdig_kwetsbaar"] + 0.2
-    assert prio["aandeel_tijdig_niet_kwetsbaar"] < fifo["aandeel_tijdig_niet_kwetsbaar"]
+    assert abs(prio["aandeel_tijdig_niet_kwetsbaar"] - fifo["aandeel_tijdig_niet_kwetsbaar"]) < 0.05
     assert prio["kloof_tijdig_kwetsbaar"] < 0 < fifo["kloof_tijdig_kwetsbaar"] + 0.1
 
 

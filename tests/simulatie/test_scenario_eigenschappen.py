@@ -32,6 +32,7 @@ RANGES = {
     "geboorten_per_jaar": (0.0, MAX_GEBOORTEN, True, False),
     "aandeel_opvangvraag": SHARE, "aandeel_kwetsbaar": SHARE, "aandeel_werkend": SHARE, "aandeel_broer_zus": SHARE,
     "aandeel_geen_voorkeur": SHARE, "kans_vroeger_weg": SHARE, "aandeel_gereserveerd": SHARE,
+    "aandeel_pleegkind": SHARE, "vaste_prijs_kwetsbaar": SHARE, "vaste_prijs_anderen": SHARE,
     "kans_weigeren": (0.0, math.nextafter(1.0, 0.0), False, False),
     "plaatsen": (0, MAX_PLAATSEN, False, True),
     "loket_medewerkers": (1, None, False, True),
@@ -58,7 +59,8 @@ NOT_A_NUMBER = st.one_of(
 
 
 def test_every_numeric_field_has_a_range():
-    numbers = {f.name for f in fields(Scenario)} - {"naam", "gemeente", "locaties", "verblijf", "beleid"}
+    not_numbers = {"naam", "gemeente", "locaties", "aandeel_plaatsen", "locatie_soorten", "verblijf", "beleid", "regels"}
+    numbers = {f.name for f in fields(Scenario)} - not_numbers  # the others: tests/simulatie/test_regels.py
     assert set(RANGES) == numbers
 
 

@@ -32,7 +32,7 @@ def mmc(servers, rho, jaren=2, geduld_dagen=math.inf):
                     voorinschrijving_dagen=1.0, startleeftijd_dagen=0.0, schoolleeftijd_dagen=1.0,
                     schoolleeftijd_spreiding_dagen=0.0, verblijf="exponentieel", kans_vroeger_weg=0.0,
                     toewijzing_vooraf_dagen=0.0, kans_weigeren=0.0, geduld_dagen=geduld_dagen, jaren=jaren,
-                    opwarmjaren=1)
+                    opwarmjaren=1, beleid="fifo")
 
 
 def replicate(scenario, seed=0):
