@@ -409,7 +409,8 @@ def run(scenario: Scenario, seed: int | np.random.SeedSequence) -> RunResult:
                      occupancy(scenario, table))
 
 
-COLUMNS = ("registered", "kwetsbaar", "werkend", "pleegkind", "sibling_at", "intake_start", "desired_start", "school_entry", "stay", "fraction", "answered",
+COLUMNS = ("registered", "kwetsbaar", "werkend", "pleegkind", "sibling_at",
+           "intake_start", "desired_start", "school_entry", "stay", "fraction", "answered",
            "deadline", "offered", "location", "allotted", "placed", "departure")
 
 

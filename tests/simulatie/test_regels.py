@@ -19,7 +19,7 @@ GEMENGD = {"inkomenstarief": 0.6, "vaste_prijs": 0.35, "subsidie_kwetsbaar": 0.0
 
 
 def same_rule_everywhere(**regel) -> dict:
-    return {soort: regel for soort in SOORTEN}
+    return dict.fromkeys(SOORTEN, regel)
 
 
 @pytest.mark.parametrize("beleid, regel", [
@@ -126,9 +126,11 @@ def test_places_given_outside_the_order_never_exceed_the_share():
     ({"aandeel_plaatsen": {"inkomenstarief": 0.5, "kribbe": 0.5}}, "veld aandeel_plaatsen: onbekende soort 'kribbe'"),
     ({"aandeel_plaatsen": {"inkomenstarief": 0.7, "vaste_prijs": 0.4}}, "tellen op tot 110,0 %"),
     ({"aandeel_plaatsen": {"inkomenstarief": -0.1, "vaste_prijs": 1.1}}, "het aandeel van inkomenstarief"),
-    ({"locaties": (10, 10), "locatie_soorten": ("vaste_prijs",), "plaatsen": 20}, "veld locatie_soorten: geef een soort per locatie"),
+    ({"locaties": (10, 10), "locatie_soorten": ("vaste_prijs",), "plaatsen": 20},
+     "veld locatie_soorten: geef een soort per locatie"),
     ({"locaties": (10, 10), "locatie_soorten": ("vaste_prijs", "crèche"), "plaatsen": 20}, "onbekende soort 'crèche'"),
-    ({"regels": {"inkomenstarief": {"voorrang": ["werkloos"]}}}, "veld regels.inkomenstarief.voorrang: onbekende groep 'werkloos'"),
+    ({"regels": {"inkomenstarief": {"voorrang": ["werkloos"]}}},
+     "veld regels.inkomenstarief.voorrang: onbekende groep 'werkloos'"),
     ({"regels": {"inkomenstarief": {"voorrang": ["werkend", ["werkend"]]}}}, "de groep werkend staat er meer dan eens in"),
     ({"regels": {"vaste_prijs": {"afwijking": 1.5}}}, "veld regels.vaste_prijs: afwijking moet een aandeel van 0 tot 1 zijn"),
     ({"regels": {"vaste_prijs": {"afwijking": 0.6, "gereserveerd": 0.6}}}, "samen mogen niet boven 100 % liggen"),
