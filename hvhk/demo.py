@@ -33,7 +33,8 @@ REPLICATIES = 10
 SIMULATIE_CODE = Path(simulatie_package.__file__).parent
 CHANGES = {  # the scenarios every demo gemeente is compared on, as changes to its current situation
     "10 % meer plaatsen": lambda basis: {"plaatsen": round(basis.plaatsen * 1.1)},
-    "plaatsen voorbehouden aan kwetsbare gezinnen": lambda basis: {"beleid": "reservering"},
+    "20 % van de plaatsen inkomenstarief voorbehouden aan kwetsbare gezinnen":
+        lambda basis: {"regels": {"inkomenstarief": {"gereserveerd": 0.2}}},
 }
 
 
@@ -103,6 +104,7 @@ def simulate(gemeenten: pd.DataFrame, replicaties: int = REPLICATIES) -> pd.Data
             geboorten_per_jaar=float(gemeente.geboorten_per_jaar),
             plaatsen=int(gemeente.plaatsen),
             loket_medewerkers=int(gemeente.loket_medewerkers),
+            aandeel_plaatsen=demodata.AANDEEL_PLAATSEN,
         )
         scenarios = [basis, *(dataclasses.replace(basis, naam=naam, **change(basis)) for naam, change in CHANGES.items())]
         runs = run_scenarios(scenarios, replicaties=replicaties, seed=int(gemeente.nis))

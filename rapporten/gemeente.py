@@ -23,7 +23,18 @@ from hvhk.base.gemeenten import gemeente_naam
 from rapporten import RESULTATEN
 from rapporten.opmaak import tabel
 from simulatie import grafieken
-from simulatie.maten import BASIS, LOKET_MATEN, MATEN, interval, significance
+from simulatie.maten import (
+    BASIS,
+    BELEID_LABELS,
+    GROEP_LABELS,
+    LOKET_MATEN,
+    MATEN,
+    SOORT_LABELS,
+    groep_maten,
+    interval,
+    significance,
+    soort_maten,
+)
 from simulatie.uitvoer import read_report_table
 
 KWETSBAAR = ["aandeel_tijdig_kwetsbaar", "aandeel_tijdig_niet_kwetsbaar", "kloof_tijdig_kwetsbaar"]
@@ -65,11 +76,7 @@ class GemeenteRapport:
 
     def _situatie(self, keys: Iterable[str]) -> list[list[str]]:
         """Per measure of the current situation its label, mean and 95 % interval."""
-        rows = []
-        for maat in (MATEN[key] for key in keys):
-            r = self._rij(BASIS, maat.key)
-            rows.append([maat.label, maat.format(r["gemiddelde"]), interval(maat.format, r["ci_laag"], r["ci_hoog"])])
-        return rows
+        return [[MATEN[key].label, *self._cellen([key])] for key in keys]
 
     def huidige_situatie(self) -> HTML:
         return HTML("<h2>Het loket vandaag</h2><p>Gemiddelde over de replicaties met het 95%-interval.</p>"
@@ -79,6 +86,44 @@ class GemeenteRapport:
         return HTML("<h2>Kwetsbare gezinnen</h2><p>Wie op de gewenste startdatum een plaats heeft, voor kwetsbare"
                     " en andere gezinnen; de achterstand is het verschil tussen beide.</p>"
                     + tabel(["Maat", "Gemiddelde", "95%-interval"], self._situatie(KWETSBAAR)))
+
+    def voorrangsgroepen(self) -> HTML:
+        """Per priority group of the decree: the share placed on time and the median time to an offer."""
+        beleid = self.situaties.loc[self.situaties["scenario"] == BASIS, "beleid"].iloc[0]
+        intro = ("<h2>Voorrangsgroepen</h2><p>Toewijzing van de plaatsen: "
+                 f"{escape(BELEID_LABELS.get(beleid, str(beleid)).lower())}. Een gezin kan tot meer dan één groep"
+                 " horen; andere gezinnen horen tot geen enkele.</p>")
+        rows = [[label[:1].upper() + label[1:], *self._cellen(groep_maten(groep))] for groep, label in GROEP_LABELS.items()
+                if self._gemeten(groep_maten(groep))]
+        if not rows:
+            return HTML(intro + "<p>Deze simulatie meet nog niet per groep: simuleer opnieuw met deze versie.</p>")
+        return HTML(intro + tabel(["Groep", "Tijdig geplaatst", "95%-interval", "Tijd tot een aanbod, mediaan (dagen)",
+                                   "95%-interval"], rows))
+
+    def soorten_opvang(self) -> HTML:
+        """Per soort of location that the gemeente has: occupancy and the gezinnen that gave up on it."""
+        rows = [[label[:1].upper() + label[1:], *self._cellen(soort_maten(soort))] for soort, label in SOORT_LABELS.items()
+                if self._gemeten(soort_maten(soort))]
+        intro = ("<h2>Per soort opvang</h2><p>De bezetting van de plaatsen van elke soort, en hoeveel gezinnen per jaar"
+                 " het opgaven zonder plaats, volgens hun eerste keuze: het vraagsignaal per soort.</p>")
+        if not rows:
+            return HTML(intro + "<p>Deze simulatie meet nog niet per soort: simuleer opnieuw met deze versie.</p>")
+        return HTML(intro + tabel(["Soort", "Bezetting", "95%-interval", "Opgegeven per jaar", "95%-interval"], rows))
+
+    def _gemeten(self, keys: Iterable[str]) -> bool:
+        """Whether the current situation has a value for each measure: a soort the gemeente lacks has
+        none, and a table simulated by an older version lacks the measures per group and soort."""
+        keys = list(keys)
+        rows = self.situaties.loc[(self.situaties["scenario"] == BASIS) & self.situaties["maat"].isin(keys)]
+        return len(rows) == len(keys) and rows["gemiddelde"].notna().all()
+
+    def _cellen(self, keys: Iterable[str]) -> list[str]:
+        """Mean and 95 % interval of each measure of the current situation."""
+        cells = []
+        for maat in (MATEN[key] for key in keys):
+            r = self._rij(BASIS, maat.key)
+            cells += [maat.format(r["gemiddelde"]), interval(maat.format, r["ci_laag"], r["ci_hoog"])]
+        return cells
 
     def scenarios(self) -> list:
         """Each scenario's paired difference with the current situation, as a chart and per scenario a

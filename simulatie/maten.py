@@ -79,6 +79,27 @@ SOORT_LABELS = {"inkomenstarief": "inkomenstarief", "vaste_prijs": "vaste prijs"
 """The soorten of location (simulatie.scenario.SOORTEN) as readers see them."""
 
 
+BELEID_LABELS = {
+    "huidige_regels": "Huidige regels (sinds 1 april 2024)",
+    "fifo": "Wie eerst komt, eerst maalt",
+    "kwetsbaar_eerst": "Voorrang voor kwetsbare gezinnen",
+    "reservering": "Plaatsen voorbehouden aan kwetsbare gezinnen",
+    "broer_zus": "Voorrang voor broers en zussen",
+    "werkend_eerst": "Voorrang voor werkende of studerende ouders",
+}
+"""Every beleid of simulatie.scenario.Beleid as readers see it."""
+
+
+def groep_maten(groep: str) -> tuple[str, str]:
+    """The keys of a priority group's measures: share placed on time, median time to an offer."""
+    return f"aandeel_tijdig_{groep}", f"tijd_tot_aanbod_{groep}_dagen"
+
+
+def soort_maten(soort: str) -> tuple[str, str]:
+    """The keys of a soort of location's measures: occupancy, gezinnen per year that gave up on it."""
+    return f"bezetting_{soort}", f"opgegeven_per_jaar_{soort}"
+
+
 def _index(*maten: Maat) -> dict[str, Maat]:
     """The registry by key; a key given twice would let one entry hide the other."""
     registry = {maat.key: maat for maat in maten}
@@ -107,13 +128,13 @@ MATEN = _index(
     Maat("aanbiedingen_geweigerd_per_jaar", "Geweigerde aanbiedingen per jaar", "getal"),
     Maat("bezetting", "Bezetting van de plaatsen", "aandeel"),
     Maat("wachtlijst_gemiddeld", "Wachtlijst, gemiddeld aantal gezinnen", "getal"),
-    *(Maat(f"aandeel_tijdig_{groep}", f"Tijdig geplaatst, {label}", "aandeel")
-      for groep, label in GROEP_LABELS.items() if groep != "kwetsbaar"),
-    *(Maat(f"tijd_tot_aanbod_{groep}_dagen", f"Tijd tot een aanbod, mediaan, {label} (dagen)", "getal")
+    *(Maat(groep_maten(groep)[0], f"Tijdig geplaatst, {label}", "aandeel")
+      for groep, label in GROEP_LABELS.items() if groep != "kwetsbaar"),  # kwetsbaar: above
+    *(Maat(groep_maten(groep)[1], f"Tijd tot een aanbod, mediaan, {label} (dagen)", "getal")
       for groep, label in GROEP_LABELS.items()),
     *(measure for soort, label in SOORT_LABELS.items() for measure in (
-        Maat(f"bezetting_{soort}", f"Bezetting van de plaatsen, {label}", "aandeel"),
-        Maat(f"opgegeven_per_jaar_{soort}", f"Gezinnen die het opgaven, per jaar, eerste keuze {label}", "getal"))),
+        Maat(soort_maten(soort)[0], f"Bezetting van de plaatsen, {label}", "aandeel"),
+        Maat(soort_maten(soort)[1], f"Gezinnen die het opgaven, per jaar, eerste keuze {label}", "getal"))),
 )
 """Every measure of `simulatie.model.measures`, in its order (a test checks that they match)."""
 

@@ -30,6 +30,7 @@ import pandas as pd
 import simpy
 from simpy.events import NORMAL
 
+from simulatie.maten import groep_maten, soort_maten
 from simulatie.scenario import GROEPEN, SOORTEN, Scenario
 
 
@@ -480,9 +481,9 @@ def measures(scenario: Scenario, g: dict[str, np.ndarray], hours: OpeningHours) 
     groups = _groups(g)
     for group in (*GROEPEN, "anderen"):
         if group != "kwetsbaar":  # aandeel_tijdig_kwetsbaar is above
-            values[f"aandeel_tijdig_{group}"] = _mean(on_time[cohort & groups[group]])
+            values[groep_maten(group)[0]] = _mean(on_time[cohort & groups[group]])
     for group in (*GROEPEN, "anderen"):
-        values[f"tijd_tot_aanbod_{group}_dagen"] = _percentile(
+        values[groep_maten(group)[1]] = _percentile(
             (g["offered"] - g["registered"])[cohort & groups[group] & ~np.isnan(g["offered"])], 50)
     soort = np.array(scenario.soorten)
     capacity = np.array(scenario.capaciteiten)
@@ -493,8 +494,9 @@ def measures(scenario: Scenario, g: dict[str, np.ndarray], hours: OpeningHours) 
         places = capacity[soort == name].sum()
         held = _time_in_window(g["placed"][placed & (soort[location] == name)],
                                g["departure"][placed & (soort[location] == name)], start, end)
-        values[f"bezetting_{name}"] = held / (places * span) if places else np.nan
-        values[f"opgegeven_per_jaar_{name}"] = (gave_up & (first_soort == name)).sum() / years
+        occupancy_key, gave_up_key = soort_maten(name)
+        values[occupancy_key] = held / (places * span) if places else np.nan
+        values[gave_up_key] = (gave_up & (first_soort == name)).sum() / years
     return {name: float(value) for name, value in values.items()}
 
 

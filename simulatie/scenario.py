@@ -239,6 +239,12 @@ class Scenario:
             return self.locatie_soorten or ("inkomenstarief",) * len(self.locaties)
         return tuple(soort for soort, sizes in self._locaties_per_soort() for _ in sizes)
 
+    @property
+    def plaatsen_per_soort(self) -> dict[Soort, int]:
+        """The places of each soort, all soorten listed."""
+        return dict(zip(SOORTEN, (sum(c for c, s in zip(self.capaciteiten, self.soorten) if s == soort)
+                                  for soort in SOORTEN)))
+
     def regel(self, soort: Soort) -> Regel:
         """The rule by which a location of `soort` allots its places: the beleid's, changed by `regels`."""
         single = {"fifo": Regel(), "kwetsbaar_eerst": Regel(voorrang=(("kwetsbaar",),)),

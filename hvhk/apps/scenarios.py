@@ -6,7 +6,7 @@ gemeente's NIS code as seed, as `hvhk demo` does, so the same inputs always give
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Sequence
 from html import escape
 
 import ipywidgets as widgets
@@ -20,21 +20,30 @@ from hvhk.base.figures import to_png
 from hvhk.base.gemeenten import find_gemeente, gemeente_naam, gemeenten
 from simulatie import grafieken
 from simulatie.experiment import run_scenarios, samenvatting, verschillen
-from simulatie.maten import LOKET_MATEN, MATEN, UITLEG_VERSCHIL, interval, significance
-from simulatie.scenario import Scenario
+from simulatie.maten import (
+    BELEID_LABELS,
+    GROEP_LABELS,
+    LOKET_MATEN,
+    MATEN,
+    SOORT_LABELS,
+    UITLEG_VERSCHIL,
+    groep_maten,
+    interval,
+    significance,
+    soort_maten,
+)
+from simulatie.scenario import SOORTEN, Scenario
 
-BELEID = [
-    ("Wie eerst komt, eerst maalt", "fifo"),
-    ("Voorrang voor kwetsbare gezinnen", "kwetsbaar_eerst"),
-    ("Plaatsen voorbehouden aan kwetsbare gezinnen", "reservering"),
-    ("Voorrang voor broers en zussen", "broer_zus"),
-    ("Voorrang voor werkende of studerende ouders", "werkend_eerst"),
-]
+BELEID = [(label, beleid) for beleid, label in BELEID_LABELS.items()]
+AFWIJKING = 10  # % of the places inkomenstarief that may go to kwetsbare gezinnen outside the order (the decree)
 HUIDIG, SCENARIO = "Huidige situatie", "Scenario"
 START, BUSY = "Simuleren", "Bezig met simuleren…"
 INTRO = (
     "<p class='hvhk-uitleg'>Kies een gemeente en vul de huidige situatie van het loket in. Zet er een scenario"
-    " naast: extra plaatsen, extra loketmedewerkers of een andere toewijzing van de plaatsen. Elke situatie"
+    " naast: extra plaatsen van een soort, extra loketmedewerkers of een andere toewijzing van de plaatsen."
+    " Met de huidige regels krijgen werkende of studerende ouders, broers en zussen en pleegkinderen voorrang"
+    " in opvang met inkomenstarief, die voor een deel van de plaatsen mag afwijken voor kwetsbare gezinnen."
+    " Elke situatie"
     " wordt een aantal keer gesimuleerd (replicaties); de tabel toont per maat het gemiddelde en het"
     " 95%-interval. Hoe smaller het interval, hoe zekerder het gemiddelde: meer replicaties maken het smaller,"
     " maar duren langer. Het model is een vereenvoudiging van het loket, geen voorspelling.</p>"
@@ -50,45 +59,59 @@ def scenario_app() -> widgets.Widget:
         placeholder="Typ de naam van de gemeente",
     )
     geboorten = widgets.IntText(description="Geboorten per jaar")
-    plaatsen = widgets.IntText(description="Plaatsen")
+    plaatsen = {soort: widgets.IntText(description=f"Plaatsen {label}") for soort, label in SOORT_LABELS.items()}
     medewerkers = widgets.IntText(description="Loketmedewerkers")
     beleid = widgets.Dropdown(description="Toewijzing", options=BELEID)
+    afwijking = widgets.IntSlider(description="Afwijking (%)", value=AFWIJKING, min=0, max=30)
     extra_plaatsen = widgets.IntSlider(description="Extra plaatsen", min=-200, max=200, step=5)
+    extra_soort = widgets.Dropdown(description="Bij de soort", options=[(label, s) for s, label in SOORT_LABELS.items()])
     extra_medewerkers = widgets.IntSlider(description="Extra loketmedewerkers", min=-3, max=5)
     nieuw_beleid = widgets.Dropdown(description="Toewijzing", options=BELEID)
+    nieuwe_afwijking = widgets.IntSlider(description="Afwijking (%)", value=AFWIJKING, min=0, max=30)
     replicaties = widgets.BoundedIntText(value=10, min=2, max=100, description="Replicaties")
     button = widgets.Button(description=START, button_style="primary")
-    for field in (gemeente, geboorten, plaatsen, medewerkers, beleid, extra_plaatsen, extra_medewerkers,
-                  nieuw_beleid, replicaties):
-        field.style.description_width = "11rem"
-        field.layout.width = "26rem"
+    for field in (gemeente, geboorten, *plaatsen.values(), medewerkers, beleid, afwijking, extra_plaatsen, extra_soort,
+                  extra_medewerkers, nieuw_beleid, nieuwe_afwijking, replicaties):
+        field.style.description_width = "13rem"
+        field.layout.width = "28rem"
+    for slider in (afwijking, nieuwe_afwijking):
+        slider.tooltip = ("Deel van de plaatsen met inkomenstarief dat naar kwetsbare gezinnen mag"
+                                      " buiten de voorrangsregels (het decreet staat tot 10 % toe)")
 
     @safe_callback(message)
     def prefill(_change=None) -> None:
         if gemeente.value not in demo.index:
             source.value = ("<p class='hvhk-uitleg'>Vul de huidige cijfers van de gemeente in: geboorten per"
-                            " jaar, plaatsen kinderopvang en loketmedewerkers.</p>")
+                            " jaar, plaatsen kinderopvang per soort en loketmedewerkers.</p>")
             return
         figures = demo.loc[gemeente.value]
         geboorten.value = int(figures["geboorten_per_jaar"])
-        plaatsen.value = int(figures["plaatsen"])
+        split = Scenario(plaatsen=int(figures["plaatsen"]), aandeel_plaatsen=demodata.AANDEEL_PLAATSEN)
+        for soort, count in split.plaatsen_per_soort.items():
+            plaatsen[soort].value = count
         medewerkers.value = int(figures["loket_medewerkers"])
         source.value = (f"<p class='hvhk-uitleg'>Ingevuld met {DEMO_LABEL} voor {escape(gemeente.value)};"
                         " vervang ze door de echte cijfers van de gemeente.</p>")
 
+    def situation(naam: str, places: dict[str, int], staff: int, rule: str, share: int) -> Scenario:
+        """One situation, validated: a wrong input raises the Scenario's Dutch message."""
+        if any(count < 0 for count in places.values()):
+            raise GebruikersFout(f"{naam}: het aantal plaatsen per soort kan niet negatief zijn.")
+        total = sum(places.values())
+        return Scenario(
+            naam=naam, gemeente=find_gemeente(gemeente.value), geboorten_per_jaar=float(geboorten.value),
+            plaatsen=total, aandeel_plaatsen={s: count / total for s, count in places.items()} if total else None,
+            loket_medewerkers=staff, beleid=rule, regels={"inkomenstarief": {"afwijking": share / 100}},
+        )
+
     def scenarios() -> tuple[Scenario, Scenario]:
-        """Both situations, validated: a wrong input raises the Scenario's Dutch message."""
         if not gemeente.value.strip():
             raise GebruikersFout("Kies eerst een gemeente: typ de naam en kies ze uit de lijst.")
-        current = Scenario(
-            naam=HUIDIG, gemeente=find_gemeente(gemeente.value), geboorten_per_jaar=float(geboorten.value),
-            plaatsen=plaatsen.value, loket_medewerkers=medewerkers.value, beleid=beleid.value,
-        )
-        changed = dataclasses.replace(
-            current, naam=SCENARIO, plaatsen=plaatsen.value + extra_plaatsen.value,
-            loket_medewerkers=medewerkers.value + extra_medewerkers.value, beleid=nieuw_beleid.value,
-        )
-        return current, changed
+        current = {soort: field.value for soort, field in plaatsen.items()}
+        changed = {**current, extra_soort.value: current[extra_soort.value] + extra_plaatsen.value}
+        return (situation(HUIDIG, current, medewerkers.value, beleid.value, afwijking.value),
+                situation(SCENARIO, changed, medewerkers.value + extra_medewerkers.value, nieuw_beleid.value,
+                          nieuwe_afwijking.value))
 
     @safe_callback(message)
     def simulate(_button=None) -> None:
@@ -102,8 +125,13 @@ def scenario_app() -> widgets.Widget:
             button.disabled, button.description = False, START
         summaries = {naam: samenvatting(runs.loc[runs["scenario"] == naam]) for naam in (HUIDIG, SCENARIO)}
         differences = verschillen(runs, HUIDIG, SCENARIO)
+        groepen = [key for groep in GROEP_LABELS for key in groep_maten(groep)]
+        soorten = [key for soort in SOORTEN for key in soort_maten(soort)]
         results.children = [
-            widgets.HTML(table(summaries, differences)), widgets.Image(value=to_png(grafieken.situaties(summaries)))
+            widgets.HTML(table(summaries, differences, LOKET_MATEN)),
+            widgets.Image(value=to_png(grafieken.situaties(summaries))),
+            widgets.HTML("<h3>Per voorrangsgroep</h3>" + table(summaries, differences, groepen)),
+            widgets.HTML("<h3>Per soort opvang</h3>" + table(summaries, differences, soorten)),
         ]
         show(message, f"Klaar: {replicaties.value} replicaties per situatie voor "
              f"{gemeente_naam(situations[0].gemeente)}.")
@@ -114,15 +142,18 @@ def scenario_app() -> widgets.Widget:
     return widgets.VBox([
         style_sheet(), widgets.HTML(INTRO), gemeente, source,
         widgets.HBox([
-            widgets.VBox([widgets.HTML(f"<h3>{HUIDIG}</h3>"), geboorten, plaatsen, medewerkers, beleid]),
-            widgets.VBox([widgets.HTML(f"<h3>{SCENARIO}</h3>"), extra_plaatsen, extra_medewerkers, nieuw_beleid]),
+            widgets.VBox([widgets.HTML(f"<h3>{HUIDIG}</h3>"), geboorten, *plaatsen.values(), medewerkers, beleid,
+                          afwijking]),
+            widgets.VBox([widgets.HTML(f"<h3>{SCENARIO}</h3>"), extra_plaatsen, extra_soort, extra_medewerkers,
+                          nieuw_beleid, nieuwe_afwijking]),
         ]),
         replicaties, button, message, results,
     ])
 
 
-def table(summaries: dict[str, pd.DataFrame], differences: pd.DataFrame) -> str:
-    """Per loket measure the mean and 95 % interval of each situation, and the paired difference.
+def table(summaries: dict[str, pd.DataFrame], differences: pd.DataFrame, keys: Sequence[str]) -> str:
+    """Per measure of `keys` the mean and 95 % interval of each situation, and the paired difference;
+    a measure neither situation has (a soort of location without places) is left out.
 
     Both situations met the same gezinnen in each replicatie, so the difference has its own, narrower
     interval; a * marks one that excludes 0: a change that is not chance.
@@ -131,7 +162,8 @@ def table(summaries: dict[str, pd.DataFrame], differences: pd.DataFrame) -> str:
     header += ["Verschil", "95%-interval", ""]
     by_maat = differences.set_index("maat")
     rows = []
-    for maat in (MATEN[key] for key in LOKET_MATEN):
+    means = {naam: summary.set_index("maat")["gemiddelde"] for naam, summary in summaries.items()}
+    for maat in (MATEN[key] for key in keys if any(pd.notna(mean.get(key)) for mean in means.values())):
         cells = [maat.label]
         for summary in summaries.values():
             row = summary.set_index("maat").loc[maat.key]

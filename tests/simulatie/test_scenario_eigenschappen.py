@@ -191,10 +191,10 @@ def test_a_scenario_in_range_runs_with_its_measures_in_range(scenario, seed):
 
 
 def assert_never_overbooked(scenario: Scenario, gezinnen: list) -> None:
-    """At no moment does a location hold more gezinnen than places, nor, under reservering, more
-    gezinnen that are not kwetsbaar than its unreserved places."""
-    reserved = scenario.aandeel_gereserveerd if scenario.beleid == "reservering" else 0.0
-    for location, size in enumerate(scenario.capaciteiten):
+    """At no moment does a location hold more gezinnen than places, nor, where its rule reserves
+    places, more gezinnen that are not kwetsbaar than its unreserved places."""
+    for location, (size, soort) in enumerate(zip(scenario.capaciteiten, scenario.soorten)):
+        reserved = scenario.regel(soort).gereserveerd
         held = [g for g in gezinnen if g.location == location]
         for group, limit in ((held, size), ([g for g in held if not g.kwetsbaar], size - round(reserved * size))):
             # a departure frees its plaats before an allotment at the same moment takes it; the clock

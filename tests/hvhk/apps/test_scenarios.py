@@ -5,7 +5,8 @@ import pytest
 
 import hvhk.apps.scenarios
 from hvhk.apps.scenarios import scenario_app
-from simulatie.maten import LOKET_MATEN, MATEN
+from hvhk import demodata
+from simulatie.maten import GROEP_LABELS, LOKET_MATEN, MATEN, SOORT_LABELS
 
 
 def _all(widget):
@@ -32,12 +33,13 @@ def app(tmp_path, monkeypatch):
 
 def test_a_demo_gemeente_is_filled_in_and_labelled_as_demo_data(app):
     assert _field(app, "Gemeente").value == "Nazareth-De Pinte"
-    assert _field(app, "Plaatsen").value > 0 and _field(app, "Loketmedewerkers").value >= 1
+    per_soort = [_field(app, f"Plaatsen {label}").value for label in SOORT_LABELS.values()]
+    assert all(count > 0 for count in per_soort) and _field(app, "Loketmedewerkers").value >= 1
+    assert sum(per_soort) == demodata.loket_cijfers().set_index("gemeente").at["Nazareth-De Pinte", "plaatsen"]
     assert any("fictieve demogegevens" in text for text in _texts(app))
 
-    plaatsen = _field(app, "Plaatsen").value
     _field(app, "Gemeente").value = "Gent"  # no demo figures: the user's own figures stay
-    assert _field(app, "Plaatsen").value == plaatsen
+    assert [_field(app, f"Plaatsen {label}").value for label in SOORT_LABELS.values()] == per_soort
     assert not any("fictieve demogegevens" in text for text in _texts(app))
 
 
@@ -46,7 +48,7 @@ def test_a_run_shows_both_situations_formatted_the_belgian_way(app):
     _field(app, "Toewijzing", 1).value = "kwetsbaar_eerst"
     _field(app, "Simuleren").click()
 
-    table = next(text for text in _texts(app) if "<table" in text)
+    table, groepen, soorten = [text for text in _texts(app) if "<table" in text]
     assert "Huidige situatie" in table and "Scenario" in table and "95%-interval" in table
     assert all(MATEN[key].label in table for key in LOKET_MATEN)
     rows = {cells[0]: cells[1:] for cells in (re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in table.split("<tr>"))
@@ -62,6 +64,22 @@ def test_a_run_shows_both_situations_formatted_the_belgian_way(app):
     # the paired difference of the two situations, with its own interval
     change = rows["Tijdig geplaatst, kwetsbare gezinnen"][4:7]
     assert re.fullmatch(r"\+\d+,\d %-punt", change[0]) and change[2] == "*", "a real rise, marked"
+    assert all(f"Tijd tot een aanbod, mediaan, {label} (dagen)" in groepen for label in GROEP_LABELS.values())
+    assert all(f"Bezetting van de plaatsen, {label}" in soorten for label in SOORT_LABELS.values())
+
+
+def test_the_places_of_a_soort_and_the_afwijking_reach_the_simulation(app, monkeypatch):
+    seen = []
+    monkeypatch.setattr(hvhk.apps.scenarios, "run_scenarios", lambda scenarios, *_, **__: seen.extend(scenarios))
+    _field(app, "Extra plaatsen").value = 20
+    _field(app, "Bij de soort").value = "vaste_prijs"
+    _field(app, "Afwijking (%)", 1).value = 0
+    _field(app, "Simuleren").click()  # the stand-in simulation returns nothing to show: only what it was given counts
+    huidig, scenario = seen
+    assert scenario.plaatsen_per_soort["vaste_prijs"] == huidig.plaatsen_per_soort["vaste_prijs"] + 20
+    assert scenario.plaatsen_per_soort["inkomenstarief"] == huidig.plaatsen_per_soort["inkomenstarief"]
+    assert (huidig.regel("inkomenstarief").afwijking, scenario.regel("inkomenstarief").afwijking) == (0.1, 0.0)
+    assert huidig.beleid == "huidige_regels"
 
 
 def test_the_button_is_disabled_while_simulating(app, monkeypatch):
@@ -81,7 +99,7 @@ def test_the_button_is_disabled_while_simulating(app, monkeypatch):
 @pytest.mark.parametrize(
     ("description", "value", "message"),
     [
-        ("Plaatsen", -5, "veld plaatsen: moet 0 of meer zijn"),
+        ("Plaatsen vaste prijs", -5, "Huidige situatie: het aantal plaatsen per soort kan niet negatief zijn"),
         ("Loketmedewerkers", 0, "veld loket_medewerkers: moet 1 of meer zijn"),
         ("Extra loketmedewerkers", -1, "Scenario &#x27;Scenario&#x27;, veld loket_medewerkers"),
         ("Geboorten per jaar", 0, "veld geboorten_per_jaar: moet groter dan 0 zijn"),
