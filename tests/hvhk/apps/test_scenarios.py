@@ -4,8 +4,8 @@ import ipywidgets as widgets
 import pytest
 
 import hvhk.apps.scenarios
-from hvhk.apps.scenarios import scenario_app
 from hvhk import demodata
+from hvhk.apps.scenarios import scenario_app
 from simulatie.maten import GROEP_LABELS, LOKET_MATEN, MATEN, SOORT_LABELS
 
 
