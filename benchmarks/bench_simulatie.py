@@ -1,7 +1,10 @@
 """Benchmark: the loket simulation, from one run to every Flemish and Brussels gemeente.
 
 1. Model overhead: events per second of the loket model against a bare SimPy M/M/c queue that
-   processes about as many events (target: the bare queue at most 1.5x faster).
+   processes about as many events (target: the bare queue at most 1.5x faster); and the cost per
+   gezin of the allocation rules of today (three soorten of location, the huidige regels with
+   priority levels and afwijking) against the model's single rule on one soort, in the same run
+   (target: at most 1.2x).
 2. One gemeente of 600 births a year, 5 simulated years, 30 replicaties (target: under 2 s).
 3. All 304 gemeenten x 3 scenarios x 30 replicaties over --workers processes, against a serial loop
    timed on a systematic sample of the gemeenten and extrapolated (target: under 10 minutes).
@@ -31,8 +34,11 @@ from simulatie.experiment import run_replicaties, run_scenarios
 from simulatie.model import run
 from simulatie.scenario import Scenario
 
-ONE = Scenario(naam="600 geboorten", geboorten_per_jaar=600, plaatsen=990, loket_medewerkers=2, jaren=5)
-TARGET_OVERHEAD, TARGET_ONE, TARGET_ALL = 1.5, 2.0, 600.0
+SOORTEN = {"inkomenstarief": 0.6, "vaste_prijs": 0.35, "subsidie_kwetsbaar": 0.05}
+ONE = Scenario(naam="600 geboorten", geboorten_per_jaar=600, plaatsen=990, loket_medewerkers=2, jaren=5,
+               aandeel_plaatsen=SOORTEN)
+SINGLE_RULE = dataclasses.replace(ONE, beleid="fifo", aandeel_plaatsen=None)
+TARGET_OVERHEAD, TARGET_RULES, TARGET_ONE, TARGET_ALL = 1.5, 1.2, 2.0, 600.0
 
 
 class CountingEnvironment(simpy.Environment):
@@ -115,6 +121,11 @@ def overhead(repeats: int) -> None:
     print(f"   bare SimPy M/M/{ONE.loket_medewerkers}: {bare_events:,} events, {bare_events / bare:,.0f} events/s")
     print(f"   ratio bare / model: {bare_events / bare / (events / model):.2f}x (target at most {TARGET_OVERHEAD}x)")
     print(f"   event loop alone (inside Environment.run): ratio {bare_events / bare_loop / (events / model_loop):.2f}x")
+    gezinnen = len(run(ONE, 1).gezinnen)
+    (rules, _), (single, _) = median_seconds([lambda: run(ONE, 1), lambda: run(SINGLE_RULE, 1)], repeats)
+    print(f"   per gezin ({gezinnen:,} gezinnen): huidige regels on three soorten {1e6 * rules / gezinnen:.1f} µs,"
+          f" one rule (fifo) on one soort {1e6 * single / gezinnen:.1f} µs")
+    print(f"   ratio rules / single rule: {rules / single:.2f}x (target at most {TARGET_RULES}x)")
 
 
 def one_gemeente(replicaties: int, workers: int, repeats: int) -> None:
@@ -126,7 +137,8 @@ def one_gemeente(replicaties: int, workers: int, repeats: int) -> None:
 
 
 def flemish_scenarios(count: int | None, seed: int = 0) -> list[list[Scenario]]:
-    """Per gemeente its three scenarios: the current loket, 10 % more places, kwetsbare gezinnen first."""
+    """Per gemeente its three scenarios: the current loket (huidige regels, three soorten), 10 % more
+    places, and a fifth of the inkomenstarief places reserved for kwetsbare gezinnen."""
     table = gemeenten()
     rng = np.random.default_rng(seed)
     brussels = (table["gewest"] != "Vlaams Gewest").to_numpy()
@@ -135,9 +147,10 @@ def flemish_scenarios(count: int | None, seed: int = 0) -> list[list[Scenario]]:
     result = []
     for nis, born, plaatsen in zip(table["nis"], births.tolist(), places.tolist()):
         basis = Scenario(naam=f"{nis} basis", gemeente=nis, geboorten_per_jaar=born, plaatsen=plaatsen,
-                         loket_medewerkers=2 if born > 400 else 1)
+                         loket_medewerkers=2 if born > 400 else 1, aandeel_plaatsen=SOORTEN)
         result.append([basis, dataclasses.replace(basis, naam=f"{nis} meer plaatsen", plaatsen=round(plaatsen * 1.1)),
-                       dataclasses.replace(basis, naam=f"{nis} kwetsbaar eerst", beleid="kwetsbaar_eerst")])
+                       dataclasses.replace(basis, naam=f"{nis} voorbehouden",
+                                           regels={"inkomenstarief": {"gereserveerd": 0.2}})])
     return result[:count]
 
 
