@@ -72,7 +72,8 @@ class Maat:
 
 
 GROEP_LABELS = {"kwetsbaar": "kwetsbare gezinnen", "werkend": "werkende of studerende ouders",
-                "broer_zus": "broer of zus in de opvang", "pleegkind": "pleegkinderen", "anderen": "andere gezinnen"}
+                "broer_zus": "broer of zus in de opvang", "pleegkind": "pleegkinderen",
+                "anderen": "gezinnen zonder voorrangsgrond"}
 """The priority groups of the decree (simulatie.scenario.GROEPEN) and the rest, as readers see them."""
 SOORT_LABELS = {"inkomenstarief": "inkomenstarief", "vaste_prijs": "vaste prijs",
                 "subsidie_kwetsbaar": "extra subsidie voor kwetsbare gezinnen"}
