@@ -1,14 +1,18 @@
-"""Exact queueing results to validate the model against: Erlang B and C for M/M/c, and Little's law.
+"""Exact queueing results to validate the model against: Erlang B and C for M/M/c, Cobham's mean waits
+of priority classes, and Little's law.
 
 With Poisson arrivals, exponential stays, one location of c places, FIFO and patient gezinnen, the
 places form an M/M/c queue, whose waiting is known exactly (Erlang C); with gezinnen that leave when
-no plaats is free, they form the M/M/c/c loss system (Erlang B). Little's law holds for any system
+no plaats is free, they form the M/M/c/c loss system (Erlang B). With priority classes served without
+pre-emption the mean wait of each class is known too (Cobham). Little's law holds for any system
 in steady state. References: Kleinrock, Queueing Systems I (1975), sections 3.5-3.6; Gross, Shortle,
-Thompson and Harris, Fundamentals of Queueing Theory (4th ed., 2008), sections 2.3-2.5; Little,
-Operations Research 9 (1961) 383-387.
+Thompson and Harris, Fundamentals of Queueing Theory (4th ed., 2008), sections 2.3-2.5 and 3.4;
+Cobham, Operations Research 2(1) (1954) 70-76; Little, Operations Research 9 (1961) 383-387.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -35,6 +39,16 @@ def erlang_c(servers: int, load: float) -> float:
 def mmc_mean_wait(servers: int, arrival_rate: float, service_rate: float) -> float:
     """Mean time in queue of M/M/c: Wq = C / (c mu - lambda)."""
     return erlang_c(servers, arrival_rate / service_rate) / (servers * service_rate - arrival_rate)
+
+
+def priority_mean_waits(servers: int, arrival_rates: Sequence[float], service_rate: float) -> np.ndarray:
+    """Mean time in queue of each class of M/M/c with non-preemptive priorities, highest first, all with
+    the same service rate (Cobham): W_k = C / (c mu) / ((1 - sigma_{k-1}) (1 - sigma_k)), where sigma_k
+    is the utilisation by classes 1 to k. Whether an arrival waits does not depend on its class, so C
+    is that of FIFO; how long it waits then depends on the load of its own class and those ahead of it."""
+    wait = erlang_c(servers, sum(arrival_rates) / service_rate) / (servers * service_rate)
+    sigma = np.cumsum(arrival_rates) / (servers * service_rate)
+    return wait / ((1 - np.concatenate(([0.0], sigma[:-1]))) * (1 - sigma))
 
 
 def littles_law(arrival: np.ndarray, departure: np.ndarray, start: float, end: float) -> tuple[float, float, float]:
