@@ -399,9 +399,9 @@ def _rapporten(arguments: argparse.Namespace) -> int:
         chosen = None if arguments.alle else {store.huis_id(connection, n) for n in arguments.huis or []}
     finally:
         connection.close()
-    if huizen.empty:
-        raise GebruikersFout(f"{database}: er staan nog geen Huizen in de database")
     simulatie = arguments.simulatie or output_dir() / "simulatie" / "loket.csv"
+    if huizen.empty and not arguments.gemeente and not simulatie.exists():  # a loket report needs no Huis
+        raise GebruikersFout(f"{database}: er staan nog geen Huizen in de database")
     if arguments.gemeente and not simulatie.exists():
         raise GebruikersFout(f"{simulatie}: geen simulatieresultaten; draai eerst hvhk demo of geef --simulatie")
     results, index = pipeline.run(

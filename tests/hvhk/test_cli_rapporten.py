@@ -86,6 +86,11 @@ def test_gemeente_reports_from_the_simulation_table(tmp_path, demo_database, cap
     assert "Lokaal loket kinderopvang Genk" in next((tmp_path / "uit").glob("gemeente-*-genk.html")).read_text()
     assert main([*base, "--gemeente", "Brugge"]) == 1
     assert "geen simulatieresultaten voor gemeente 31005" in capsys.readouterr().err
+    # an analyst with simulation results and no Huizen at all still gets the loket report
+    alone = ["rapporten", "--database", str(tmp_path / "leeg.sqlite"), "--uitvoer", str(tmp_path / "alleen"),
+             "--simulatie", str(simulatie)]
+    assert main([*alone, "--gemeente", "Genk"]) == 0
+    assert next((tmp_path / "alleen").glob("gemeente-*-genk.html")).exists()
 
 
 def test_reports_rendered_on_a_dask_cluster(tmp_path, demo_database, capsys):
