@@ -35,6 +35,8 @@ from simulatie.maten import (
 from simulatie.scenario import SOORTEN, Scenario
 
 BELEID = [(label, beleid) for beleid, label in BELEID_LABELS.items()]
+PLAATSEN = {"inkomenstarief": "Plaatsen inkomenstarief", "vaste_prijs": "Plaatsen vaste prijs",
+            "subsidie_kwetsbaar": "Plaatsen extra subsidie"}  # short enough for a field's label; SOORT_LABELS in full
 AFWIJKING = 10  # % of the places inkomenstarief that may go to kwetsbare gezinnen outside the order (the decree)
 HUIDIG, SCENARIO = "Huidige situatie", "Scenario"
 START, BUSY = "Simuleren", "Bezig met simuleren…"
@@ -59,7 +61,8 @@ def scenario_app() -> widgets.Widget:
         placeholder="Typ de naam van de gemeente",
     )
     geboorten = widgets.IntText(description="Geboorten per jaar")
-    plaatsen = {soort: widgets.IntText(description=f"Plaatsen {label}") for soort, label in SOORT_LABELS.items()}
+    plaatsen = {soort: widgets.IntText(description=PLAATSEN[soort], tooltip=f"Plaatsen {label}")
+                for soort, label in SOORT_LABELS.items()}
     medewerkers = widgets.IntText(description="Loketmedewerkers")
     beleid = widgets.Dropdown(description="Toewijzing", options=BELEID)
     afwijking = widgets.IntSlider(description="Afwijking (%)", value=AFWIJKING, min=0, max=30)

@@ -5,7 +5,7 @@ import pytest
 
 import hvhk.apps.scenarios
 from hvhk import demodata
-from hvhk.apps.scenarios import scenario_app
+from hvhk.apps.scenarios import PLAATSEN, scenario_app
 from simulatie.maten import GROEP_LABELS, LOKET_MATEN, MATEN, SOORT_LABELS
 
 
@@ -33,13 +33,13 @@ def app(tmp_path, monkeypatch):
 
 def test_a_demo_gemeente_is_filled_in_and_labelled_as_demo_data(app):
     assert _field(app, "Gemeente").value == "Nazareth-De Pinte"
-    per_soort = [_field(app, f"Plaatsen {label}").value for label in SOORT_LABELS.values()]
+    per_soort = [_field(app, label).value for label in PLAATSEN.values()]
     assert all(count > 0 for count in per_soort) and _field(app, "Loketmedewerkers").value >= 1
     assert sum(per_soort) == demodata.loket_cijfers().set_index("gemeente").at["Nazareth-De Pinte", "plaatsen"]
     assert any("fictieve demogegevens" in text for text in _texts(app))
 
     _field(app, "Gemeente").value = "Gent"  # no demo figures: the user's own figures stay
-    assert [_field(app, f"Plaatsen {label}").value for label in SOORT_LABELS.values()] == per_soort
+    assert [_field(app, label).value for label in PLAATSEN.values()] == per_soort
     assert not any("fictieve demogegevens" in text for text in _texts(app))
 
 
