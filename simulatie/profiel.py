@@ -110,7 +110,7 @@ class Kolom:
     and an example as a Belgian spreadsheet shows it."""
 
     naam: str
-    lees: Callable[[object], object]
+    parse: Callable[[object], object]
     uitleg: str
     bron: str
     voorbeeld: str
@@ -162,7 +162,7 @@ class _Rij:
     waar: str
     cellen: dict[str, tuple[str, object]]
 
-    def lees(self, kolom: Kolom) -> object:
+    def value(self, kolom: Kolom) -> object:
         """The cell of `kolom` read, None for an empty optional cell; else a Dutch error naming the cell."""
         cell = self.cellen.get(kolom.naam, ("", None))[1]
         try:
@@ -170,7 +170,7 @@ class _Rij:
                 if kolom.verplicht:
                     raise ValueError("is leeg")
                 return None
-            return kolom.lees(cell.strip() if isinstance(cell, str) else cell)
+            return kolom.parse(cell.strip() if isinstance(cell, str) else cell)
         except ValueError as problem:
             raise self.fout(kolom, str(problem)) from None
 
@@ -197,7 +197,7 @@ def _read_excel(path: Path) -> dict[str, Scenario]:
     sheets = _workbook(path)
     gemeenten = {}
     for rij in _rijen(sheets[GEMEENTEN], GEMEENTE_KOLOMMEN, f"blad '{GEMEENTEN}', "):
-        nis = rij.lees(GEMEENTE)
+        nis = rij.value(GEMEENTE)
         if nis in gemeenten:
             raise rij.fout(GEMEENTE, f"{gemeente_naam(nis)} staat ook op {gemeenten[nis][0].waar}")
         gemeenten[nis] = (rij, _figures(rij))
@@ -210,7 +210,7 @@ def _read_csv(path: Path) -> dict[str, Scenario]:
     """One row per location: a gemeente's figures come from its first row and must be the same on the others."""
     gemeenten, locaties = {}, _rijen(_csv_rows(path), CSV_KOLOMMEN, "")
     for rij in locaties:
-        nis, figures = rij.lees(GEMEENTE), _figures(rij)
+        nis, figures = rij.value(GEMEENTE), _figures(rij)
         first, known = gemeenten.setdefault(nis, (rij, figures))
         for kolom in GEMEENTE_KOLOMMEN[1:]:
             if figures.get(kolom.naam) != known.get(kolom.naam):
@@ -223,7 +223,7 @@ def _read_csv(path: Path) -> dict[str, Scenario]:
 
 def _figures(rij: _Rij) -> dict[str, object]:
     """The scenario fields of a gemeente's row; an empty optional cell keeps the scenario's default."""
-    figures = {kolom.naam: rij.lees(kolom) for kolom in GEMEENTE_KOLOMMEN[1:]}
+    figures = {kolom.naam: rij.value(kolom) for kolom in GEMEENTE_KOLOMMEN[1:]}
     return {name: value for name, value in figures.items() if value is not None}
 
 
@@ -231,10 +231,10 @@ def _scenarios(gemeenten: dict[str, tuple[_Rij, dict]], locaties: list[_Rij]) ->
     """One scenario per gemeente, with the places of its locations; every location once, of a known gemeente."""
     places: dict[str, dict[str, tuple[_Rij, str, int]]] = {nis: {} for nis in gemeenten}
     for rij in locaties:
-        nis = rij.lees(GEMEENTE)
+        nis = rij.value(GEMEENTE)
         if nis not in gemeenten:
             raise rij.fout(GEMEENTE, f"{gemeente_naam(nis)} staat niet op blad '{GEMEENTEN}'; vul er haar cijfers in")
-        naam, soort, plaatsen = (rij.lees(kolom) for kolom in LOCATIE_KOLOMMEN[1:])
+        naam, soort, plaatsen = (rij.value(kolom) for kolom in LOCATIE_KOLOMMEN[1:])
         key = " ".join(naam.split()).casefold()
         if key in places[nis]:
             raise rij.fout(LOCATIE, f"locatie '{naam}' van {gemeente_naam(nis)} staat ook op {places[nis][key][0].waar}")
@@ -360,7 +360,7 @@ def write_template(path: Path) -> None:
             sheet.cell(1, column, kolom.naam).font = Font(bold=True)
             letter = get_column_letter(column)
             sheet.column_dimensions[letter].width = max(14, len(kolom.naam) + 2)
-            if kolom.lees is _aandeel:  # typing 20 in such a column gives 20 %
+            if kolom.parse is _aandeel:  # typing 20 in such a column gives 20 %
                 sheet.column_dimensions[letter].number_format = "0.0%"
         sheet.freeze_panes = "A2"
     soort = DataValidation(type="list", formula1=f'"{",".join(SOORTEN)}"', allow_blank=True, showErrorMessage=True,
