@@ -24,6 +24,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -89,6 +90,7 @@ def _aandeel(cell: object) -> float:
     return share
 
 
+@cache  # a profile of all of Flanders names each gemeente thousands of times
 def _gemeente(cell: object) -> str:
     text = str(int(cell)) if isinstance(cell, float) and cell.is_integer() else str(cell)
     try:
