@@ -7,7 +7,7 @@ import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import hvhk
 from hvhk.base.errors import GebruikersFout, describe_os_error
@@ -182,12 +182,28 @@ def _add_simuleer_command(commands: argparse._SubParsersAction) -> None:
         " bestand geeft alleen de velden die veranderen. Voor een demogemeente vullen de fictieve democijfers"
         " geboorten_per_jaar, plaatsen en loket_medewerkers aan; voor een andere gemeente geeft het eerste"
         " scenariobestand ze. Het eerste scenario is de huidige situatie: de resultaten komen ook in"
-        " uitvoer/simulatie/loket.csv, waaruit hvhk rapporten --gemeente het loketrapport maakt.",
+        " uitvoer/simulatie/loket.csv, waaruit hvhk rapporten --gemeente het loketrapport maakt. Met --profiel komt"
+        " de huidige situatie uit een gemeenteprofiel met de eigen cijfers van de gemeente (geboorten, locaties met"
+        " hun soort en plaatsen, loket, aandelen per groep); elk --scenario wordt er dan mee vergeleken. Een leeg"
+        " profiel om in te vullen maakt u met --profiel-sjabloon.",
     )
-    simuleer.add_argument("--gemeente", required=True, metavar="GEMEENTE", help="naam of NIS-code van de gemeente")
     simuleer.add_argument(
-        "--scenario", required=True, action="append", type=Path, metavar="BESTAND",
-        help="scenariobestand (.yaml of .json); herhaal om scenario's te vergelijken met het eerste",
+        "--gemeente", metavar="GEMEENTE",
+        help="naam of NIS-code van de gemeente; met --profiel: alleen deze gemeente uit het profiel",
+    )
+    simuleer.add_argument(
+        "--scenario", action="append", default=[], type=Path, metavar="BESTAND",
+        help="scenariobestand (.yaml of .json); herhaal om scenario's te vergelijken met het eerste, of met --profiel"
+        " met de huidige situatie uit het profiel",
+    )
+    simuleer.add_argument(
+        "--profiel", type=Path, default=None, metavar="BESTAND",
+        help="gemeenteprofiel (.xlsx of .csv) met de eigen cijfers van een of meer gemeenten: hun huidige situatie;"
+        " zonder --gemeente worden alle gemeenten erin gesimuleerd, na elkaar",
+    )
+    simuleer.add_argument(
+        "--profiel-sjabloon", type=Path, default=None, metavar="BESTAND",
+        help="schrijf een leeg gemeenteprofiel om in te vullen (.xlsx met uitleg, of .csv) en stop",
     )
     simuleer.add_argument(
         "--replicaties", type=_positive, default=30, metavar="N", help="aantal replicaties per scenario (standaard: 30)"
@@ -203,7 +219,7 @@ def _add_simuleer_command(commands: argparse._SubParsersAction) -> None:
     )
     simuleer.add_argument(
         "--uitvoer", type=_result_file, default=None, metavar="BESTAND",
-        help="resultaten per scenario, replicatie en maat als .csv of .parquet"
+        help="resultaten per scenario, replicatie en maat als .csv of .parquet, voor één gemeente"
         " (standaard: uitvoer/simulatie/GEMEENTE-SCENARIO.csv)",
     )
     simuleer.set_defaults(run=_simuleer)
@@ -419,22 +435,92 @@ def _rapporten(arguments: argparse.Namespace) -> int:
 
 
 def _simuleer(arguments: argparse.Namespace) -> int:
+    from simulatie import profiel
+
+    if arguments.profiel_sjabloon:
+        if arguments.gemeente or arguments.scenario or arguments.profiel:
+            raise GebruikersFout("--profiel-sjabloon schrijft alleen het sjabloon; geef het zonder --gemeente,"
+                                 " --scenario of --profiel")
+        profiel.write_template(arguments.profiel_sjabloon)
+        print(f"Sjabloon geschreven: {arguments.profiel_sjabloon}\nVul het in en simuleer met: hvhk simuleer"
+              f" --profiel {arguments.profiel_sjabloon}")
+        return 0
+    if arguments.profiel:
+        plans = _profile_plans(arguments, profiel.read(arguments.profiel))
+    elif arguments.gemeente and arguments.scenario:
+        plans = [_file_plan(arguments)]
+    else:
+        raise GebruikersFout("geef --gemeente en --scenario BESTAND, of --profiel BESTAND met de eigen cijfers van"
+                             " de gemeenten (een leeg profiel maakt u met --profiel-sjabloon BESTAND)")
+    if arguments.uitvoer and len(plans) > 1:
+        raise GebruikersFout(f"--uitvoer schrijft één gemeente, maar {arguments.profiel} bevat er {len(plans)}; kies er"
+                             " één met --gemeente, of laat --uitvoer weg voor een bestand per gemeente")
+    for number, plan in enumerate(plans):
+        if number:
+            print()
+        _simulate(arguments, plan)
+    return 0
+
+
+class _Plan(NamedTuple):
+    """What `_simulate` runs for one gemeente: its scenarios, the current situation first; where their
+    figures come from, in the report table (gegevens) and in a line for the user (herkomst)."""
+
+    nis: str
+    scenarios: list[Scenario]
+    gegevens: str
+    herkomst: str | None = None
+
+
+def _file_plan(arguments: argparse.Namespace) -> _Plan:
+    """The scenario files of one gemeente, the demo's figures filling in what the first one lacks."""
     from hvhk.base.demolabel import DEMO_LABEL
     from hvhk.base.gemeenten import find_gemeente, gemeente_naam
-    from simulatie import uitvoer
-    from simulatie.experiment import run_scenarios, samenvatting, verschillen
 
     nis = find_gemeente(arguments.gemeente)
-    naam = gemeente_naam(nis)
     files = [(path, _scenario_file(path, nis)) for path in arguments.scenario]
     demo = _demo_figures(nis)
     first_path, first = files[0]
     missing = [field for field in _DEMO_FIGURES if field not in demo and field not in first]
     if missing:
-        raise GebruikersFout(f"{first_path}: geen democijfers voor {naam} ({nis}); geef {', '.join(missing)}"
-                             " in het scenariobestand")
+        raise GebruikersFout(f"{first_path}: geen democijfers voor {gemeente_naam(nis)} ({nis}); geef"
+                             f" {', '.join(missing)} in het scenariobestand")
     from_demo = [field for field in demo if field not in first]
     scenarios = _scenarios(files, {"gemeente": nis, **demo})
+    if not from_demo:
+        return _Plan(nis, scenarios, "eigen scenariobestanden")
+    return _Plan(nis, scenarios, DEMO_LABEL, f"Niet in het scenariobestand, dus uit de {DEMO_LABEL}:"
+                 f" {', '.join(from_demo)}; vervang ze door de echte cijfers van de gemeente.")
+
+
+def _profile_plans(arguments: argparse.Namespace, profile: dict[str, Scenario]) -> list[_Plan]:
+    """Every gemeente of the profile, or the one of --gemeente: its situation, then the scenario files,
+    each starting from that situation."""
+    from dataclasses import asdict
+
+    from hvhk.base.gemeenten import find_gemeente, gemeente_naam
+
+    if arguments.gemeente:
+        nis = find_gemeente(arguments.gemeente)
+        if nis not in profile:
+            raise GebruikersFout(f"{arguments.profiel}: {gemeente_naam(nis)} ({nis}) staat niet in het profiel; het"
+                                 f" bevat {', '.join(gemeente_naam(code) for code in profile)}")
+        profile = {nis: profile[nis]}
+    herkomst = f"De huidige situatie komt uit het gemeenteprofiel {arguments.profiel}."
+    return [_Plan(nis, _scenarios([(arguments.profiel, asdict(basis))]
+                                  + [(path, _scenario_file(path, nis)) for path in arguments.scenario], {"gemeente": nis}),
+                  "gemeenteprofiel", herkomst)
+            for nis, basis in profile.items()]
+
+
+def _simulate(arguments: argparse.Namespace, plan: _Plan) -> None:
+    """Run one gemeente's scenarios, write their results and its rows of the report table, and print a summary."""
+    from hvhk.base.gemeenten import gemeente_naam
+    from simulatie import uitvoer
+    from simulatie.experiment import run_scenarios, samenvatting, verschillen
+
+    nis, scenarios = plan.nis, plan.scenarios
+    naam = gemeente_naam(nis)
     seed = int(nis) if arguments.seed is None else arguments.seed
     names = "-".join(slug(scenario.naam, "scenario") for scenario in scenarios)
     path = arguments.uitvoer or output_dir() / "simulatie" / f"{slug(naam)}-{names}.csv"
@@ -442,13 +528,11 @@ def _simuleer(arguments: argparse.Namespace) -> int:
     runs = run_scenarios(scenarios, arguments.replicaties, seed, werkers=arguments.werkers, dask_adres=arguments.dask)
     uitvoer.write(uitvoer.long_form(runs, nis), path)
     report_table = output_dir() / "simulatie" / "loket.csv"
-    gegevens = DEMO_LABEL if from_demo else "eigen scenariobestanden"
-    uitvoer.update_report_table(report_table, uitvoer.to_report_table(runs, scenarios).assign(gegevens=gegevens))
+    uitvoer.update_report_table(report_table, uitvoer.to_report_table(runs, scenarios).assign(gegevens=plan.gegevens))
 
     print(f"Lokaal loket kinderopvang van {naam} ({nis}): {arguments.replicaties} replicaties per scenario, seed {seed}.")
-    if from_demo:
-        print(f"Niet in het scenariobestand, dus uit de {DEMO_LABEL}: {', '.join(from_demo)};"
-              " vervang ze door de echte cijfers van de gemeente.")
+    if plan.herkomst:
+        print(plan.herkomst)
     summaries = {s.naam: samenvatting(runs.loc[runs["scenario"] == s.naam]) for s in scenarios}
     print("\n" + uitvoer.summary_text(summaries))
     basis = scenarios[0].naam
@@ -457,7 +541,6 @@ def _simuleer(arguments: argparse.Namespace) -> int:
         print(uitvoer.differences_text(verschillen(runs, basis, scenario.naam)))
     print(f"\nResultaten per scenario, replicatie en maat: {path}")
     print(f"Het loketrapport van {naam} (het eerste scenario als huidige situatie): hvhk rapporten --gemeente {nis}")
-    return 0
 
 
 def _demo_figures(nis: str) -> dict[str, float | int]:

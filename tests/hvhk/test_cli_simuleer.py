@@ -2,11 +2,13 @@
 
 import re
 
+import openpyxl
 import pandas as pd
 import pytest
 
 from hvhk import demodata
 from hvhk.cli import main
+from simulatie import profiel
 from simulatie.experiment import run_replicaties
 from simulatie.scenario import Scenario
 
@@ -127,3 +129,83 @@ def test_the_loket_report_shows_the_scenarios_of_hvhk_simuleer(tmp_path, capsys,
     error = capsys.readouterr().err
     assert f"hvhk: fout: {long_form}: geen simulatietabel voor de loketrapporten; kolommen ontbreken: nis," in error
     assert "Dit is een resultatenbestand van hvhk simuleer" in error
+
+
+def _profile(tmp_path, capsys, gemeenten):
+    """A gemeenteprofiel made with hvhk simuleer --profiel-sjabloon and filled in as a gemeente would."""
+    path = tmp_path / "profiel.xlsx"
+    assert main(["simuleer", "--profiel-sjabloon", str(path)]) == 0
+    assert capsys.readouterr().out == f"Sjabloon geschreven: {path}\nVul het in en simuleer met: hvhk simuleer --profiel {path}\n"
+    book = openpyxl.load_workbook(path)
+    for gemeente, geboorten, locaties in gemeenten:
+        book["gemeenten"].append([gemeente, geboorten, 1, 4, 5, 0.2, 0.8, 0.2, 0.01])
+        for naam, soort, plaatsen in locaties:
+            book["locaties"].append([gemeente, naam, soort, plaatsen])
+    book.save(path)
+    return path
+
+
+KAPRIJKE = ("Kaprijke", 60, [("De Speelboot", "inkomenstarief", 30), ("Het Kabouterhuis", "vaste_prijs", 12)])
+EEKLO = ("43005", 80, [("De Vlinder", "subsidie_kwetsbaar", 50)])
+
+
+def test_one_gemeente_of_a_profile_is_its_current_situation(tmp_path, capsys):
+    path = _profile(tmp_path, capsys, [KAPRIJKE, EEKLO])
+    assert main(["simuleer", "--profiel", str(path), "--gemeente", "Kaprijke", "--replicaties", "2", "--werkers", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Lokaal loket kinderopvang van Kaprijke (43007): 2 replicaties per scenario, seed 43007.\n"
+                          f"De huidige situatie komt uit het gemeenteprofiel {path}.\n")
+    assert re.search(r"^Maat +huidige situatie +95%-interval$", out, re.MULTILINE) and "Eeklo" not in out
+
+    table = pd.read_csv(tmp_path / "uitvoer" / "simulatie" / "kaprijke-huidige-situatie.csv", dtype={"gemeente": str})
+    expected = run_replicaties(profiel.read(path)["43007"], 2, seed=43007)
+    wide = table.pivot(index="replicatie", columns="maat", values="waarde")[expected.columns[1:]]
+    pd.testing.assert_frame_equal(wide.reset_index(), expected, check_names=False)
+    report = pd.read_csv(tmp_path / "uitvoer" / "simulatie" / "loket.csv", dtype={"nis": str})
+    assert set(report["nis"]) == {"43007"} and set(report["gegevens"]) == {"gemeenteprofiel"}
+    assert set(report["plaatsen"]) == {42} and set(report["geboorten_per_jaar"]) == {60}
+
+
+def test_all_gemeenten_of_a_profile_are_compared_with_a_scenario_file(tmp_path, capsys):
+    path = _profile(tmp_path, capsys, [KAPRIJKE, EEKLO])
+    fifo = _file(tmp_path, "fifo.yaml", "naam: wie eerst komt\nbeleid: fifo\n")
+    assert main(["simuleer", "--profiel", str(path), "--scenario", str(fifo), "--replicaties", "2", "--werkers", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "\n\nLokaal loket kinderopvang van Eeklo (43005): 2 replicaties per scenario, seed 43005.\n" in out
+    assert out.count("\nVerschil wie eerst komt − huidige situatie (per replicatie dezelfde gezinnen):\n") == 2
+    report = pd.read_csv(tmp_path / "uitvoer" / "simulatie" / "loket.csv", dtype={"nis": str})
+    assert report.groupby("nis")["scenario"].unique().map(set).to_dict() == {
+        "43005": {"huidige situatie", "wie eerst komt"}, "43007": {"huidige situatie", "wie eerst komt"}}
+    assert set(report.loc[report["nis"] == "43005", "plaatsen"]) == {50}  # the file changes the beleid only
+    assert {p.name for p in (tmp_path / "uitvoer" / "simulatie").iterdir()} == {
+        "loket.csv", "kaprijke-huidige-situatie-wie-eerst-komt.csv", "eeklo-huidige-situatie-wie-eerst-komt.csv"}
+
+
+def test_a_profile_with_a_mistake_simulates_nothing(tmp_path, capsys):
+    path = _profile(tmp_path, capsys, [KAPRIJKE, ("Eeklo", 80, [("De Vlinder", "crèche", 50)])])
+    assert main(["simuleer", "--profiel", str(path), "--replicaties", "2", "--werkers", "1"]) == 1
+    assert capsys.readouterr().err == (f"hvhk: fout: {path}: blad 'locaties', rij 4, kolom C (soort): onbekende soort"
+                                       " 'crèche'; kies inkomenstarief, vaste_prijs of subsidie_kwetsbaar\n")
+    assert not (tmp_path / "uitvoer").exists()  # Kaprijke, before the mistake, is not simulated either
+
+
+@pytest.mark.parametrize(
+    ("arguments", "problem"),
+    [
+        (["--gemeente", "Kaprijke"], "geef --gemeente en --scenario BESTAND, of --profiel BESTAND met de eigen cijfers"
+         " van de gemeenten (een leeg profiel maakt u met --profiel-sjabloon BESTAND)"),
+        (["--profiel", "{profiel}", "--gemeente", "Gent"], "{profiel}: Gent (44021) staat niet in het profiel; het bevat"
+         " Kaprijke, Eeklo"),
+        (["--profiel", "{profiel}", "--uitvoer", "alles.csv"], "--uitvoer schrijft één gemeente, maar {profiel} bevat er 2;"
+         " kies er één met --gemeente, of laat --uitvoer weg voor een bestand per gemeente"),
+        (["--profiel-sjabloon", "nieuw.xlsx", "--gemeente", "Gent"], "--profiel-sjabloon schrijft alleen het sjabloon;"
+         " geef het zonder --gemeente, --scenario of --profiel"),
+        (["--profiel-sjabloon", "nieuw.ods"], "nieuw.ods: een sjabloon is een .xlsx- of .csv-bestand"),
+    ],
+)
+def test_profile_options_that_do_not_fit_are_dutch_errors(tmp_path, capsys, monkeypatch, arguments, problem):
+    monkeypatch.chdir(tmp_path)
+    path = str(_profile(tmp_path, capsys, [KAPRIJKE, EEKLO]))
+    assert main(["simuleer", *(a.format(profiel=path) for a in arguments)]) == 1
+    assert capsys.readouterr().err == f"hvhk: fout: {problem.format(profiel=path)}\n"
+    assert not (tmp_path / "uitvoer").exists() and not (tmp_path / "nieuw.xlsx").exists()
