@@ -579,11 +579,14 @@ def _scenario_file(path: Path, nis: str) -> dict:
 
 def _scenarios(files: list[tuple[Path, dict]], defaults: dict) -> list[Scenario]:
     """One scenario per file, named after the file unless it gives a naam; every file after the first
-    starts from the first, so it only needs the fields that change."""
-    from simulatie.scenario import Scenario
+    starts from the first, so it only needs the fields that change. A file that changes only the
+    places spreads them over the first one's locations, in proportion."""
+    from simulatie.scenario import Scenario, scaled_locaties
 
     base, scenarios = defaults, []
     for path, fields in files:
+        if "plaatsen" in fields and "locaties" not in fields and isinstance(base.get("locaties"), list | tuple):
+            fields = {**fields, "locaties": scaled_locaties(tuple(base["locaties"]), fields["plaatsen"])}
         fields = {**base, "naam": path.stem, **fields, "gemeente": defaults["gemeente"]}
         try:
             scenario = Scenario.from_dict(fields)

@@ -448,6 +448,12 @@ class Scenario:
             self._fail(field, f"mag niet meer dan {as_number(maximum, 0)} zijn")
 
 
+def scaled_locaties(locaties: tuple[int, ...], plaatsen: int) -> tuple[int, ...]:
+    """The same locations with `plaatsen` places in all, each in proportion to its places now: what a
+    scenario that changes only the number of places means for a gemeente's own list of locations."""
+    return tuple(_largest_remainder(plaatsen, list(locaties)))
+
+
 def _largest_remainder(total: int, weights: list[float]) -> list[int]:
     """`total` split in whole parts in proportion to `weights`, the rest to the largest remainders."""
     if total <= 0 or not sum(weights):

@@ -10,7 +10,7 @@ from hvhk import demodata
 from hvhk.cli import main
 from simulatie import profiel
 from simulatie.experiment import run_replicaties
-from simulatie.scenario import Scenario
+from simulatie.scenario import Scenario, scaled_locaties
 
 SHORT = "naam: basis\njaren: 2\nopwarmjaren: 1\n"
 
@@ -209,3 +209,12 @@ def test_profile_options_that_do_not_fit_are_dutch_errors(tmp_path, capsys, monk
     assert main(["simuleer", *(a.format(profiel=path) for a in arguments)]) == 1
     assert capsys.readouterr().err == f"hvhk: fout: {problem.format(profiel=path)}\n"
     assert not (tmp_path / "uitvoer").exists() and not (tmp_path / "nieuw.xlsx").exists()
+
+
+def test_a_scenario_with_more_places_grows_each_location_of_the_profile_in_proportion(tmp_path, capsys):
+    path = _profile(tmp_path, capsys, [KAPRIJKE])  # 30 places inkomenstarief, 12 vaste prijs
+    meer = _file(tmp_path, "meer.yaml", "naam: dubbel\nplaatsen: 84\n")
+    assert main(["simuleer", "--profiel", str(path), "--scenario", str(meer), "--replicaties", "2", "--werkers", "1"]) == 0
+    report = pd.read_csv(tmp_path / "uitvoer" / "simulatie" / "loket.csv", dtype={"nis": str})
+    assert set(report.loc[report["scenario"] == "dubbel", "plaatsen"]) == {84}
+    assert scaled_locaties((30, 12), 84) == (60, 24) and scaled_locaties((30, 12), 43) == (31, 12)
