@@ -48,7 +48,7 @@ class Gezin:
     kwetsbaar: bool
     werkend: bool
     pleegkind: bool
-    groepen: frozenset[str]  # its priority groups but broer_zus, which holds at sibling_at only
+    groepen: tuple[frozenset[str], frozenset[str]]  # its priority groups elsewhere, and at sibling_at (with broer_zus)
     sibling_at: int  # location of an older sibling, -1 if none
     vaste_prijs: bool  # accepts a location with a vaste prijs
     anywhere: bool  # accepts any location: waits on the gemeente-wide list until it declines one
@@ -127,12 +127,14 @@ def _accepted_first(ranking: np.ndarray, vast: np.ndarray, pays: np.ndarray) -> 
     return np.take_along_axis(ranking, np.argsort(refused, axis=1, kind="stable"), axis=1), (~refused).sum(axis=1)
 
 
-def _groepen(kwetsbaar: np.ndarray, werkend: np.ndarray, pleegkind: np.ndarray) -> list[frozenset[str]]:
-    """Each gezin's priority groups but broer_zus, as one shared frozenset per combination."""
-    sets = {code: frozenset(name for bit, name in enumerate(("kwetsbaar", "werkend", "pleegkind")) if code >> bit & 1)
-            for code in range(8)}
-    codes = kwetsbaar.astype(int) | werkend.astype(int) << 1 | pleegkind.astype(int) << 2
-    return [sets[code] for code in codes.tolist()]
+GROEPEN_SETS = {code: frozenset(name for bit, name in enumerate(GROEPEN) if code >> bit & 1) for code in range(16)}
+"""Every combination of priority groups, once: a gezin's groups are one of these shared frozensets."""
+
+
+def _groepen(kwetsbaar: np.ndarray, werkend: np.ndarray, pleegkind: np.ndarray) -> list[tuple[frozenset, frozenset]]:
+    """Each gezin's priority groups elsewhere and at its sibling's location, as shared frozensets."""
+    codes = kwetsbaar.astype(int) | werkend.astype(int) << 1 | pleegkind.astype(int) << 3  # bit 2: broer_zus
+    return [(GROEPEN_SETS[code], GROEPEN_SETS[code | 4]) for code in codes.tolist()]
 
 
 def _exponential(mean: float, uniform: np.ndarray) -> np.ndarray:
@@ -245,16 +247,20 @@ class Allocation:
     def __init__(self, env: simpy.Environment, scenario: Scenario) -> None:
         self.env = env
         soorten = scenario.soorten
-        self._regel = [scenario.regel(soort) for soort in soorten]
+        regels = [scenario.regel(soort) for soort in soorten]
+        levels = {soort: {groepen: scenario.regel(soort).level(groepen) for groepen in GROEPEN_SETS.values()}
+                  for soort in set(soorten)}
+        self._level = [levels[soort] for soort in soorten]
+        """Per location the rank of every combination of groups under its rule: a lookup on each push."""
         self.free = list(scenario.capaciteiten)
-        self.open_to_all = [size - round(regel.gereserveerd * size) for size, regel in zip(self.free, self._regel)]
+        self.open_to_all = [size - round(regel.gereserveerd * size) for size, regel in zip(self.free, regels)]
         """Places a gezin that is not kwetsbaar may still take: the unreserved ones not held by one."""
-        self.outside_order = [math.floor(regel.afwijking * size + 1e-9) for size, regel in zip(self.free, self._regel)]
+        self.outside_order = [math.floor(regel.afwijking * size + 1e-9) for size, regel in zip(self.free, regels)]
         """Places that may still go to a kwetsbare gezin outside the order of the location's rule."""
         self.vacant = scenario.plaatsen
         self._named = [([], []) for _ in soorten]  # per location: the others, the kwetsbare
         anywhere = {soort: ([], []) for soort in soorten}
-        self._anywhere = [(soort, anywhere[soort], scenario.regel(soort)) for soort in anywhere]
+        self._anywhere = [(soort, anywhere[soort], levels[soort]) for soort in anywhere]
         self._lists = [(kwetsbaar, anywhere[soort][True], others, anywhere[soort][False])
                        for (others, kwetsbaar), soort in zip(self._named, soorten)]
         """Per location the heaps of gezinnen that accept it; a reserved plaats may go to the first two only."""
@@ -285,14 +291,14 @@ class Allocation:
 
     def _wait(self, gezin: Gezin) -> None:
         if gezin.anywhere and not gezin.declined:
-            for soort, heaps, regel in self._anywhere:
+            for soort, heaps, levels in self._anywhere:
                 if gezin.vaste_prijs or soort != "vaste_prijs":
-                    heappush(heaps[gezin.kwetsbaar], (regel.level(gezin.groepen), gezin.number, gezin))
+                    heappush(heaps[gezin.kwetsbaar], (levels[gezin.groepen[0]], gezin.number, gezin))
             return
         for location in gezin.options:
             if location not in gezin.declined:
-                groepen = gezin.groepen | {"broer_zus"} if location == gezin.sibling_at else gezin.groepen
-                heappush(self._named[location][gezin.kwetsbaar], (self._regel[location].level(groepen), gezin.number, gezin))
+                level = self._level[location][gezin.groepen[location == gezin.sibling_at]]
+                heappush(self._named[location][gezin.kwetsbaar], (level, gezin.number, gezin))
 
     def _has_room(self, gezin: Gezin, location: int) -> bool:
         return self.free[location] > 0 and (gezin.kwetsbaar or self.open_to_all[location] > 0)

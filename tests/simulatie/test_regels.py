@@ -53,7 +53,8 @@ def test_the_huidige_regels_are_the_default_and_favour_their_groups():
 def gezin(number: int, joins: float, *groepen: str, sibling: bool = False) -> Gezin:
     """A gezin that joins the list of location 0 at `joins` and, once placed, keeps its plaats 10 days."""
     return Gezin(number, 0.0, "kwetsbaar" in groepen, "werkend" in groepen, "pleegkind" in groepen,
-                 frozenset(groepen), 0 if sibling else -1, True, False, (0,), 0, 0.0, joins, math.inf, 10.0, 1.0,
+                 (frozenset(groepen), frozenset({*groepen, "broer_zus"})), 0 if sibling else -1, True, False, (0,),
+                 0, 0.0, joins, math.inf, 10.0, 1.0,
                  answered=0.0)
 
 
