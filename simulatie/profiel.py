@@ -20,21 +20,20 @@ import difflib
 import io
 import math
 import re
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from hvhk.base.errors import GebruikersFout
-from hvhk.base.files import write_atomic
+from hvhk.base.files import open_workbook, write_atomic
 from hvhk.base.formatting import as_number
 from hvhk.base.gemeenten import find_gemeente, gemeente_naam
 from simulatie.maten import BASIS
@@ -287,18 +286,7 @@ def _workbook(path: Path) -> dict[str, list[tuple]]:
     The declared unpacked size is checked before openpyxl unpacks anything, so a small zip bomb posing
     as .xlsx is refused; a sheet's declared size is ignored, as openpyxl would pad every row to it.
     """
-    unreadable = "geen leesbare Excel-werkmap (.xlsx); sla het op als Excel-werkmap"
-    try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except zipfile.BadZipFile:
-        raise GebruikersFout(unreadable) from None
-    if unpacked > MAX_UITGEPAKT_MB * 1_000_000:
-        raise GebruikersFout(f"uitgepakt zou deze werkmap groter zijn dan {MAX_UITGEPAKT_MB} MB")
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - openpyxl meets a damaged file with whatever its parser hit
-        raise GebruikersFout(unreadable) from None
+    book = open_workbook(path, MAX_UITGEPAKT_MB, data_only=True)
     try:
         sheets = {}
         for name in (GEMEENTEN, LOCATIES):

@@ -1,10 +1,18 @@
-"""Writing files so that a crash never leaves half a file behind."""
+"""Writing files so that a crash never leaves half a file behind; opening a user's workbook safely."""
 
 import os
 import re
 import tempfile
 import unicodedata
+import zipfile
 from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+
+from hvhk.base.errors import GebruikersFout
+from hvhk.base.formatting import as_number
+
+ONLEESBARE_WERKMAP = "geen leesbare Excel-werkmap (.xlsx); sla het op als Excel-werkmap"
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:
@@ -28,3 +36,21 @@ def slug(naam: str, fallback: str = "huis") -> str:
     """A safe file-name part: only a-z, 0-9 and dashes, so a name like '../x' cannot leave a folder."""
     ascii_name = unicodedata.normalize("NFKD", naam).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or fallback
+
+
+def open_workbook(path: Path, max_unpacked_mb: int, data_only: bool = False) -> Workbook:
+    """A user's .xlsx, read-only, refused in Dutch when it is no workbook or would unpack to more than
+    `max_unpacked_mb`: a workbook is a zip of XML files, and its declared unpacked size is checked
+    before openpyxl unpacks anything, so that a small zip bomb posing as .xlsx never fills memory."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise GebruikersFout(ONLEESBARE_WERKMAP) from None
+    if unpacked > max_unpacked_mb * 1_000_000:
+        raise GebruikersFout(f"uitgepakt zou deze werkmap {as_number(unpacked / 1_000_000, 0)} MB groot zijn; een"
+                             f" ingevuld sjabloon is hoogstens {max_unpacked_mb} MB")
+    try:
+        return load_workbook(path, read_only=True, data_only=data_only)
+    except Exception:  # noqa: BLE001 - openpyxl meets a damaged file with whatever its parser hit
+        raise GebruikersFout(ONLEESBARE_WERKMAP) from None

@@ -8,20 +8,18 @@ The reader knows this layout; the checks of the values themselves are in `roadma
 
 from __future__ import annotations
 
-import zipfile
 from datetime import date
 from io import BytesIO
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from hvhk.base.errors import GebruikersFout
-from hvhk.base.files import write_atomic
-from hvhk.base.formatting import as_number
+from hvhk.base.files import ONLEESBARE_WERKMAP, open_workbook, write_atomic
 from roadmap.definition import Roadmap
 from roadmap.io.records import MAX_DEELNEMERS, Antwoord, Deelnemer, Fouten
 
@@ -225,29 +223,19 @@ def _read(path: Path, fouten: Fouten) -> dict[str, list[tuple] | None]:
     unpacks anything, so that a small zip bomb posing as .xlsx is refused instead of filling
     memory.
     """
-    unreadable = "geen leesbare Excel-werkmap (.xlsx); sla het op als Excel-werkmap"
     try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError):
-        raise fouten.stop("bestand", unreadable) from None
-    if unpacked > MAX_UITGEPAKT_MB * 1_000_000:
-        raise fouten.stop(
-            "bestand",
-            f"uitgepakt zou deze werkmap {as_number(unpacked / 1_000_000, 0)} MB groot zijn; een ingevuld sjabloon"
-            f" is hoogstens {MAX_UITGEPAKT_MB} MB",
-        )
+        book = open_workbook(path, MAX_UITGEPAKT_MB)
+    except GebruikersFout as error:
+        raise fouten.stop("bestand", str(error)) from None
     try:
-        book = load_workbook(path, read_only=True, data_only=False)
-        try:
-            grids = (ANTWOORDEN, TOELICHTING)
-            return {name: _rows(book[name], fouten) if name in grids else None for name in book.sheetnames}
-        finally:
-            book.close()
+        grids = (ANTWOORDEN, TOELICHTING)
+        return {name: _rows(book[name], fouten) if name in grids else None for name in book.sheetnames}
     except GebruikersFout:
         raise
     except Exception:  # noqa: BLE001 - openpyxl meets a damaged file with whatever its parser hit
-        raise fouten.stop("bestand", unreadable) from None
+        raise fouten.stop("bestand", ONLEESBARE_WERKMAP) from None
+    finally:
+        book.close()
 
 
 def _rows(sheet: Worksheet, fouten: Fouten) -> list[tuple]:
