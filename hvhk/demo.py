@@ -26,7 +26,7 @@ from roadmap import store
 from roadmap.definition import Roadmap, load_roadmap
 from simulatie.experiment import run_scenarios
 from simulatie.maten import BASIS
-from simulatie.scenario import Scenario
+from simulatie.scenario import Scenario, in_brussel
 from simulatie.uitvoer import to_report_table
 
 REPLICATIES = 10
@@ -105,6 +105,7 @@ def simulate(gemeenten: pd.DataFrame, replicaties: int = REPLICATIES) -> pd.Data
             plaatsen=int(gemeente.plaatsen),
             loket_medewerkers=int(gemeente.loket_medewerkers),
             aandeel_plaatsen=demodata.AANDEEL_PLAATSEN,
+            aandeel_nederlandstalig=demodata.AANDEEL_NEDERLANDSTALIG if in_brussel(gemeente.nis) else 0.0,
         )
         scenarios = [basis, *(dataclasses.replace(basis, naam=naam, **change(basis)) for naam, change in CHANGES.items())]
         runs = run_scenarios(scenarios, replicaties=replicaties, seed=int(gemeente.nis))

@@ -23,6 +23,8 @@ SEED = 2025
 VLAAMS = "Vlaams Gewest"
 AANDEEL_PLAATSEN = {"inkomenstarief": 0.6, "vaste_prijs": 0.35, "subsidie_kwetsbaar": 0.05}
 """The demo's split of a gemeente's places over the soorten of location: an invented order of magnitude."""
+AANDEEL_NEDERLANDSTALIG = 0.3
+"""The demo's share of requests with the Dutch-language priority, in a Brussels gemeente: invented."""
 
 # The demo Huizen: real gemeenten (names as since the mergers of 2025) with rounded, approximate
 # numbers of inhabitants; the groupings into regional Huizen are invented.

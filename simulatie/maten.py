@@ -73,7 +73,7 @@ class Maat:
 
 GROEP_LABELS = {"kwetsbaar": "kwetsbare gezinnen", "werkend": "werkende of studerende ouders",
                 "broer_zus": "broer of zus in de opvang", "pleegkind": "pleegkinderen",
-                "anderen": "gezinnen zonder voorrangsgrond"}
+                "nederlandstalig": "Nederlandstalige gezinnen (Brussel)", "anderen": "gezinnen zonder voorrangsgrond"}
 """The priority groups of the decree (simulatie.scenario.GROEPEN) and the rest, as readers see them."""
 SOORT_LABELS = {"inkomenstarief": "inkomenstarief", "vaste_prijs": "vaste prijs",
                 "subsidie_kwetsbaar": "extra subsidie voor kwetsbare gezinnen"}

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from heapq import heappop, heappush
 from operator import attrgetter, itemgetter
@@ -48,6 +48,7 @@ class Gezin:
     kwetsbaar: bool
     werkend: bool
     pleegkind: bool
+    nederlandstalig: bool
     groepen: tuple[frozenset[str], frozenset[str]]  # its priority groups elsewhere, and at sibling_at (with broer_zus)
     sibling_at: int  # location of an older sibling, -1 if none
     vaste_prijs: bool  # accepts a location with a vaste prijs
@@ -66,7 +67,7 @@ class Gezin:
     offered: float | None = None
     declined: tuple[int, ...] = ()
     location: int | None = None
-    afwijking: bool = False  # placed outside the order of its location's rule, as a kwetsbare gezin
+    voorsprong: str = ""  # the share of Regel by which it went ahead of the order: afwijking or taalvoorrang
     allotted: float | None = None
     placed: float | None = None
     departure: float | None = None
@@ -86,7 +87,7 @@ def draw_gezinnen(scenario: Scenario, rng: np.random.Generator) -> list[Gezin]:
     registered = np.sort(rng.uniform(0.0, scenario.eind_dagen, count))
     kwetsbaar, werkend, broer_zus, any_location, preferences, decline, intake, lead, length, early, moment = (
         rng.random((count, 11)).T)
-    pleegkind, pays = rng.random((count, 2)).T
+    pleegkind, pays, taal = rng.random((count, 3)).T
     capacity = np.array(scenario.capaciteiten)
     with np.errstate(divide="ignore"):  # a location without places never rings, so comes last
         ranking = np.argsort(rng.standard_exponential((capacity.size, count)).T / capacity, axis=1)
@@ -110,7 +111,8 @@ def draw_gezinnen(scenario: Scenario, rng: np.random.Generator) -> list[Gezin]:
     else:
         school_entry, stay = np.full(count, np.inf), _exponential(scenario.verblijf_dagen, length)
     werkend, pleegkind = werkend < scenario.aandeel_werkend, pleegkind < scenario.aandeel_pleegkind
-    columns = (registered, kwetsbaar, werkend, pleegkind, _groepen(kwetsbaar, werkend, pleegkind),
+    taal = taal < scenario.aandeel_nederlandstalig
+    columns = (registered, kwetsbaar, werkend, pleegkind, taal, _groepen(kwetsbaar, werkend, pleegkind, taal),
                np.where(sibling, ranking[:, 0], -1), vaste_prijs, anywhere, options,
                _geometric(scenario.kans_weigeren, decline).astype(int), _exponential(scenario.intake_dagen, intake),
                desired_start, school_entry, stay, np.where(early < scenario.kans_vroeger_weg, moment, 1.0))
@@ -127,14 +129,18 @@ def _accepted_first(ranking: np.ndarray, vast: np.ndarray, pays: np.ndarray) -> 
     return np.take_along_axis(ranking, np.argsort(refused, axis=1, kind="stable"), axis=1), (~refused).sum(axis=1)
 
 
-GROEPEN_SETS = {code: frozenset(name for bit, name in enumerate(GROEPEN) if code >> bit & 1) for code in range(16)}
+GROEPEN_SETS = {code: frozenset(name for bit, name in enumerate(GROEPEN) if code >> bit & 1)
+                for code in range(2 ** len(GROEPEN))}
 """Every combination of priority groups, once: a gezin's groups are one of these shared frozensets."""
 
 
-def _groepen(kwetsbaar: np.ndarray, werkend: np.ndarray, pleegkind: np.ndarray) -> list[tuple[frozenset, frozenset]]:
-    """Each gezin's priority groups elsewhere and at its sibling's location, as shared frozensets."""
-    codes = kwetsbaar.astype(int) | werkend.astype(int) << 1 | pleegkind.astype(int) << 3  # bit 2: broer_zus
-    return [(GROEPEN_SETS[code], GROEPEN_SETS[code | 4]) for code in codes.tolist()]
+def _groepen(*members: np.ndarray) -> list[tuple[frozenset, frozenset]]:
+    """Each gezin's priority groups elsewhere and at its sibling's location, as shared frozensets;
+    `members` says per group of GROEPEN but broer_zus who belongs to it."""
+    bits = [bit for bit, groep in enumerate(GROEPEN) if groep != "broer_zus"]
+    codes = sum(member.astype(int) << bit for member, bit in zip(members, bits))
+    sibling = 1 << GROEPEN.index("broer_zus")
+    return [(GROEPEN_SETS[code], GROEPEN_SETS[code | sibling]) for code in codes.tolist()]
 
 
 def _exponential(mean: float, uniform: np.ndarray) -> np.ndarray:
@@ -238,8 +244,9 @@ class Allocation:
     A gezin that names its locations waits on the list of each; one that accepts any location waits
     on the gemeente-wide list of each soort it accepts, until it declines a location and names the
     others. Every list is two heaps, kwetsbare gezinnen and the others, ordered by the rank of the
-    location's rule and then by registration, so that a reserved plaats, or one given outside the
-    order (afwijking), can pass over the others. An entry is left behind when the gezin is placed
+    location's rule and then by registration, so that a reserved plaats, or one given ahead of the
+    order (afwijking), can pass over the others; where the rule has a taalvoorrang, a third heap
+    holds the nederlandstalige gezinnen again. An entry is left behind when the gezin is placed
     elsewhere or gives up, and dropped when it comes to the top: the deadline is known when a gezin
     joins, so skipping it then is the same as removing it at that date, without an event.
     """
@@ -255,15 +262,19 @@ class Allocation:
         self.free = list(scenario.capaciteiten)
         self.open_to_all = [size - round(regel.gereserveerd * size) for size, regel in zip(self.free, regels)]
         """Places a gezin that is not kwetsbaar may still take: the unreserved ones not held by one."""
-        self.outside_order = [math.floor(regel.afwijking * size + 1e-9) for size, regel in zip(self.free, regels)]
-        """Places that may still go to a kwetsbare gezin outside the order of the location's rule."""
+        self.ahead = {share: [math.floor(getattr(regel, share) * size + 1e-9) for size, regel in zip(self.free, regels)]
+                      for share in ("taalvoorrang", "afwijking")}
+        """Per share of Regel the places per location that may still go to its group ahead of the order."""
+        self._taal = [regel.taalvoorrang > 0 for regel in regels]
         self.vacant = scenario.plaatsen
-        self._named = [([], []) for _ in soorten]  # per location: the others, the kwetsbare
-        anywhere = {soort: ([], []) for soort in soorten}
-        self._anywhere = [(soort, anywhere[soort], levels[soort]) for soort in anywhere]
-        self._lists = [(kwetsbaar, anywhere[soort][True], others, anywhere[soort][False])
-                       for (others, kwetsbaar), soort in zip(self._named, soorten)]
-        """Per location the heaps of gezinnen that accept it; a reserved plaats may go to the first two only."""
+        self._named = [([], [], []) for _ in soorten]  # per location: the others, the kwetsbare, the nederlandstalige
+        anywhere = {soort: ([], [], []) for soort in soorten}
+        self._anywhere = [(soort, anywhere[soort], levels[soort], scenario.regel(soort).taalvoorrang > 0)
+                          for soort in anywhere]
+        self._lists = [(kwetsbaar, anywhere[soort][True], others, anywhere[soort][False], taal, anywhere[soort][2])
+                       for (others, kwetsbaar, taal), soort in zip(self._named, soorten)]
+        """Per location the heaps of gezinnen that accept it: a reserved plaats may go to the first two
+        only; the last two hold the nederlandstalige gezinnen again, for the taalvoorrang."""
         self._ahead = scenario.toewijzing_vooraf_dagen
         self._patience = scenario.geduld_dagen
 
@@ -291,19 +302,25 @@ class Allocation:
 
     def _wait(self, gezin: Gezin) -> None:
         if gezin.anywhere and not gezin.declined:
-            for soort, heaps, levels in self._anywhere:
+            entry = None
+            for soort, heaps, levels, taal in self._anywhere:
                 if gezin.vaste_prijs or soort != "vaste_prijs":
-                    heappush(heaps[gezin.kwetsbaar], (levels[gezin.groepen[0]], gezin.number, gezin))
+                    entry = (levels[gezin.groepen[0]], gezin.number, gezin)
+                    heappush(heaps[gezin.kwetsbaar], entry)
+                    if taal and gezin.nederlandstalig:
+                        heappush(heaps[2], entry)
             return
         for location in gezin.options:
             if location not in gezin.declined:
-                level = self._level[location][gezin.groepen[location == gezin.sibling_at]]
-                heappush(self._named[location][gezin.kwetsbaar], (level, gezin.number, gezin))
+                entry = (self._level[location][gezin.groepen[location == gezin.sibling_at]], gezin.number, gezin)
+                heappush(self._named[location][gezin.kwetsbaar], entry)
+                if self._taal[location] and gezin.nederlandstalig:
+                    heappush(self._named[location][2], entry)
 
     def _has_room(self, gezin: Gezin, location: int) -> bool:
         return self.free[location] > 0 and (gezin.kwetsbaar or self.open_to_all[location] > 0)
 
-    def _offer(self, gezin: Gezin, location: int, outside_order: bool = False) -> bool:
+    def _offer(self, gezin: Gezin, location: int, voorsprong: str = "") -> bool:
         """Offer a plaats; a gezin that declines drops the location and gives up when none is left."""
         now = self.env.now
         if gezin.offered is None:
@@ -315,9 +332,10 @@ class Allocation:
             return False
         self.free[location] -= 1
         self.open_to_all[location] -= not gezin.kwetsbaar
-        self.outside_order[location] -= outside_order
+        if voorsprong:
+            self.ahead[voorsprong][location] -= 1
         self.vacant -= 1
-        gezin.location, gezin.allotted, gezin.afwijking = location, now, outside_order
+        gezin.location, gezin.allotted, gezin.voorsprong = location, now, voorsprong
         gezin.placed = max(now, gezin.desired_start)
         end = min(gezin.school_entry, gezin.placed + gezin.stay)
         gezin.departure = end - (1 - gezin.fraction) * (end - gezin.placed)
@@ -328,34 +346,48 @@ class Allocation:
         gezin = call.gezin
         self.free[gezin.location] += 1
         self.open_to_all[gezin.location] += not gezin.kwetsbaar
-        self.outside_order[gezin.location] += gezin.afwijking
+        if gezin.voorsprong:
+            self.ahead[gezin.voorsprong][gezin.location] += 1
         self.vacant += 1
         self._fill(gezin.location)
 
+    @staticmethod
+    def _heads(location: int, heaps: Iterable[list], start: int, now: float) -> list[tuple[tuple, int, list]]:
+        """The first live entry of each heap, with the heap's index in the location's lists, dropping
+        what is left behind on top: gezinnen placed elsewhere or past their deadline, that declined
+        this location (a nederlandstalige gezin waits on two of its lists), and on a gemeente-wide
+        list (odd index) gezinnen that declined a location and now wait by name."""
+        heads = []
+        for index, heap in enumerate(heaps, start):
+            while heap and (heap[0][-1].allotted is not None or heap[0][-1].deadline <= now
+                            or (heap[0][-1].declined and (index % 2 or location in heap[0][-1].declined))):
+                heappop(heap)
+            if heap:
+                heads.append((heap[0], index, heap))
+        return heads
+
     def _fill(self, location: int) -> None:
         """Offer the free plaatsen of a location in the order of its rule until none is left or nobody
-        waits for them: the first of all lists, or the first kwetsbare gezin where a plaats may still
-        go outside the order."""
+        waits for them: the first of all lists; but first a nederlandstalige gezin where a plaats may
+        still go ahead for the taalvoorrang, or a kwetsbare gezin where one may for the afwijking."""
         now = self.env.now
         lists = self._lists[location]
         while self.free[location]:
-            heads = []
-            for index, heap in enumerate(lists if self.open_to_all[location] else lists[:2]):
-                gemeente_wide = index % 2  # a gezin that declined a location waits on its named lists instead
-                while heap and (heap[0][-1].allotted is not None or heap[0][-1].deadline <= now
-                                or (gemeente_wide and heap[0][-1].declined)):
-                    heappop(heap)
-                if heap:
-                    heads.append((heap[0], index, heap))
+            open_to_all = self.open_to_all[location] > 0
+            heads = self._heads(location, lists[:4] if open_to_all else lists[:2], 0, now)
             if not heads:
                 return
-            _, index, heap = min(heads, key=itemgetter(0))
-            outside_order = index >= 2 and self.outside_order[location] > 0 and heads[0][1] < 2
-            if outside_order:
-                _, index, heap = min((head for head in heads if head[1] < 2), key=itemgetter(0))
+            best, voorsprong = min(heads, key=itemgetter(0)), ""
+            taal = (self._heads(location, lists[4:], 4, now)
+                    if self.ahead["taalvoorrang"][location] > 0 and open_to_all and not best[0][-1].nederlandstalig else [])
+            if taal:
+                best, voorsprong = min(taal, key=itemgetter(0)), "taalvoorrang"
+            if not voorsprong and self.ahead["afwijking"][location] > 0 and best[1] >= 2 and heads[0][1] < 2:
+                best, voorsprong = min((head for head in heads if head[1] < 2), key=itemgetter(0)), "afwijking"
+            _, _, heap = best
             gezin = heappop(heap)[-1]
             gemeente_wide = gezin.anywhere and not gezin.declined
-            if not self._offer(gezin, location, outside_order) and gemeente_wide and gezin.deadline > now:
+            if not self._offer(gezin, location, voorsprong) and gemeente_wide and gezin.deadline > now:
                 self._wait(gezin)  # it declined this location, so it now waits at the others by name
 
 
@@ -416,7 +448,7 @@ def run(scenario: Scenario, seed: int | np.random.SeedSequence) -> RunResult:
                      occupancy(scenario, table))
 
 
-COLUMNS = ("registered", "kwetsbaar", "werkend", "pleegkind", "sibling_at",
+COLUMNS = ("registered", "kwetsbaar", "werkend", "pleegkind", "nederlandstalig", "sibling_at",
            "intake_start", "desired_start", "school_entry", "stay", "fraction", "answered",
            "deadline", "offered", "location", "allotted", "placed", "departure")
 
@@ -510,7 +542,8 @@ def _groups(g: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Per priority group (and 'anderen': none of them) which gezinnen belong to it; broer_zus: a
     gezin with an older sibling in a location."""
     groups = {"kwetsbaar": g["kwetsbaar"].astype(bool), "werkend": g["werkend"].astype(bool),
-              "broer_zus": g["sibling_at"] >= 0, "pleegkind": g["pleegkind"].astype(bool)}
+              "broer_zus": g["sibling_at"] >= 0, "pleegkind": g["pleegkind"].astype(bool),
+              "nederlandstalig": g["nederlandstalig"].astype(bool)}
     return {**groups, "anderen": ~np.logical_or.reduce(list(groups.values()))}
 
 

@@ -140,6 +140,9 @@ GEMEENTE_KOLOMMEN = (
     Kolom("aandeel_opvangvraag", _aandeel, "Aandeel van de geboren kinderen voor wie opvang gevraagd wordt"
           " (mag leeg blijven: dan 70 %)", f"{EIGEN}: aanvragen per jaar gedeeld door de geboorten; Opgroeien,"
           " Kinderopvang in cijfers (gebruik van kinderopvang per gemeente)", "70 %", verplicht=False),
+    Kolom("aandeel_nederlandstalig", _aandeel, "Alleen in Brussel: aandeel van de aanvragen met Nederlandstalige"
+          " voorrang, die geldt voor hoogstens 55 % van de plaatsen (mag leeg blijven: dan 0 %)", EIGEN, "30 %",
+          verplicht=False),
 )
 LOCATIE = Kolom("locatie", str, "Naam van de locatie kinderopvang voor baby's en peuters",
                 "Opgroeien, Kinderopvang in cijfers per gemeente; of de eigen lijst van het loket", "De Speelboot")

@@ -55,9 +55,10 @@ vaste_prijs         a price set by the organiser, who keeps its own rules;
 subsidie_kwetsbaar  places with extra subsidies that give priority to gezinnen in a vulnerable situation."""
 SOORTEN: tuple[Soort, ...] = get_args(Soort)
 
-Groep = Literal["kwetsbaar", "werkend", "broer_zus", "pleegkind"]
+Groep = Literal["kwetsbaar", "werkend", "broer_zus", "pleegkind", "nederlandstalig"]
 """The grounds for priority: a kwetsbare gezin; parents who on average work or follow a day training
-towards work for at least 4/5; a brother or sister at the same location; a foster child."""
+towards work for at least 4/5; a brother or sister at the same location; a foster child; in Brussels,
+a gezin that meets the Dutch-language priority of the Flemish childcare there."""
 GROEPEN: tuple[Groep, ...] = get_args(Groep)
 
 
@@ -72,17 +73,23 @@ class Regel:
                   (on advice of an organisation that works with gezinnen): used whenever a kwetsbare
                   gezin waits behind others and fewer places than that share are held this way.
     gereserveerd  share of the location's places that only kwetsbare gezinnen may take.
+    taalvoorrang  share of the location's places that may go first to nederlandstalige gezinnen: in
+                  Brussels the Dutch-language priority applies to at most 55 % of the children.
     """
 
     voorrang: tuple[tuple[Groep, ...], ...] = ()
     afwijking: float = 0.0
     gereserveerd: float = 0.0
+    taalvoorrang: float = 0.0
 
     def level(self, groepen: Collection[str]) -> int:
         """The rank of a gezin in the groups `groepen`: the first level that names one of them."""
         return next((index for index, level in enumerate(self.voorrang) if not groepen.isdisjoint(level)),
                     len(self.voorrang))
 
+
+REGEL_VELDEN = ("voorrang", "afwijking", "gereserveerd", "taalvoorrang")
+"""The fields of Regel that a scenario's `regels` may change; all but voorrang are shares."""
 
 HUIDIGE_REGELS: dict[Soort, Regel] = {
     "inkomenstarief": Regel(voorrang=(("werkend", "broer_zus", "pleegkind"),), afwijking=0.10),
@@ -93,6 +100,13 @@ HUIDIGE_REGELS: dict[Soort, Regel] = {
 working or studying parents, brothers and sisters and foster children, and may deviate for up to
 10 % of its children; locations with a vaste prijs keep their own rules (here: in order of
 registration); subsidised places for kwetsbare gezinnen give those gezinnen priority first."""
+TAALVOORRANG_BRUSSEL = 0.55
+"""In Brussels every soort adds the Dutch-language priority for up to 55 % of the places."""
+
+
+def in_brussel(nis: str) -> bool:
+    """Whether a gemeente is one of the 19 of the Brussels-Capital Region, whose NIS codes start with 21."""
+    return nis.startswith("21")
 
 Verblijf = Literal["school", "exponentieel"]
 """How long a child keeps its plaats: until school entry (realistic), or an exponential time with mean
@@ -113,6 +127,8 @@ class Scenario:
                     location with a vaste prijs (the others cannot or will not pay it); every gezin
                     accepts the other soorten.
     aandeel_pleegkind  Share of requests for a foster child, a priority group of the decree.
+    aandeel_nederlandstalig  Share of requests that meet the Dutch-language priority (only the rules of
+                    Brussels use it).
     loket_*         The loket is open loket_uren_per_dag hours (from 9:00) on the first
                     loket_dagen_per_week days of the week; intake_minuten is working time at the loket.
     voorinschrijving_dagen  Mean (exponential) time from registration to the desired start.
@@ -142,6 +158,7 @@ class Scenario:
     aandeel_werkend: float = 0.8
     aandeel_broer_zus: float = 0.2
     aandeel_pleegkind: float = 0.01
+    aandeel_nederlandstalig: float = 0.0
     plaatsen: int = 320
     locaties: int | tuple[int, ...] | None = None
     aandeel_plaatsen: Mapping[Soort, float] | None = None
@@ -177,7 +194,7 @@ class Scenario:
             self._fail("gemeente", "moet een NIS-code van 5 cijfers zijn")
         self._check_number("geboorten_per_jaar", minimum=0.0, strict=True, maximum=MAX_GEBOORTEN)
         for name in ("aandeel_opvangvraag", "aandeel_kwetsbaar", "aandeel_werkend", "aandeel_broer_zus",
-                     "aandeel_pleegkind", "vaste_prijs_kwetsbaar", "vaste_prijs_anderen",
+                     "aandeel_pleegkind", "aandeel_nederlandstalig", "vaste_prijs_kwetsbaar", "vaste_prijs_anderen",
                      "aandeel_geen_voorkeur", "kans_vroeger_weg", "kans_weigeren", "aandeel_gereserveerd"):
             self._check_share(name)
         if self.kans_weigeren == 1:
@@ -251,6 +268,8 @@ class Scenario:
                   "werkend_eerst": Regel(voorrang=(("werkend",),)), "broer_zus": Regel(voorrang=(("broer_zus",),)),
                   "reservering": Regel(gereserveerd=self.aandeel_gereserveerd)}
         base = HUIDIGE_REGELS[soort] if self.beleid == "huidige_regels" else single[self.beleid]
+        if self.beleid == "huidige_regels" and in_brussel(self.gemeente):
+            base = replace(base, taalvoorrang=TAALVOORRANG_BRUSSEL)
         return replace(base, **dict(self.regels or {}).get(soort, {}))
 
     def _locaties_per_soort(self) -> list[tuple[Soort, list[int]]]:
@@ -367,17 +386,17 @@ class Scenario:
         for soort, changes in self._mapping("regels", self.regels).items():
             field = f"regels.{soort}"
             if isinstance(changes, Regel):
-                changes = {name: getattr(changes, name) for name in ("voorrang", "afwijking", "gereserveerd")}
+                changes = {name: getattr(changes, name) for name in REGEL_VELDEN}
             if not isinstance(changes, Mapping):
-                self._fail(field, "verwacht velden voorrang, afwijking en/of gereserveerd")
-            known = ("voorrang", "afwijking", "gereserveerd")
+                self._fail(field, f"verwacht velden {', '.join(REGEL_VELDEN)}")
+            known = REGEL_VELDEN
             for key in changes:
                 if key not in known:
                     self._fail(field, f"onbekend veld '{key}' (velden: {', '.join(known)})")
             changes = dict(changes)
             if "voorrang" in changes:
                 changes["voorrang"] = self._voorrang(f"{field}.voorrang", changes["voorrang"])
-            for key in ("afwijking", "gereserveerd"):
+            for key in REGEL_VELDEN[1:]:
                 if key in changes:
                     value = changes[key]
                     if isinstance(value, bool) or not isinstance(value, Real) or not 0 <= value <= 1:
@@ -386,8 +405,8 @@ class Scenario:
         object.__setattr__(self, "regels", checked)
         for soort in SOORTEN:
             regel = self.regel(soort)
-            if regel.afwijking + regel.gereserveerd > 1:
-                self._fail(f"regels.{soort}", "afwijking en gereserveerd samen mogen niet boven 100 % liggen")
+            if regel.afwijking + regel.gereserveerd + regel.taalvoorrang > 1:
+                self._fail(f"regels.{soort}", "afwijking, gereserveerd en taalvoorrang samen mogen niet boven 100 % liggen")
 
     def _voorrang(self, field: str, value: object) -> tuple[tuple[Groep, ...], ...]:
         """Levels of groups: each a group name, or a list of names that share a level."""

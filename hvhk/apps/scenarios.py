@@ -32,7 +32,7 @@ from simulatie.maten import (
     significance,
     soort_maten,
 )
-from simulatie.scenario import SOORTEN, Scenario
+from simulatie.scenario import SOORTEN, Scenario, in_brussel
 
 BELEID = [(label, beleid) for beleid, label in BELEID_LABELS.items()]
 PLAATSEN = {"inkomenstarief": "Plaatsen inkomenstarief", "vaste_prijs": "Plaatsen vaste prijs",
@@ -64,6 +64,8 @@ def scenario_app() -> widgets.Widget:
     plaatsen = {soort: widgets.IntText(description=PLAATSEN[soort], tooltip=f"Plaatsen {label}")
                 for soort, label in SOORT_LABELS.items()}
     medewerkers = widgets.IntText(description="Loketmedewerkers")
+    nederlandstalig = widgets.BoundedIntText(description="Nederlandstalige voorrang (%)", min=0, max=100,
+                                             tooltip="Aandeel van de aanvragen met Nederlandstalige voorrang (Brussel)")
     beleid = widgets.Dropdown(description="Toewijzing", options=BELEID)
     afwijking = widgets.IntSlider(description="Afwijking (%)", value=AFWIJKING, min=0, max=30)
     extra_plaatsen = widgets.IntSlider(description="Extra plaatsen", min=-200, max=200, step=5)
@@ -73,8 +75,8 @@ def scenario_app() -> widgets.Widget:
     nieuwe_afwijking = widgets.IntSlider(description="Afwijking (%)", value=AFWIJKING, min=0, max=30)
     replicaties = widgets.BoundedIntText(value=10, min=2, max=100, description="Replicaties")
     button = widgets.Button(description=START, button_style="primary")
-    for field in (gemeente, geboorten, *plaatsen.values(), medewerkers, beleid, afwijking, extra_plaatsen, extra_soort,
-                  extra_medewerkers, nieuw_beleid, nieuwe_afwijking, replicaties):
+    for field in (gemeente, geboorten, *plaatsen.values(), medewerkers, nederlandstalig, beleid, afwijking,
+                  extra_plaatsen, extra_soort, extra_medewerkers, nieuw_beleid, nieuwe_afwijking, replicaties):
         field.style.description_width = "13rem"
         field.layout.width = "28rem"
     for slider in (afwijking, nieuwe_afwijking):
@@ -83,6 +85,8 @@ def scenario_app() -> widgets.Widget:
 
     @safe_callback(message)
     def prefill(_change=None) -> None:
+        brussel = gemeente.value in set(gemeenten()["naam"]) and in_brussel(find_gemeente(gemeente.value))
+        nederlandstalig.layout.display = "" if brussel else "none"  # the Dutch-language priority holds in Brussels only
         if gemeente.value not in demo.index:
             source.value = ("<p class='hvhk-uitleg'>Vul de huidige cijfers van de gemeente in: geboorten per"
                             " jaar, plaatsen kinderopvang per soort en loketmedewerkers.</p>")
@@ -93,6 +97,7 @@ def scenario_app() -> widgets.Widget:
         for soort, count in split.plaatsen_per_soort.items():
             plaatsen[soort].value = count
         medewerkers.value = int(figures["loket_medewerkers"])
+        nederlandstalig.value = round(100 * demodata.AANDEEL_NEDERLANDSTALIG) if brussel else 0
         source.value = (f"<p class='hvhk-uitleg'>Ingevuld met {DEMO_LABEL} voor {escape(gemeente.value)};"
                         " vervang ze door de echte cijfers van de gemeente.</p>")
 
@@ -105,6 +110,7 @@ def scenario_app() -> widgets.Widget:
             naam=naam, gemeente=find_gemeente(gemeente.value), geboorten_per_jaar=float(geboorten.value),
             plaatsen=total, aandeel_plaatsen={s: count / total for s, count in places.items()} if total else None,
             loket_medewerkers=staff, beleid=rule, regels={"inkomenstarief": {"afwijking": share / 100}},
+            aandeel_nederlandstalig=nederlandstalig.value / 100 if nederlandstalig.layout.display != "none" else 0.0,
         )
 
     def scenarios() -> tuple[Scenario, Scenario]:
@@ -145,8 +151,8 @@ def scenario_app() -> widgets.Widget:
     return widgets.VBox([
         style_sheet(), widgets.HTML(INTRO), gemeente, source,
         widgets.HBox([
-            widgets.VBox([widgets.HTML(f"<h3>{HUIDIG}</h3>"), geboorten, *plaatsen.values(), medewerkers, beleid,
-                          afwijking]),
+            widgets.VBox([widgets.HTML(f"<h3>{HUIDIG}</h3>"), geboorten, *plaatsen.values(), medewerkers,
+                          nederlandstalig, beleid, afwijking]),
             widgets.VBox([widgets.HTML(f"<h3>{SCENARIO}</h3>"), extra_plaatsen, extra_soort, extra_medewerkers,
                           nieuw_beleid, nieuwe_afwijking]),
         ]),

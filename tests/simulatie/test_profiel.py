@@ -15,9 +15,10 @@ from simulatie.maten import BASIS
 from simulatie.scenario import SOORTEN
 
 GEMEENTEN = [
-    # gemeente, geboorten, medewerkers, uren, dagen, kwetsbaar, werkend, broer_zus, pleegkind, opvangvraag
-    ["Gent", 2700, 3, 6, 5, 0.25, 0.8, 0.2, 0.01, None],
-    [43007, 60, 1, 4, 4, "15 %", "70%", 0.2, 0.02, 0.6],
+    # gemeente, geboorten, medewerkers, uren, dagen, kwetsbaar, werkend, broer_zus, pleegkind, opvangvraag,
+    # nederlandstalig (Brussels only)
+    ["Gent", 2700, 3, 6, 5, 0.25, 0.8, 0.2, 0.01, None, None],
+    [43007, 60, 1, 4, 4, "15 %", "70%", 0.2, 0.02, 0.6, None],
 ]
 LOCATIES = [
     ["Gent", "De Speelboot", "inkomenstarief", 100],
@@ -195,11 +196,11 @@ def test_csv_mistakes_name_row_and_column(tmp_path):
                                 " gemeente Gent; geef op elke rij van een gemeente dezelfde cijfers")
     rows = _csv_rows()
     rows[3][-1] = "-30"
-    with pytest.raises(GebruikersFout, match=r"rij 4, kolom M \(plaatsen\): -30 is negatief"):
+    with pytest.raises(GebruikersFout, match=r"rij 4, kolom N \(plaatsen\): -30 is negatief"):
         profiel.read(_csv(path, rows))
     rows = _csv_rows()
     rows[2][-2] = "crèche"
-    with pytest.raises(GebruikersFout, match=r"rij 3, kolom L \(soort\): onbekende soort 'crèche'"):
+    with pytest.raises(GebruikersFout, match=r"rij 3, kolom M \(soort\): onbekende soort 'crèche'"):
         profiel.read(_csv(path, rows))
     with pytest.raises(GebruikersFout, match=r"rij 1: kolom plaatsen ontbreekt"):
         profiel.read(_csv(path, [row[:-1] for row in _csv_rows()]))
@@ -235,3 +236,14 @@ def test_any_location_names_and_places_survive_the_csv(tmp_path_factory, locatio
     assert gent.locaties == tuple(places for _, _, places in locations)
     assert gent.locatie_soorten == tuple(soort for _, soort, _ in locations)
     assert gent.plaatsen == sum(gent.locaties)
+
+
+def test_a_brussels_gemeente_gives_its_share_with_dutch_language_priority(tmp_path):
+    path = _profile(tmp_path / "brussel.xlsx", gemeenten=[["Sint-Jans-Molenbeek", 1300, 2, 6, 5, "25 %", "70 %",
+                                                            "20 %", "1 %", None, "35 %"]],
+                    locaties=[["21012", "De Kangoeroe", "inkomenstarief", 80]])
+    (scenario,) = profiel.read(path).values()
+    assert scenario.aandeel_nederlandstalig == 0.35 and scenario.regel("inkomenstarief").taalvoorrang == 0.55
+    (gent,) = profiel.read(_profile(tmp_path / "gent.xlsx", gemeenten=GEMEENTEN[:1],
+                                    locaties=[row for row in LOCATIES if row[0] in ("Gent", "44021")])).values()
+    assert gent.aandeel_nederlandstalig == 0.0, "an empty optional cell keeps the default"

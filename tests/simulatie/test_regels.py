@@ -53,12 +53,13 @@ def test_the_huidige_regels_are_the_default_and_favour_their_groups():
 def gezin(number: int, joins: float, *groepen: str, sibling: bool = False) -> Gezin:
     """A gezin that joins the list of location 0 at `joins` and, once placed, keeps its plaats 10 days."""
     return Gezin(number, 0.0, "kwetsbaar" in groepen, "werkend" in groepen, "pleegkind" in groepen,
+                 "nederlandstalig" in groepen,
                  (frozenset(groepen), frozenset({*groepen, "broer_zus"})), 0 if sibling else -1, True, False, (0,),
                  0, 0.0, joins, math.inf, 10.0, 1.0,
                  answered=0.0)
 
 
-def allotment_order(**regel) -> list[int]:
+def allotment_order(gezinnen: list[Gezin] | None = None, **regel) -> list[int]:
     """Who gets the one plaats of one location, in turn: gezin 0 holds it first, gezinnen 1 to 5 join
     behind it on days 1 to 5 (1: none of the groups, 2: werkend, 3: kwetsbaar, 4: pleegkind, 5: a
     sibling at the location); every child stays 10 days."""
@@ -66,13 +67,14 @@ def allotment_order(**regel) -> list[int]:
                         regels={"inkomenstarief": {"voorrang": [], "afwijking": 0.0, **regel}})
     env = simpy.Environment()
     allocation = Allocation(env, scenario)
-    gezinnen = [gezin(0, 0.0), gezin(1, 1.0), gezin(2, 2.0, "werkend"), gezin(3, 3.0, "kwetsbaar"),
-                gezin(4, 4.0, "pleegkind"), gezin(5, 5.0, sibling=True)]
+    gezinnen = gezinnen or [gezin(0, 0.0), gezin(1, 1.0), gezin(2, 2.0, "werkend"), gezin(3, 3.0, "kwetsbaar"),
+                            gezin(4, 4.0, "pleegkind"), gezin(5, 5.0, sibling=True)]
     for each in gezinnen:
         allocation.join_at(each)
     env.run(until=100)
-    assert [each.allotted for each in sorted(gezinnen, key=lambda g: g.allotted)] == [0, 10, 20, 30, 40, 50]
-    return [each.number for each in sorted(gezinnen, key=lambda g: g.allotted)]
+    order = sorted(gezinnen, key=lambda g: g.allotted)
+    assert [each.allotted for each in order] == [10.0 * turn for turn in range(len(gezinnen))]
+    return [each.number for each in order]
 
 
 def test_a_hand_worked_case_is_allotted_in_the_order_of_the_rules():
@@ -85,6 +87,50 @@ def test_a_hand_worked_case_is_allotted_in_the_order_of_the_rules():
     # kept for kwetsbare gezinnen: nobody else may take it
     scenario_order = allotment_order(voorrang=["werkend"], gereserveerd=0.0)
     assert scenario_order == [0, 2, 1, 3, 4, 5]
+
+
+def test_the_taalvoorrang_puts_a_nederlandstalige_gezin_first_for_its_share_of_the_places():
+    def wachtend() -> list[Gezin]:  # 3: nederlandstalig and werkend, 4: nederlandstalig
+        return [gezin(0, 0.0), gezin(1, 1.0), gezin(2, 2.0, "werkend"), gezin(3, 3.0, "nederlandstalig", "werkend"),
+                gezin(4, 4.0, "nederlandstalig")]
+
+    assert allotment_order(wachtend(), voorrang=["werkend"]) == [0, 2, 3, 1, 4]
+    # the one plaats may go ahead: to the first nederlandstalige gezin in the rule's order, every time it is free
+    assert allotment_order(wachtend(), voorrang=["werkend"], taalvoorrang=1.0) == [0, 3, 4, 2, 1]
+
+
+def test_the_taalvoorrang_comes_before_the_afwijking_and_both_before_the_order():
+    """Two places, one of which may go ahead for each share: gezinnen 0 and 1 hold them until days 10
+    and 10.5; then the nederlandstalige gezin, the kwetsbare gezin, and the order (werkend first)."""
+    scenario = Scenario(plaatsen=2, locaties=(2,), toewijzing_vooraf_dagen=0.0, geduld_dagen=math.inf, regels={
+        "inkomenstarief": {"voorrang": ["werkend"], "afwijking": 0.5, "taalvoorrang": 0.5}})
+    env = simpy.Environment()
+    allocation = Allocation(env, scenario)
+    gezinnen = [gezin(0, 0.0), gezin(1, 0.5), gezin(2, 1.0, "werkend"), gezin(3, 2.0, "kwetsbaar"),
+                gezin(4, 3.0, "nederlandstalig"), gezin(5, 4.0)]
+    for each in gezinnen:
+        allocation.join_at(each)
+    env.run(until=100)
+    assert [(g.number, g.allotted, g.voorsprong) for g in sorted(gezinnen, key=lambda g: g.allotted)] == [
+        (0, 0.0, ""), (1, 0.5, ""), (4, 10.0, "taalvoorrang"), (3, 10.5, "afwijking"), (2, 20.0, ""), (5, 20.5, "")]
+
+
+def test_brussels_childcare_gives_the_dutch_language_priority_to_at_most_55_percent_of_its_places():
+    assert Scenario(gemeente="21012").regel("inkomenstarief").taalvoorrang == 0.55
+    assert Scenario(gemeente="21012").regel("vaste_prijs").taalvoorrang == 0.55
+    assert Scenario(gemeente="44021").regel("inkomenstarief").taalvoorrang == 0.0
+    assert Scenario(gemeente="21012", beleid="fifo").regel("inkomenstarief").taalvoorrang == 0.0
+    brussel = Scenario(gemeente="21012", jaren=6, aandeel_nederlandstalig=0.4, aandeel_plaatsen=GEMENGD)
+    result = run(brussel, 5)
+    ahead = [g for g in result.gezinnen if g.voorsprong == "taalvoorrang"]
+    assert ahead and all(g.nederlandstalig for g in ahead)
+    for location, capacity in enumerate(brussel.capaciteiten):
+        moments = sorted([(g.allotted, 1) for g in ahead if g.location == location]
+                         + [(g.departure, -1) for g in ahead if g.location == location])
+        assert max(np.cumsum([step for _, step in moments]), default=0) <= math.floor(0.55 * capacity)
+    zonder = run(replace(brussel, regels=dict.fromkeys(SOORTEN, {"taalvoorrang": 0.0})), 5).measures
+    assert result.measures["aandeel_tijdig_nederlandstalig"] > zonder["aandeel_tijdig_nederlandstalig"] + 0.05
+    assert math.isnan(run(Scenario(jaren=2), 5).measures["aandeel_tijdig_nederlandstalig"]), "nobody outside Brussels"
 
 
 def test_a_reserved_plaats_waits_for_a_kwetsbare_gezin():
@@ -115,7 +161,7 @@ def test_only_gezinnen_that_pay_it_go_to_a_vaste_prijs_location_and_each_soort_i
 def test_places_given_outside_the_order_never_exceed_the_share():
     scenario = Scenario(jaren=6, regels={"inkomenstarief": {"afwijking": 0.1}})
     result = run(scenario, 4)
-    outside = [g for g in result.gezinnen if g.afwijking]
+    outside = [g for g in result.gezinnen if g.voorsprong == "afwijking"]
     assert outside and all(g.kwetsbaar for g in outside)
     for location, capacity in enumerate(scenario.capaciteiten):
         moments = sorted([(g.allotted, 1) for g in outside if g.location == location]
@@ -134,7 +180,8 @@ def test_places_given_outside_the_order_never_exceed_the_share():
      "veld regels.inkomenstarief.voorrang: onbekende groep 'werkloos'"),
     ({"regels": {"inkomenstarief": {"voorrang": ["werkend", ["werkend"]]}}}, "de groep werkend staat er meer dan eens in"),
     ({"regels": {"vaste_prijs": {"afwijking": 1.5}}}, "veld regels.vaste_prijs: afwijking moet een aandeel van 0 tot 1 zijn"),
-    ({"regels": {"vaste_prijs": {"afwijking": 0.6, "gereserveerd": 0.6}}}, "samen mogen niet boven 100 % liggen"),
+    ({"regels": {"vaste_prijs": {"afwijking": 0.6, "gereserveerd": 0.6}}},
+     "afwijking, gereserveerd en taalvoorrang samen mogen niet boven 100 % liggen"),
     ({"regels": {"vaste_prijs": {"wachttijd": 3}}}, "onbekend veld 'wachttijd'"),
     ({"regels": {"opvang": {}}}, "veld regels: onbekende soort 'opvang'"),
     ({"aandeel_plaatsen": GEMENGD, "locaties": 2}, "veld locaties: elke soort met plaatsen heeft minstens één locatie nodig"),

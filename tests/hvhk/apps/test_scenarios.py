@@ -115,3 +115,15 @@ def test_a_wrong_input_shows_a_dutch_message_and_no_table(app, description, valu
     assert not any("<table" in text for text in _texts(app)), "the previous table is gone"
     assert not any(isinstance(w, widgets.Image) for w in _all(app))
     assert not _field(app, "Simuleren").disabled
+
+
+def test_a_brussels_gemeente_asks_for_the_share_with_dutch_language_priority(app, monkeypatch):
+    seen = []
+    monkeypatch.setattr(hvhk.apps.scenarios, "run_scenarios", lambda scenarios, *_, **__: seen.extend(scenarios))
+    veld = _field(app, "Nederlandstalige voorrang (%)")
+    assert veld.layout.display == "none", "not asked in Flanders, where the rule does not hold"
+    _field(app, "Gemeente").value = "Sint-Jans-Molenbeek"
+    assert veld.layout.display == "" and veld.value == 30
+    _field(app, "Simuleren").click()
+    assert [s.aandeel_nederlandstalig for s in seen] == [0.3, 0.3]
+    assert seen[0].regel("inkomenstarief").taalvoorrang == 0.55
