@@ -32,7 +32,7 @@ RANGES = {
     "geboorten_per_jaar": (0.0, MAX_GEBOORTEN, True, False),
     "aandeel_opvangvraag": SHARE, "aandeel_kwetsbaar": SHARE, "aandeel_werkend": SHARE, "aandeel_broer_zus": SHARE,
     "aandeel_geen_voorkeur": SHARE, "kans_vroeger_weg": SHARE, "aandeel_gereserveerd": SHARE,
-    "aandeel_pleegkind": SHARE, "vaste_prijs_kwetsbaar": SHARE, "vaste_prijs_anderen": SHARE,
+    "aandeel_pleegkind": SHARE, "aandeel_nederlandstalig": SHARE, "vaste_prijs_kwetsbaar": SHARE, "vaste_prijs_anderen": SHARE,
     "kans_weigeren": (0.0, math.nextafter(1.0, 0.0), False, False),
     "plaatsen": (0, MAX_PLAATSEN, False, True),
     "loket_medewerkers": (1, None, False, True),
