@@ -254,9 +254,10 @@ class Allocation:
     def __init__(self, env: simpy.Environment, scenario: Scenario) -> None:
         self.env = env
         soorten = scenario.soorten
-        regels = [scenario.regel(soort) for soort in soorten]
-        levels = {soort: {groepen: scenario.regel(soort).level(groepen) for groepen in GROEPEN_SETS.values()}
-                  for soort in set(soorten)}
+        per_soort = {soort: scenario.regel(soort) for soort in soorten}
+        regels = [per_soort[soort] for soort in soorten]
+        levels = {soort: {groepen: regel.level(groepen) for groepen in GROEPEN_SETS.values()}
+                  for soort, regel in per_soort.items()}
         self._level = [levels[soort] for soort in soorten]
         """Per location the rank of every combination of groups under its rule: a lookup on each push."""
         self.free = list(scenario.capaciteiten)
@@ -269,18 +270,18 @@ class Allocation:
         self.vacant = scenario.plaatsen
         self._named = [([], [], []) for _ in soorten]  # per location: the others, the kwetsbare, the nederlandstalige
         anywhere = {soort: ([], [], []) for soort in soorten}
-        self._anywhere = [(soort, anywhere[soort], levels[soort], scenario.regel(soort).taalvoorrang > 0)
-                          for soort in anywhere]
+        self._anywhere = [(soort, anywhere[soort], levels[soort], regel.taalvoorrang > 0)
+                          for soort, regel in per_soort.items()]
         self._lists = [(kwetsbaar, anywhere[soort][True], others, anywhere[soort][False], taal, anywhere[soort][2])
                        for (others, kwetsbaar, taal), soort in zip(self._named, soorten)]
         """Per location the heaps of gezinnen that accept it: a reserved plaats may go to the first two
         only; the last two hold the nederlandstalige gezinnen again, for the taalvoorrang."""
-        self._ahead = scenario.toewijzing_vooraf_dagen
+        self._allot_before = scenario.toewijzing_vooraf_dagen
         self._patience = scenario.geduld_dagen
 
     def join_at(self, gezin: Gezin) -> None:
         """Let an answered gezin join the lists toewijzing_vooraf_dagen before its desired start."""
-        delay = gezin.desired_start - self._ahead - self.env.now
+        delay = gezin.desired_start - self._allot_before - self.env.now
         if delay > 0:
             self.env.schedule(Call(self._joined, gezin), NORMAL, delay)
         else:
@@ -302,7 +303,6 @@ class Allocation:
 
     def _wait(self, gezin: Gezin) -> None:
         if gezin.anywhere and not gezin.declined:
-            entry = None
             for soort, heaps, levels, taal in self._anywhere:
                 if gezin.vaste_prijs or soort != "vaste_prijs":
                     entry = (levels[gezin.groepen[0]], gezin.number, gezin)

@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 
 from roadmap import store
+from simulatie.maten import groep_maten
+from simulatie.scenario import in_brussel
 
 
 def _run_demo(folder):
@@ -66,6 +68,10 @@ def test_simulation_table_covers_every_demo_gemeente(demo_folder):
     folder, _, _ = demo_folder
     table = pd.read_csv(folder / "uitvoer" / "simulatie" / "loket.csv", dtype={"nis": str})
     assert table["nis"].nunique() == 20
+    undefined = table.loc[table["gemiddelde"].isna()]
+    assert set(undefined["maat"]) == set(groep_maten("nederlandstalig")), "only the Brussels group, and only outside it"
+    assert not undefined["nis"].map(in_brussel).any()
+    table = table.dropna(subset=["gemiddelde", "ci_laag", "ci_hoog"])  # an interval needs two replicaties with a value
     assert (table["ci_laag"] <= table["gemiddelde"]).all() and (table["gemiddelde"] <= table["ci_hoog"]).all()
 
 
