@@ -27,8 +27,8 @@ PACKAGES = Path(__file__).resolve().parent.parent  # holds hvhk/, roadmap/, simu
 HOST = "127.0.0.1"
 NETWERK_HOST = "0.0.0.0"
 STARTTIJD = 120  # seconds a server may take to answer before the workshop gives up
-# A closed phone's screen is freed this long after its connection dropped; a partner who comes
-# back later types the code and their name again and finds their answers.
+# A coordinator's screen (a Solara virtual kernel) is freed this long after its tab was closed; the
+# partner's server keeps nothing per phone, so it has nothing to free.
 OPRUIMEN_NA = "3m"
 COORDINATOR_APP = "solara.server.starlette:app"  # serves hvhk.server.begeleider (SOLARA_APP)
 PARTNER_APP = "hvhk.server.partner:app"  # plain pages: a phone loads a few kilobytes, not Solara's 3 MB
