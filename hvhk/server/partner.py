@@ -257,9 +257,10 @@ def _save_antwoord(deelnemer_id: int, form: dict[str, str]) -> dict:
         value = form.get("keuze") or eerder
         if not value:
             raise GebruikersFout("kies eerst een antwoord: de toelichting wordt samen met het antwoord bewaard")
-        if value not in invulling.keuzes():
+        keuzes = invulling.keuzes()
+        if value not in keuzes:
             raise GebruikersFout(f"stelling '{stelling_id}': onbekend antwoord '{value}'")
-        keuze, niveau = invulling.keuzes()[value]
+        keuze, niveau = keuzes[value]
         toelichting = form["toelichting"].strip()[:2000] if "toelichting" in form else eerdere_toelichting
         store.save_antwoorden(connection, deelnemer_id, _rij(stelling_id, keuze, niveau, toelichting))
         invulling.antwoorden[stelling_id] = (value, toelichting)

@@ -59,19 +59,31 @@ def gezin(number: int, joins: float, *groepen: str, sibling: bool = False) -> Ge
                  answered=0.0)
 
 
+def most_held_at_once(gezinnen: list[Gezin], location: int) -> int:
+    """The most places of `location` that these gezinnen held at the same moment."""
+    moments = sorted([(g.allotted, 1) for g in gezinnen if g.location == location]
+                     + [(g.departure, -1) for g in gezinnen if g.location == location])
+    return max(np.cumsum([step for _, step in moments]), default=0)
+
+
+def allot(scenario: Scenario, gezinnen: list[Gezin]) -> None:
+    """Let the gezinnen join the lists of `scenario`'s locations and run 100 days of allotment."""
+    env = simpy.Environment()
+    allocation = Allocation(env, scenario)
+    for each in gezinnen:
+        allocation.join_at(each)
+    env.run(until=100)
+
+
 def allotment_order(gezinnen: list[Gezin] | None = None, **regel) -> list[int]:
     """Who gets the one plaats of one location, in turn: gezin 0 holds it first, gezinnen 1 to 5 join
     behind it on days 1 to 5 (1: none of the groups, 2: werkend, 3: kwetsbaar, 4: pleegkind, 5: a
     sibling at the location); every child stays 10 days."""
     scenario = Scenario(plaatsen=1, locaties=(1,), toewijzing_vooraf_dagen=0.0, geduld_dagen=math.inf,
                         regels={"inkomenstarief": {"voorrang": [], "afwijking": 0.0, **regel}})
-    env = simpy.Environment()
-    allocation = Allocation(env, scenario)
     gezinnen = gezinnen or [gezin(0, 0.0), gezin(1, 1.0), gezin(2, 2.0, "werkend"), gezin(3, 3.0, "kwetsbaar"),
                             gezin(4, 4.0, "pleegkind"), gezin(5, 5.0, sibling=True)]
-    for each in gezinnen:
-        allocation.join_at(each)
-    env.run(until=100)
+    allot(scenario, gezinnen)
     order = sorted(gezinnen, key=lambda g: g.allotted)
     assert [each.allotted for each in order] == [10.0 * turn for turn in range(len(gezinnen))]
     return [each.number for each in order]
@@ -104,13 +116,9 @@ def test_the_taalvoorrang_comes_before_the_afwijking_and_both_before_the_order()
     and 10.5; then the nederlandstalige gezin, the kwetsbare gezin, and the order (werkend first)."""
     scenario = Scenario(plaatsen=2, locaties=(2,), toewijzing_vooraf_dagen=0.0, geduld_dagen=math.inf, regels={
         "inkomenstarief": {"voorrang": ["werkend"], "afwijking": 0.5, "taalvoorrang": 0.5}})
-    env = simpy.Environment()
-    allocation = Allocation(env, scenario)
     gezinnen = [gezin(0, 0.0), gezin(1, 0.5), gezin(2, 1.0, "werkend"), gezin(3, 2.0, "kwetsbaar"),
                 gezin(4, 3.0, "nederlandstalig"), gezin(5, 4.0)]
-    for each in gezinnen:
-        allocation.join_at(each)
-    env.run(until=100)
+    allot(scenario, gezinnen)
     assert [(g.number, g.allotted, g.voorsprong) for g in sorted(gezinnen, key=lambda g: g.allotted)] == [
         (0, 0.0, ""), (1, 0.5, ""), (4, 10.0, "taalvoorrang"), (3, 10.5, "afwijking"), (2, 20.0, ""), (5, 20.5, "")]
 
@@ -125,9 +133,7 @@ def test_brussels_childcare_gives_the_dutch_language_priority_to_at_most_55_perc
     ahead = [g for g in result.gezinnen if g.voorsprong == "taalvoorrang"]
     assert ahead and all(g.nederlandstalig for g in ahead)
     for location, capacity in enumerate(brussel.capaciteiten):
-        moments = sorted([(g.allotted, 1) for g in ahead if g.location == location]
-                         + [(g.departure, -1) for g in ahead if g.location == location])
-        assert max(np.cumsum([step for _, step in moments]), default=0) <= math.floor(0.55 * capacity)
+        assert most_held_at_once(ahead, location) <= math.floor(0.55 * capacity)
     zonder = run(replace(brussel, regels=dict.fromkeys(SOORTEN, {"taalvoorrang": 0.0})), 5).measures
     assert result.measures["aandeel_tijdig_nederlandstalig"] > zonder["aandeel_tijdig_nederlandstalig"] + 0.05
     assert math.isnan(run(Scenario(jaren=2), 5).measures["aandeel_tijdig_nederlandstalig"]), "nobody outside Brussels"
@@ -136,12 +142,8 @@ def test_brussels_childcare_gives_the_dutch_language_priority_to_at_most_55_perc
 def test_a_reserved_plaats_waits_for_a_kwetsbare_gezin():
     scenario = Scenario(plaatsen=1, locaties=(1,), toewijzing_vooraf_dagen=0.0, geduld_dagen=math.inf,
                         regels={"inkomenstarief": {"voorrang": [], "afwijking": 0.0, "gereserveerd": 1.0}})
-    env = simpy.Environment()
-    allocation = Allocation(env, scenario)
     waiting = [gezin(0, 0.0, "kwetsbaar"), gezin(1, 1.0, "werkend"), gezin(2, 2.0, "kwetsbaar")]
-    for each in waiting:
-        allocation.join_at(each)
-    env.run(until=100)
+    allot(scenario, waiting)
     assert [each.allotted for each in waiting] == [0.0, None, 10.0]
 
 
@@ -164,9 +166,7 @@ def test_places_given_outside_the_order_never_exceed_the_share():
     outside = [g for g in result.gezinnen if g.voorsprong == "afwijking"]
     assert outside and all(g.kwetsbaar for g in outside)
     for location, capacity in enumerate(scenario.capaciteiten):
-        moments = sorted([(g.allotted, 1) for g in outside if g.location == location]
-                         + [(g.departure, -1) for g in outside if g.location == location])
-        assert max(np.cumsum([step for _, step in moments]), default=0) <= math.floor(0.1 * capacity)
+        assert most_held_at_once(outside, location) <= math.floor(0.1 * capacity)
 
 
 @pytest.mark.parametrize("velden, fout", [
