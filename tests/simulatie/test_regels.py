@@ -55,8 +55,7 @@ def gezin(number: int, joins: float, *groepen: str, sibling: bool = False) -> Ge
     return Gezin(number, 0.0, "kwetsbaar" in groepen, "werkend" in groepen, "pleegkind" in groepen,
                  "nederlandstalig" in groepen,
                  (frozenset(groepen), frozenset({*groepen, "broer_zus"})), 0 if sibling else -1, True, False, (0,),
-                 0, 0.0, joins, math.inf, 10.0, 1.0,
-                 answered=0.0)
+                 0, 0.0, joins, math.inf, 10.0, 1.0, 0.0, 0.0)
 
 
 def most_held_at_once(gezinnen: list[Gezin], location: int) -> int:
@@ -70,8 +69,7 @@ def allot(scenario: Scenario, gezinnen: list[Gezin]) -> None:
     """Let the gezinnen join the lists of `scenario`'s locations and run 100 days of allotment."""
     env = simpy.Environment()
     allocation = Allocation(env, scenario)
-    for each in gezinnen:
-        allocation.join_at(each)
+    allocation.join_all(gezinnen)
     env.run(until=100)
 
 
