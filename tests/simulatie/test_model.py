@@ -7,7 +7,7 @@ import pytest
 import simpy
 
 from simulatie.maten import MATEN
-from simulatie.model import OpeningHours, run
+from simulatie.model import OpeningHours, lowest, run
 from simulatie.scenario import Scenario
 
 MEASURES = {
@@ -269,3 +269,16 @@ def test_a_run_leaves_nothing_for_the_garbage_collector():
     finally:
         gc.enable()
     assert left < 20
+
+
+@pytest.mark.parametrize(("locations", "count"), [(40, 3), (40, 1), (8, 3), (3, 5)])
+def test_the_locations_a_gezin_names_are_the_first_of_a_full_sort(locations, count):
+    """The partial sort of the named locations against numpy's full sort, over the clocks a gezin can
+    have: refused locations (infinite) come after every other."""
+    clocks = np.random.default_rng(locations).standard_exponential((300, locations))
+    clocks[clocks > 2.0] = np.inf
+    first, full = lowest(clocks, count), np.argsort(clocks, axis=1)
+    finite = np.isfinite(clocks).sum(axis=1)
+    assert all(row[:min(count, n)].tolist() == whole[:min(count, n)].tolist()
+               for row, whole, n in zip(first, full, finite))
+    assert first.shape == (300, min(count, locations))
