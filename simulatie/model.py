@@ -395,18 +395,25 @@ class Allocation:
 
 @dataclass(frozen=True)
 class RunResult:
-    """One replicatie: the gezinnen as simulated and what was measured after the warm-up.
-
-    measures: scalars (see `measures`); wachtlijst: per week of the window the number of gezinnen
-    past their desired start without a plaats (columns dag, wachtlijst); bezetting_per_locatie: the
-    time-average share of each location's places occupied, indexed by locatie from 1.
-    """
+    """One replicatie: the gezinnen as simulated, as objects and as columns (see `_columns`), and
+    the measures of the window after the warm-up (see `measures`). The series over time and per
+    location are made when asked: a batch of replicaties keeps only the measures."""
 
     scenario: Scenario
     gezinnen: list[Gezin]
+    table: dict[str, np.ndarray]
     measures: dict[str, float]
-    wachtlijst: pd.DataFrame
-    bezetting_per_locatie: pd.Series
+
+    @property
+    def wachtlijst(self) -> pd.DataFrame:
+        """Per week of the window the gezinnen past their desired start without a plaats (columns dag,
+        wachtlijst)."""
+        return waiting_list(self.scenario, self.table)
+
+    @property
+    def bezetting_per_locatie(self) -> pd.Series:
+        """The time-average share of each location's places occupied, indexed by locatie from 1."""
+        return occupancy(self.scenario, self.table)
 
 
 def run(scenario: Scenario, seed: int | np.random.SeedSequence) -> RunResult:
@@ -430,8 +437,7 @@ def run(scenario: Scenario, seed: int | np.random.SeedSequence) -> RunResult:
         env.run(until=scenario.eind_dagen)
         env._queue.clear()  # see above: SimPy has no public call to drop what is still scheduled
         table = _columns(drawn, gezinnen)
-        return RunResult(scenario, gezinnen, measures(scenario, table, hours), waiting_list(scenario, table),
-                         occupancy(scenario, table))
+        return RunResult(scenario, gezinnen, table, measures(scenario, table, hours))
     finally:
         if collecting:
             gc.enable()
