@@ -126,6 +126,30 @@ MIGRATIONS: list[str] = [
     DROP TABLE belang;
     ALTER TABLE belang_nieuw RENAME TO belang;
     """,
+    # 5: the discussion (Bespreken): the stellingen a group takes up again, in order, with the level it
+    # agreed and a note once recorded (vastgelegd); each partner's vote after the discussion, kept
+    # next to the first answer; and the stelling the partners vote on now (NULL: no vote is open).
+    """
+    CREATE TABLE bespreking (
+        ronde_id INTEGER NOT NULL REFERENCES ronde(id) ON DELETE CASCADE,
+        stelling_id TEXT NOT NULL,
+        volgorde INTEGER NOT NULL,
+        niveau INTEGER,
+        notitie TEXT NOT NULL DEFAULT '',
+        vastgelegd TEXT,
+        PRIMARY KEY (ronde_id, stelling_id)
+    );
+    CREATE TABLE stem (
+        deelnemer_id INTEGER NOT NULL REFERENCES deelnemer(id) ON DELETE CASCADE,
+        stelling_id TEXT NOT NULL,
+        keuze TEXT NOT NULL CHECK (keuze IN ('niveau', 'weet_niet', 'niet_van_toepassing')),
+        niveau INTEGER,
+        gewijzigd TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f', 'now')),
+        PRIMARY KEY (deelnemer_id, stelling_id),
+        CHECK ((keuze = 'niveau') = (niveau IS NOT NULL))
+    );
+    ALTER TABLE ronde ADD COLUMN stemming TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -135,7 +159,8 @@ BUSY_TIMEOUT = 30  # seconds a save waits while another program writes, before i
 sqlite3.register_adapter(np.int64, int)
 sqlite3.register_adapter(np.int32, int)
 TABLES = (
-    "huis", "huis_gemeente", "roadmap_versie", "ronde", "deelnemer", "antwoord", "belang", "prioriteit", "actie"
+    "huis", "huis_gemeente", "roadmap_versie", "ronde", "deelnemer", "antwoord", "belang", "prioriteit", "actie",
+    "bespreking", "stem",
 )
 STATUSSEN = ("gepland", "bezig", "klaar", "gestopt")
 
@@ -389,20 +414,10 @@ def save_antwoorden(connection: sqlite3.Connection, deelnemer_id: int, antwoorde
     round's Roadmap version does not know, and levels outside its scale, are refused, naming the stelling.
     """
     roadmap = ronde_roadmap(connection, deelnemer_ronde(connection, deelnemer_id))
-    known, niveaus = set(roadmap.stellingen["stelling_id"]), roadmap.schaal.niveau_waarden
     rows = []
     for row in antwoorden.itertuples(index=False):
-        if row.stelling_id not in known:
-            raise GebruikersFout(f"onbekende stelling '{row.stelling_id}' in Roadmap-versie {roadmap.versie}")
-        if row.keuze not in KEUZES:
-            raise GebruikersFout(f"stelling '{row.stelling_id}': onbekende keuze '{row.keuze}'")
-        niveau = None if row.keuze != "niveau" else int(row.niveau)
-        if niveau is not None and niveau not in niveaus:
-            raise GebruikersFout(
-                f"stelling '{row.stelling_id}': niveau {niveau} ligt niet tussen {niveaus[0]} en {niveaus[-1]}"
-            )
-        toelichting = getattr(row, "toelichting", "") or ""
-        rows.append((deelnemer_id, row.stelling_id, row.keuze, niveau, toelichting))
+        niveau = _checked_answer(roadmap, row.stelling_id, row.keuze, row.niveau)
+        rows.append((deelnemer_id, row.stelling_id, row.keuze, niveau, getattr(row, "toelichting", "") or ""))
     with transaction(connection):
         connection.executemany(
             "INSERT INTO antwoord (deelnemer_id, stelling_id, keuze, niveau, toelichting) VALUES (?, ?, ?, ?, ?)"
@@ -411,6 +426,29 @@ def save_antwoorden(connection: sqlite3.Connection, deelnemer_id: int, antwoorde
             " gewijzigd = strftime('%Y-%m-%dT%H:%M:%f', 'now')",
             rows,
         )
+
+
+def _checked_answer(roadmap: Roadmap, stelling_id: str, keuze: str, niveau) -> int | None:
+    """The level of one answer as stored (None for weet niet and niet van toepassing), or a Dutch refusal
+    naming the stelling: a stelling the round's Roadmap version does not know, or a level off its scale."""
+    _check_stelling(roadmap, stelling_id)
+    if keuze not in KEUZES:
+        raise GebruikersFout(f"stelling '{stelling_id}': onbekende keuze '{keuze}'")
+    if keuze != "niveau":
+        return None
+    _check_niveau(roadmap, stelling_id, niveau)
+    return int(niveau)
+
+
+def _check_stelling(roadmap: Roadmap, stelling_id: str) -> None:
+    if stelling_id not in set(roadmap.stellingen["stelling_id"]):
+        raise GebruikersFout(f"onbekende stelling '{stelling_id}' in Roadmap-versie {roadmap.versie}")
+
+
+def _check_niveau(roadmap: Roadmap, stelling_id: str, niveau) -> None:
+    niveaus = roadmap.schaal.niveau_waarden
+    if niveau is None or pd.isna(niveau) or int(niveau) != niveau or int(niveau) not in niveaus:
+        raise GebruikersFout(f"stelling '{stelling_id}': niveau {niveau} ligt niet tussen {niveaus[0]} en {niveaus[-1]}")
 
 
 def save_belang(connection: sqlite3.Connection, deelnemer_id: int, belang: dict[str, int]) -> None:
@@ -531,6 +569,97 @@ def set_groep_zichtbaar(connection: sqlite3.Connection, ronde_id: int, zichtbaar
 
 def groep_zichtbaar(connection: sqlite3.Connection, ronde_id: int) -> bool:
     return bool(connection.execute("SELECT groep_zichtbaar FROM ronde WHERE id = ?", (ronde_id,)).fetchone()[0])
+
+
+def plan_bespreking(connection: sqlite3.Connection, ronde_id: int, stelling_ids: Sequence[str]) -> None:
+    """Add stellingen to the ones a round's group discusses again, after those already planned; a
+    stelling planned before keeps its place."""
+    roadmap = ronde_roadmap(connection, ronde_id)
+    for stelling_id in stelling_ids:
+        _check_stelling(roadmap, stelling_id)
+    with transaction(connection):
+        last = connection.execute(
+            "SELECT coalesce(max(volgorde), 0) FROM bespreking WHERE ronde_id = ?", (ronde_id,)
+        ).fetchone()[0]
+        connection.executemany(
+            "INSERT INTO bespreking (ronde_id, stelling_id, volgorde) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            [(ronde_id, stelling_id, last + number) for number, stelling_id in enumerate(stelling_ids, start=1)],
+        )
+
+
+def drop_bespreking(connection: sqlite3.Connection, ronde_id: int, stelling_id: str) -> None:
+    """Take a stelling off the discussion, as long as nobody voted on it again and nothing was recorded."""
+    with transaction(connection):
+        if _stemmen_op(connection, ronde_id, stelling_id) or connection.execute(
+            "SELECT 1 FROM bespreking WHERE ronde_id = ? AND stelling_id = ? AND vastgelegd IS NOT NULL",
+            (ronde_id, stelling_id),
+        ).fetchone():
+            raise GebruikersFout(f"stelling '{stelling_id}' is al besproken: haar stemmen en besluit blijven bewaard")
+        connection.execute("UPDATE ronde SET stemming = NULL WHERE id = ? AND stemming = ?", (ronde_id, stelling_id))
+        connection.execute("DELETE FROM bespreking WHERE ronde_id = ? AND stelling_id = ?", (ronde_id, stelling_id))
+
+
+def _stemmen_op(connection: sqlite3.Connection, ronde_id: int, stelling_id: str) -> int:
+    return connection.execute(
+        "SELECT count(*) FROM stem s JOIN deelnemer d ON d.id = s.deelnemer_id"
+        " WHERE d.ronde_id = ? AND s.stelling_id = ?", (ronde_id, stelling_id)
+    ).fetchone()[0]
+
+
+def open_stemming(connection: sqlite3.Connection, ronde_id: int, stelling_id: str) -> None:
+    """Let the partners vote again on a planned stelling; a vote open on another one closes."""
+    with transaction(connection):
+        if not connection.execute(
+            "SELECT 1 FROM bespreking WHERE ronde_id = ? AND stelling_id = ?", (ronde_id, stelling_id)
+        ).fetchone():
+            raise GebruikersFout(f"stelling '{stelling_id}' staat niet bij de te bespreken stellingen")
+        connection.execute("UPDATE ronde SET stemming = ? WHERE id = ?", (stelling_id, ronde_id))
+
+
+def close_stemming(connection: sqlite3.Connection, ronde_id: int) -> None:
+    with transaction(connection):
+        connection.execute("UPDATE ronde SET stemming = NULL WHERE id = ?", (ronde_id,))
+
+
+def stemming(connection: sqlite3.Connection, ronde_id: int) -> str | None:
+    """The stelling the partners of a round vote on now, or None."""
+    row = connection.execute("SELECT stemming FROM ronde WHERE id = ?", (ronde_id,)).fetchone()
+    return None if row is None else row[0]
+
+
+def save_stem(connection: sqlite3.Connection, deelnemer_id: int, stelling_id: str, keuze: str, niveau) -> None:
+    """Save a partner's vote after the discussion, replacing an earlier one; only while the vote on
+    that stelling is open, so that a phone left on an old page cannot change a closed vote."""
+    ronde_id = deelnemer_ronde(connection, deelnemer_id)
+    niveau = _checked_answer(ronde_roadmap(connection, ronde_id), stelling_id, keuze, niveau)
+    with transaction(connection):
+        if stemming(connection, ronde_id) != stelling_id:
+            raise GebruikersFout("de stemming over deze stelling is gesloten; uw eerdere stem blijft bewaard")
+        connection.execute(
+            "INSERT INTO stem (deelnemer_id, stelling_id, keuze, niveau) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (deelnemer_id, stelling_id) DO UPDATE SET keuze = excluded.keuze,"
+            " niveau = excluded.niveau, gewijzigd = strftime('%Y-%m-%dT%H:%M:%f', 'now')",
+            (deelnemer_id, stelling_id, keuze, niveau),
+        )
+
+
+def save_uitkomst(
+    connection: sqlite3.Connection, ronde_id: int, stelling_id: str, niveau: int | None, notitie: str = ""
+) -> None:
+    """Record what the group agreed on a discussed stelling: its level (None: the group stays split) and
+    a short note. The vote on it closes: what was recorded is what the votes said."""
+    roadmap = ronde_roadmap(connection, ronde_id)
+    if niveau is not None:
+        _check_niveau(roadmap, stelling_id, niveau)
+    with transaction(connection):
+        updated = connection.execute(
+            "UPDATE bespreking SET niveau = ?, notitie = ?, vastgelegd = strftime('%Y-%m-%dT%H:%M:%f', 'now')"
+            " WHERE ronde_id = ? AND stelling_id = ?",
+            (None if niveau is None else int(niveau), notitie.strip()[:2000], ronde_id, stelling_id),
+        ).rowcount
+        if not updated:
+            raise GebruikersFout(f"stelling '{stelling_id}' staat niet bij de te bespreken stellingen")
+        connection.execute("UPDATE ronde SET stemming = NULL WHERE id = ? AND stemming = ?", (ronde_id, stelling_id))
 
 
 def deelnemer_ronde(connection: sqlite3.Connection, deelnemer_id: int) -> int:
@@ -677,6 +806,26 @@ def acties(connection: sqlite3.Connection, ronde_id: int) -> pd.DataFrame:
     )
 
 
+def besprekingen(connection: sqlite3.Connection, ronde_id: int) -> pd.DataFrame:
+    """The stellingen a round's group discusses again, in order: stelling_id, niveau and notitie as
+    agreed, vastgelegd (when recorded; None before)."""
+    return _frame(
+        connection,
+        "SELECT stelling_id, niveau, notitie, vastgelegd FROM bespreking WHERE ronde_id = ? ORDER BY volgorde",
+        (ronde_id,),
+    )
+
+
+def stemmen(connection: sqlite3.Connection, ronde_id: int) -> pd.DataFrame:
+    """The votes after the discussion of a round: deelnemer_id, stelling_id, keuze, niveau (as `antwoorden`)."""
+    return _frame(
+        connection,
+        "SELECT s.deelnemer_id, s.stelling_id, s.keuze, s.niveau FROM stem s"
+        " JOIN deelnemer d ON d.id = s.deelnemer_id WHERE d.ronde_id = ? ORDER BY s.deelnemer_id, s.stelling_id",
+        (ronde_id,),
+    )
+
+
 def row_counts(connection: sqlite3.Connection) -> dict[str, int]:
     return {table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in TABLES}
 
@@ -726,6 +875,10 @@ _REPORT_INPUTS = {
                 " JOIN ronde r ON r.id = d.ronde_id",
     "prioriteiten": "SELECT r.huis_id, p.* FROM prioriteit p JOIN ronde r ON r.id = p.ronde_id",
     "acties": "SELECT r.huis_id, a.* FROM actie a JOIN ronde r ON r.id = a.ronde_id",
+    "besprekingen": "SELECT r.huis_id, b.ronde_id, b.stelling_id, b.volgorde, b.niveau, b.notitie,"
+                    " b.vastgelegd IS NOT NULL AS vastgelegd FROM bespreking b JOIN ronde r ON r.id = b.ronde_id",
+    "stemmen": "SELECT r.huis_id, s.deelnemer_id, s.stelling_id, s.keuze, s.niveau FROM stem s"
+               " JOIN deelnemer d ON d.id = s.deelnemer_id JOIN ronde r ON r.id = d.ronde_id",
 }
 
 
