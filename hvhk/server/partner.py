@@ -180,8 +180,12 @@ class Invulling:
         return [onderdeel_label(soort, o, self.antwoorden) for soort, o in self.onderdelen]
 
     def keuzes(self) -> dict[str, tuple[str, int | None]]:
-        """An answer's value in the form -> (keuze, niveau) as the store takes it."""
-        return {_keuze_value(*keuze): keuze for keuze in self.roadmap.schaal.antwoorden.values()}
+        return _keuzes(self.roadmap)
+
+
+def _keuzes(roadmap: Roadmap) -> dict[str, tuple[str, int | None]]:
+    """An answer's value in the form -> (keuze, niveau) as the store takes it."""
+    return {_keuze_value(*keuze): keuze for keuze in roadmap.schaal.antwoorden.values()}
 
 
 def _keuze_value(keuze: str, niveau) -> str:
@@ -209,25 +213,36 @@ def _invullen(deelnemer_id: int, onderdeel: str | None, melding: str, fout: str,
             invulling = Invulling.load(connection, deelnemer_id)
         except GebruikersFout:  # the coordinator removed this partner, or the store was replaced
             return RedirectResponse("/", status_code=303)
+        stemming = store.stemming(connection, invulling.ronde_id)
     index = _index(onderdeel, invulling)
     soort, gekozen = invulling.onderdelen[index]
     return _page(
         "partner-invullen.html", status, invulling=invulling, index=index, soort=soort, onderdeel=gekozen,
         soort_label=SOORT_LABEL[soort], labels=invulling.labels(), totaal=len(invulling.roadmap.stellingen),
-        melding=melding, fout=fout, waarde=_keuze_value,
+        melding=melding, fout=fout, waarde=_keuze_value, stemming=stemming,
     )
 
 
 async def save_antwoord(request: Request) -> Response:
     """Save one answer (or its toelichting) at once; the script gets the new progress, a form the page again."""
-    return await _save(request, _save_antwoord)
+    return await _save(request, _save_antwoord, _opnieuw_invullen, _naar_antwoord)
 
 
 async def save_belang(request: Request) -> Response:
-    return await _save(request, _save_belang)
+    return await _save(request, _save_belang, _opnieuw_invullen, _naar_antwoord)
 
 
-async def _save(request: Request, save) -> Response:
+def _opnieuw_invullen(deelnemer_id: int, form: dict[str, str], fout: str) -> Response:
+    return _invullen(deelnemer_id, form.get("onderdeel"), "", fout, 400)
+
+
+def _naar_antwoord(antwoord: dict) -> str:
+    return f"/invullen?onderdeel={antwoord['index']}#{antwoord['anker']}"
+
+
+async def _save(request: Request, save, opnieuw, verder) -> Response:
+    """Run `save(deelnemer_id, form)` for the partner of this phone: for the script its result as JSON;
+    for a plain form the page at `verder(result)`, or `opnieuw(deelnemer_id, form, fout)` when refused."""
     deelnemer_id = _deelnemer_id(request)
     script = "application/json" in request.headers.get("accept", "")
     if deelnemer_id is None:
@@ -241,10 +256,10 @@ async def _save(request: Request, save) -> Response:
     except GebruikersFout as error:
         if script:
             return JSONResponse({"fout": _sentence(str(error))}, status_code=400)
-        return await run_in_threadpool(_invullen, deelnemer_id, form.get("onderdeel"), "", _sentence(str(error)), 400)
+        return await run_in_threadpool(opnieuw, deelnemer_id, form, _sentence(str(error)))
     if script:
         return JSONResponse(antwoord)
-    return RedirectResponse(f"/invullen?onderdeel={antwoord['index']}#{antwoord['anker']}", status_code=303)
+    return RedirectResponse(verder(antwoord), status_code=303)
 
 
 def _save_antwoord(deelnemer_id: int, form: dict[str, str]) -> dict:
@@ -287,6 +302,67 @@ def _voortgang(invulling: Invulling, form: dict[str, str], anker: str) -> dict:
     index = _index(form.get("onderdeel"), invulling)
     return {"beantwoord": len(invulling.antwoorden), "totaal": len(invulling.roadmap.stellingen),
             "label": invulling.labels()[index], "index": index, "anker": anker}
+
+
+# --- voting again in the discussion ------------------------------------------------------------
+
+async def stemming_status(request: Request) -> Response:
+    """The stelling this partner's group votes on now, or None: each open page asks every few seconds."""
+    deelnemer_id = _deelnemer_id(request)
+    if deelnemer_id is None:
+        return JSONResponse({"stelling": None}, status_code=401)
+    return JSONResponse({"stelling": await run_in_threadpool(_open_stemming, deelnemer_id)})
+
+
+def _open_stemming(deelnemer_id: int) -> str | None:
+    with closing(_connect()) as connection:
+        return store.stemming(connection, store.deelnemer_ronde(connection, deelnemer_id))
+
+
+async def stemmen_page(request: Request) -> Response:
+    deelnemer_id = _deelnemer_id(request)
+    if deelnemer_id is None:
+        return RedirectResponse("/", status_code=303)
+    return await run_in_threadpool(_stemmen, deelnemer_id, "")
+
+
+def _stemmen(deelnemer_id: int, fout: str, status: int = 200) -> Response:
+    """The stelling under discussion with this partner's first answer and vote, or word that no vote is open."""
+    with closing(_connect()) as connection:
+        ronde_id = store.deelnemer_ronde(connection, deelnemer_id)
+        stelling_id = store.stemming(connection, ronde_id)
+        roadmap = store.ronde_roadmap(connection, ronde_id)
+        if stelling_id is None:
+            return _page("partner-stemmen.html", status, stelling=None, fout=fout)
+        eerste = store.antwoorden(connection, ronde_id)
+        stem = store.stemmen(connection, ronde_id)
+    stelling = roadmap.stellingen.set_index("stelling_id").loc[stelling_id]
+    labels = {_keuze_value(*keuze): label for label, keuze in roadmap.schaal.antwoorden.items()}
+    return _page("partner-stemmen.html", status, stelling_id=stelling_id, stelling=stelling, schaal=roadmap.schaal,
+                 eerste=labels.get(_eigen(eerste, deelnemer_id, stelling_id), ""), gekozen=_eigen(stem, deelnemer_id,
+                 stelling_id), fout=fout, waarde=_keuze_value)
+
+
+def _eigen(antwoorden: pd.DataFrame, deelnemer_id: int, stelling_id: str) -> str:
+    """This partner's answer to a stelling as its value in the form, or '' when there is none."""
+    rows = antwoorden.loc[(antwoorden["deelnemer_id"] == deelnemer_id) & (antwoorden["stelling_id"] == stelling_id)]
+    return "" if rows.empty else _keuze_value(rows["keuze"].iloc[0], rows["niveau"].iloc[0])
+
+
+async def save_stem(request: Request) -> Response:
+    """Save a partner's vote after the discussion; refused once the vote on that stelling closed."""
+    return await _save(request, _save_stem, lambda deelnemer_id, _, fout: _stemmen(deelnemer_id, fout, 400),
+                       lambda _: "/stemmen")
+
+
+def _save_stem(deelnemer_id: int, form: dict[str, str]) -> dict:
+    stelling_id, value = form.get("stelling", ""), form.get("keuze", "")
+    with closing(_connect()) as connection:
+        keuzes = _keuzes(store.ronde_roadmap(connection, store.deelnemer_ronde(connection, deelnemer_id)))
+        if value not in keuzes:
+            raise GebruikersFout(f"stelling '{stelling_id}': onbekend antwoord '{value}'")
+        store.save_stem(connection, deelnemer_id, stelling_id, *keuzes[value])
+    return {"stelling": stelling_id}
 
 
 # --- the group's result ------------------------------------------------------------------------
@@ -342,6 +418,9 @@ app = Starlette(
         Route("/invullen", invullen_page, methods=["GET"]),
         Route("/antwoord", save_antwoord, methods=["POST"]),
         Route("/belang", save_belang, methods=["POST"]),
+        Route("/stemming.json", stemming_status, methods=["GET"]),
+        Route("/stemmen", stemmen_page, methods=["GET"]),
+        Route("/stem", save_stem, methods=["POST"]),
         Route("/groep", groep_page, methods=["GET"]),
         Route("/readyz", ready, methods=["GET"]),
     ],

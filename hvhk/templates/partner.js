@@ -25,14 +25,34 @@ async function bewaar(form, knop) {
   } catch (fout) {
     return toon("Geen verbinding met de computer van de begeleider: dit antwoord is niet bewaard. Probeer het opnieuw.", true);
   }
-  toon("", false);
+  toon(antwoord.beantwoord === undefined ? "Uw stem is bewaard." : "", false);
   if (knop) {
     for (const ander of form.querySelectorAll("button")) ander.setAttribute("aria-pressed", String(ander === knop));
   }
+  if (antwoord.beantwoord === undefined) return;  // a vote in the discussion: no progress to show
   document.getElementById("voortgang").value = antwoord.beantwoord;
   document.getElementById("teller").textContent = `${antwoord.beantwoord} van ${antwoord.totaal} stellingen beantwoord`;
   keuzelijst.options[antwoord.index].textContent = antwoord.label;
 }
+
+// The discussion: every few seconds, while the page is in view, ask which stelling the group votes
+// on. The answers page shows a link to it; the voting page follows the coordinator to the next one.
+const bespreking = document.getElementById("bespreking");
+const stemming = document.getElementById("stemming");
+async function kijk() {
+  if (document.visibilityState !== "visible") return;
+  let open;
+  try {
+    const response = await fetch("/stemming.json", {headers: {Accept: "application/json"}});
+    if (!response.ok) return;
+    open = (await response.json()).stelling || "";
+  } catch (fout) {
+    return;  // the next look tries again
+  }
+  if (bespreking) bespreking.hidden = !open;
+  if (stemming && open !== stemming.dataset.stelling) location.replace("/stemmen");
+}
+setInterval(kijk, 2000);
 
 document.addEventListener("submit", (event) => {
   const form = event.target;

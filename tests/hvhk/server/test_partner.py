@@ -168,3 +168,41 @@ def test_an_unexpected_error_shows_an_apology_in_dutch_and_logs_the_details(conn
     assert broken.status_code == 500 and broken.json()["fout"].startswith("Er ging iets mis; wat al bewaard was")
     log = Path(ui._logger().handlers[0].baseFilename)  # the apps' log file, opened once per process
     assert "Traceback" not in broken.text and "ZeroDivisionError" in log.read_text()
+
+
+def test_partners_vote_again_on_the_stelling_under_discussion_and_only_while_it_is_open(connection, ronde):
+    code = store.new_toegangscode(connection, ronde)
+    an, bart = Telefoon(), Telefoon()
+    an.open(code, "An")
+    bart.open(code, "Bart")
+    an.antwoord("onderwijs.1", "niveau-1")
+    assert an.client.get("/stemming.json").json() == {"stelling": None}
+    assert 'id="bespreking" hidden' in an.client.get("/invullen").text
+    assert "Er loopt nu geen stemming" in an.client.get("/stemmen").text
+
+    store.plan_bespreking(connection, ronde, ["onderwijs.1", "onderwijs.2"])
+    store.open_stemming(connection, ronde, "onderwijs.1")
+    assert an.client.get("/stemming.json").json() == {"stelling": "onderwijs.1"}
+    assert 'id="bespreking">' in an.client.get("/invullen").text  # the link to the vote shows
+    page = an.client.get("/stemmen").text
+    assert "Scholen kennen het Huis." in page and "Uw eerste antwoord was <strong>1 – Verkennen</strong>" in page
+    assert an.client.post("/stem", data={"stelling": "onderwijs.1", "keuze": "niveau-3"}, headers=JSON).json() == {
+        "stelling": "onderwijs.1"}
+    assert re.findall(r'aria-pressed="true"[^>]*>([^<]+)</button>', an.client.get("/stemmen").text) == [
+        "3 – Samenwerken"]
+    plain = bart.client.post("/stem", data={"stelling": "onderwijs.1", "keuze": "weet_niet"}, follow_redirects=False)
+    assert plain.status_code == 303 and plain.headers["location"] == "/stemmen"  # without the script
+
+    refused = an.client.post("/stem", data={"stelling": "onderwijs.2", "keuze": "niveau-2"}, headers=JSON)
+    assert refused.status_code == 400 and "gesloten" in refused.json()["fout"]
+    unknown = an.client.post("/stem", data={"stelling": "onderwijs.1", "keuze": "niveau-9"})
+    assert unknown.status_code == 400 and "onbekend antwoord &#39;niveau-9&#39;" in unknown.text
+    store.open_stemming(connection, ronde, "onderwijs.2")  # the coordinator moves on
+    late = bart.client.post("/stem", data={"stelling": "onderwijs.1", "keuze": "niveau-4"}, headers=JSON)
+    assert late.status_code == 400 and "gesloten" in late.json()["fout"]
+
+    votes = store.stemmen(connection, ronde)
+    assert votes[["stelling_id", "keuze", "niveau"]].astype(object).where(votes.notna(), None).values.tolist() == [
+        ["onderwijs.1", "niveau", 3], ["onderwijs.1", "weet_niet", None]]
+    assert store.antwoorden(connection, ronde)["niveau"].tolist() == [1]  # the first answer stays
+    assert Telefoon().client.get("/stemming.json").status_code == 401  # a phone without a partner learns nothing
