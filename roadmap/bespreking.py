@@ -86,14 +86,12 @@ def voorstel(antwoorden: pd.DataFrame, stellingen: pd.DataFrame, belangen: pd.Da
 
 
 def verdeling(antwoorden: pd.DataFrame, stelling_id: str, schaal: Schaal) -> pd.Series:
-    """How the answers to one stelling are spread: the count per level (by its label), then weet niet
-    and niet van toepassing; every option appears, also with 0."""
+    """How the answers to one stelling are spread: the count per answer of the scale (`Schaal.antwoorden`,
+    by its label: the levels, then weet niet and niet van toepassing); every answer appears, also with 0."""
     answers = antwoorden.loc[antwoorden["stelling_id"] == stelling_id]
-    levels = answers.loc[answers["keuze"] == "niveau", "niveau"].astype(float)
-    counts = {f"{n.waarde}. {n.label}": int((levels == n.waarde).sum()) for n in schaal.niveaus}
-    counts[schaal.weet_niet] = int((answers["keuze"] == "weet_niet").sum())
-    counts[schaal.niet_van_toepassing] = int((answers["keuze"] == "niet_van_toepassing").sum())
-    return pd.Series(counts, name="aantal")
+    levels = answers["niveau"].astype(float)
+    return pd.Series({label: int(((answers["keuze"] == keuze) & ((levels == niveau) if niveau else True)).sum())
+                      for label, (keuze, niveau) in schaal.antwoorden.items()}, name="aantal")
 
 
 def voor_en_na(antwoorden: pd.DataFrame, stemmen: pd.DataFrame, besprekingen: pd.DataFrame,

@@ -68,7 +68,7 @@ def test_the_spread_of_one_stelling_names_every_option(mini_roadmap):
     spread = bespreking.verdeling(answers, "onderwijs.1", mini_roadmap.schaal)
     assert spread.tolist() == [0, 2, 0, 1, 1, 1]
     assert spread.index[-2:].tolist() == [mini_roadmap.schaal.weet_niet, mini_roadmap.schaal.niet_van_toepassing]
-    assert spread.index[0].startswith("1. ")
+    assert spread.index[0] == "1 – Verkennen"
 
 
 @pytest.fixture

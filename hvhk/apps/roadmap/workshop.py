@@ -1,4 +1,5 @@
-"""The coordinator's workshop app: Huis and round, participants, filling in, results, partner access."""
+"""The coordinator's workshop app: Huis and round, participants, filling in, results, the discussion,
+partner access."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from hvhk.apps import ui
+from hvhk.apps.roadmap.bespreken import Bespreken
 from hvhk.apps.roadmap.dashboard import Dashboard
 from hvhk.apps.roadmap.deelnemers import Deelnemers
 from hvhk.apps.roadmap.invullen import Invulscherm
@@ -96,7 +98,8 @@ def workshop_app(database: Path) -> widgets.Widget:
     deelnemers = Deelnemers(connection, bij_wijziging=invullen.fill)
     adres = partner_address()
     toegang = Toegang(connection, adres) if adres else None
-    parts = [("Deelnemers", deelnemers), ("Invullen", invullen), ("Resultaten", dashboard)]
+    parts = [("Deelnemers", deelnemers), ("Invullen", invullen), ("Resultaten", dashboard),
+             ("Bespreken", Bespreken(connection))]
     if toegang:
         parts.append(("Partners op hun toestel", toegang))
     tabs = widgets.Tab(children=[part.widget for _, part in parts], titles=[title for title, _ in parts])
@@ -113,8 +116,8 @@ def workshop_app(database: Path) -> widgets.Widget:
 
     @ui.safe_callback(kiezer.message_line)
     def tab_gekozen(change) -> None:
-        if change["new"] == 2:
-            dashboard.show(gekozen["ronde"])
+        if parts[change["new"]][0] in ("Resultaten", "Bespreken"):  # drawn from the answers of this moment
+            parts[change["new"]][1].show(gekozen["ronde"])
 
     tabs.observe(tab_gekozen, names="selected_index")
     return widgets.VBox([ui.style_sheet(), kiezer.widget, tabs])
