@@ -21,7 +21,7 @@ from hvhk.base.formatting import as_date, as_difference, as_number, as_percent
 from hvhk.base.gemeenten import gemeente_naam
 from rapporten import RESULTATEN
 from rapporten.opmaak import tabel
-from roadmap import aggregate, analysis, charts, store
+from roadmap import aggregate, analysis, bespreking, charts, store
 from roadmap.definition import reeks
 from roadmap.resultaten import RondeResultaten
 from simulatie.maten import BASIS, LOKET_MATEN, MATEN, interval
@@ -95,7 +95,7 @@ class HuisRapport:
         ronde = self.ronde
         if ronde is None:
             return {RESULTATEN: {"ronde": None, "deelnemers": 0, "mediaan_per_levensdomein": {}, "onenig": 0,
-                                 "prioriteiten": []}}
+                                 "prioriteiten": [], "besproken": 0, "besluiten": {}}}
         return {
             RESULTATEN: {
                 "ronde": ronde.nummer,
@@ -103,6 +103,8 @@ class HuisRapport:
                 "mediaan_per_levensdomein": {r.onderdeel_id: _number(r.mediaan) for r in ronde.levensdomeinen.itertuples()},
                 "onenig": int(ronde.onenigheid["onenig"].sum()),
                 "prioriteiten": ronde.prioriteiten["onderdeel_id"].head(5).tolist(),
+                "besproken": len(ronde.besproken),
+                "besluiten": {r.stelling_id: _number(r.niveau) for r in ronde.besproken.itertuples() if r.vastgelegd},
             }
         }
 
@@ -205,6 +207,25 @@ class HuisRapport:
             + tail
         )
 
+    def bespreking(self) -> HTML:
+        """The stellingen the group discussed again: before and after, what it decided, what stays split."""
+        heading = "<h2>De bespreking</h2>"
+        besproken = None if self.ronde is None else self.ronde.besproken
+        if besproken is None or besproken.empty:
+            return HTML(heading + "<p>De groep besprak in deze ronde geen stellingen opnieuw.</p>")
+        uitleg = (f"<p>De stellingen die de groep na het invullen opnieuw besprak en waarover de partners opnieuw"
+                  f" stemden, anoniem. Voor: de eerste antwoorden; na: de stemmen na het gesprek (wie niet opnieuw"
+                  f" stemde, telt daar niet mee). {bespreking.regel()}</p>")
+        rows = [[r.onderdeel, r.tekst, _oordeel(r.mediaan_voor, r.eens_voor, r.n_voor),
+                 _oordeel(r.mediaan_na, r.eens_na, r.n_na), r.veranderd, _besluit(r), r.notitie]
+                for r in besproken.itertuples()]
+        table = tabel(["Onderdeel", "Stelling", "Voor", "Na", "Veranderd", "Besluit", "Notitie"], rows,
+                      text_columns=(0, 1, 2, 3, 5, 6))
+        split = besproken.loc[besproken["niveau"].isna() & ~besproken["eens_na"].eq(True)]
+        rest = "<p>Op alle besproken stellingen vond de groep een gedeeld niveau.</p>" if split.empty else (
+            "<p>Nog verdeeld: " + "; ".join(escape(tekst) for tekst in split["tekst"]) + ".</p>")
+        return HTML(heading + uitleg + table + rest)
+
     def actieplan(self) -> HTML:
         """The priorities the group chose in this round and its action plan."""
         heading = "<h2>Gekozen prioriteiten en actieplan</h2>"
@@ -289,6 +310,19 @@ class HuisRapport:
             " 'niet van toepassing' tellen niet mee in mediaan en spreiding. Het niveau van een partner op een"
             " levensdomein is het gemiddelde van zijn scores op de stellingen van dat domein." + demo + "</p>"
         )
+
+
+def _oordeel(mediaan: float, eens, n: int) -> str:
+    """'mediaan 2,5, verdeeld (4)': the median, the rule's verdict and the number of scores."""
+    if not n:
+        return "geen scores"
+    return f"mediaan {as_number(mediaan)}, {'eens' if eens else 'verdeeld'} ({n})"
+
+
+def _besluit(row) -> str:
+    if not row.vastgelegd:
+        return "nog niet vastgelegd"
+    return "geen overeenstemming" if pd.isna(row.niveau) else f"niveau {row.niveau:.0f}"
 
 
 def _number(value: float) -> float | None:

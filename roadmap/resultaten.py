@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from roadmap import analysis, store
+from roadmap import analysis, bespreking, store
 from roadmap.definition import Schaal
 
 
@@ -24,7 +24,8 @@ class RondeResultaten:
     `onenigheid` is `analysis.onenigheid` with each stelling's text and, as `partners_laag` and
     `partners_hoog`, the pseudonyms in each camp (empty text for a camp nobody is in).
     `prioriteiten` is the ranking the analysis proposes; `gekozen` names the levensdomeinen the
-    group itself chose, and `acties` carries the name of each action's onderdeel. `vorig_nummer`
+    group itself chose, and `acties` carries the name of each action's onderdeel. `besproken` is
+    `bespreking.voor_en_na`: the stellingen the group discussed again, before and after. `vorig_nummer`
     and `weg` (the per-onderdeel frame of `analysis.afgelegde_weg`) are None in a Huis's first round.
     """
 
@@ -41,6 +42,7 @@ class RondeResultaten:
     prioriteiten: pd.DataFrame
     gekozen: list[str]
     acties: pd.DataFrame
+    besproken: pd.DataFrame
     vorig_nummer: int | None
     weg: pd.DataFrame | None
 
@@ -85,6 +87,8 @@ class RondeResultaten:
             prioriteiten=analysis.prioriteiten(niveaus, store.belangen(connection, ronde_id), schaal.hoogste),
             gekozen=[namen[onderdeel_id] for onderdeel_id in store.prioriteiten(connection, ronde_id)],
             acties=store.acties(connection, ronde_id).assign(onderdeel=lambda a: a["onderdeel_id"].map(namen)),
+            besproken=bespreking.voor_en_na(antwoorden, store.stemmen(connection, ronde_id),
+                                            store.besprekingen(connection, ronde_id), stellingen, schaal),
             vorig_nummer=vorig_nummer,
             weg=weg,
         )

@@ -1,6 +1,7 @@
 """A whole networked workshop round in a real browser: the coordinator starts a round, two partners
 fill in at the same time on their own 'devices' (browser contexts), one reloads midway, and the
-SQLite file ends up holding exactly what they clicked."""
+SQLite file ends up holding exactly what they clicked; then a group discusses two split stellingen
+and votes again from the phones."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
@@ -237,3 +239,108 @@ def test_a_partner_who_puts_her_phone_away_comes_back_on_another_and_finds_her_a
     # the page updates when the server's answer arrives, just after the store has the row
     expect(again.page.locator("#teller")).to_have_text("2 van 96 stellingen beantwoord")
     expect(again.page.locator("#onderdeel option").first).to_have_text("Levensdomein: Onderwijs (2/5)")
+
+
+EERSTE = {"An": (1, 1), "Bart": (1, 4), "Chris": (4, 1), "Dina": (4, 4)}
+"""Each partner's first scores on onderwijs.1 and onderwijs.2: two stellingen split two against two."""
+STELLING = {"onderwijs.1": "Scholen, het CLB en het Huis", "onderwijs.2": "We werken samen aan een warme overgang"}
+
+
+def first_answers(database) -> None:
+    """The first round as the partners filled it in (tested on its own in test_workshop.py)."""
+    connection = store.connect(database)
+    ronde_id = int(store.alle_rondes(connection)["ronde_id"].iloc[-1])
+    for naam, (een, twee) in EERSTE.items():
+        deelnemer = store.save_deelnemer(connection, ronde_id, naam, "", "onderwijs")
+        store.save_antwoorden(connection, deelnemer, pd.DataFrame(
+            [("onderwijs.1", "niveau", een, f"{naam} ziet {een}"), ("onderwijs.2", "niveau", twee, "")],
+            columns=["stelling_id", "keuze", "niveau", "toelichting"]))
+    connection.close()
+
+
+def vote(partner, label: str) -> None:
+    partner.page.locator("#stem button", has_text=label).click()
+    expect(partner.page.locator("#stem button[aria-pressed=true]")).to_have_text(label)
+
+
+def test_a_group_discusses_two_split_stellingen_and_votes_again_from_the_phones(database, start_server, pagina,
+                                                                                  meting):
+    server = start_server(database, "--netwerk")
+    coordinator = pagina()
+    coordinator.open(server.workshop, "button:has-text('Nieuwe ronde starten')")
+    coordinator.knop("Nieuwe ronde starten").click()
+    coordinator.page.get_by_text("Ronde 1 gestart.").wait_for()
+    coordinator.tab("Partners op hun toestel")
+    code = coordinator.page.locator(".hvhk-code").inner_text().strip()
+    first_answers(database)
+    partners = {naam: pagina(360, 740) for naam in EERSTE}
+    for naam, partner in partners.items():
+        join(partner, server.partner, code, naam, "Onderwijs")
+
+    coordinator.tab("Bespreken")
+    tab = coordinator.page.locator(".hvhk-bespreken")
+    for tekst in STELLING.values():
+        tab.locator(".widget-checkbox", has_text=tekst).locator("input").check()
+    coordinator.knop("Deze stellingen bespreken").click()
+    coordinator.page.get_by_text("2 stellingen toegevoegd aan de bespreking.").wait_for()
+    expect(tab.locator(".hvhk-stelling-tekst")).to_contain_text(STELLING["onderwijs.1"])
+    assert "verdeeld" in tab.inner_text() and "Dina ziet 4" in tab.inner_text() and "Dina:" not in tab.inner_text()
+
+    coordinator.knop("Stemming openen").click()
+    wait_for_rows(database, "SELECT count(*) FROM ronde WHERE stemming = 'onderwijs.1'", 1)
+    for partner in partners.values():  # the answers page they are on shows the way to the vote
+        partner.page.get_by_text("stem opnieuw").click()
+        partner.page.locator("#stem").wait_for()
+    partners["An"].screenshot("bespreken-telefoon-stemmen")
+    for naam, label in (("An", "3 – Uitbouwen"), ("Bart", "2 – Opstarten"), ("Chris", "3 – Uitbouwen"),
+                        ("Dina", "3 – Uitbouwen"), ("Bart", "3 – Uitbouwen")):  # Bart changes his mind
+        vote(partners[naam], label)
+    saved = time.monotonic()
+    wait_for_rows(database, "SELECT count(*) FROM stem WHERE niveau = 3", 4)
+    expect(tab.get_by_text("4 van 4 partners stemden opnieuw")).to_be_visible()
+    meting(f"projector toont de stemmen {time.monotonic() - saved:.1f} s na de laatste klik (doel: binnen 2 s)")
+    coordinator.knop("Projectiemodus").click()
+    coordinator.screenshot("bespreken-projectie")
+    coordinator.knop("Projectiemodus").click()
+
+    tab.locator(".widget-toggle-buttons button", has_text="3").click()
+    tab.locator("textarea").fill("Het overleg met de scholen loopt; nu nog het CLB erbij.")
+    coordinator.knop("Besluit vastleggen").click()
+    coordinator.page.get_by_text("Besluit vastgelegd").wait_for()
+    coordinator.knop("Volgende ▶").click()
+    expect(tab.locator(".hvhk-stelling-tekst")).to_contain_text(STELLING["onderwijs.2"])
+    coordinator.knop("Stemming openen").click()
+    for partner in partners.values():  # the voting page follows the coordinator to the next stelling
+        expect(partner.page.locator("#stem")).to_contain_text(STELLING["onderwijs.2"], timeout=10_000)
+    for naam, label in (("An", "1 – Verkennen"), ("Bart", "4 – Verankerd"), ("Chris", "Weet niet")):
+        vote(partners[naam], label)
+    wait_for_rows(database, "SELECT count(*) FROM stem WHERE stelling_id = 'onderwijs.2'", 3)
+    expect(tab.get_by_text("3 van 4 partners stemden opnieuw")).to_be_visible()
+    tab.locator(".widget-toggle-buttons button", has_text="Geen overeenstemming").click()
+    tab.locator("textarea").fill("Blijft verdeeld: volgende keer met de kleuterjuf erbij.")
+    coordinator.knop("Besluit vastleggen").click()
+    coordinator.page.get_by_text("Besluit vastgelegd").wait_for()
+    vote_late = partners["Dina"]
+    vote_late.page.locator("#stem button", has_text="2 – Opstarten").click()  # too late: the vote closed
+    expect(vote_late.page.locator("#melding")).to_contain_text("gesloten")
+
+    connection = store.connect(database)
+    votes = connection.execute(
+        "SELECT d.naam, s.stelling_id, s.keuze, s.niveau FROM stem s JOIN deelnemer d ON d.id = s.deelnemer_id"
+        " ORDER BY 2, 1").fetchall()
+    decisions = connection.execute("SELECT stelling_id, niveau, notitie FROM bespreking ORDER BY volgorde").fetchall()
+    first = connection.execute("SELECT count(*), sum(niveau) FROM antwoord").fetchone()
+    open_vote = connection.execute("SELECT stemming FROM ronde").fetchone()[0]
+    connection.close()
+    assert [tuple(row) for row in votes] == [
+        ("An", "onderwijs.1", "niveau", 3), ("Bart", "onderwijs.1", "niveau", 3), ("Chris", "onderwijs.1", "niveau", 3),
+        ("Dina", "onderwijs.1", "niveau", 3), ("An", "onderwijs.2", "niveau", 1), ("Bart", "onderwijs.2", "niveau", 4),
+        ("Chris", "onderwijs.2", "weet_niet", None),
+    ]
+    assert [tuple(row) for row in decisions] == [
+        ("onderwijs.1", 3, "Het overleg met de scholen loopt; nu nog het CLB erbij."),
+        ("onderwijs.2", None, "Blijft verdeeld: volgende keer met de kleuterjuf erbij."),
+    ]
+    assert tuple(first) == (8, 20) and open_vote is None  # the first opinions are untouched
+    for page in (coordinator, *partners.values()):
+        page.controleer_schoon()

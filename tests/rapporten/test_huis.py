@@ -7,6 +7,7 @@ import pytest
 
 from hvhk.base.errors import GebruikersFout
 from hvhk.base.formatting import as_difference, as_number
+from rapporten import RESULTATEN
 from rapporten.huis import HuisRapport
 from roadmap import analysis, store
 
@@ -126,3 +127,39 @@ def test_road_travelled_names_the_previous_round_by_its_number(tmp_path, mini_ro
     weg = HuisRapport.load(database, huis_id).afgelegde_weg().data
     assert "in ronde 1 en ronde 3" in weg and "Ronde 2" not in weg
     assert as_difference(2.0) in weg, "onderwijs went from 2 to 4"
+
+
+def test_the_discussion_section_shows_before_after_and_what_the_group_decided(tmp_path, mini_roadmap):
+    database = tmp_path / "hvhk.sqlite"
+    connection = store.connect(database)
+    huis_id = store.save_huis(connection, "Huis van het Kind Proef", ["44021"])
+    ronde_id = store.save_ronde(connection, huis_id, 1, "2026-03-01", mini_roadmap)
+    partners = []
+    for naam, niveau in [("An", 1), ("Bart", 1), ("Chris", 4), ("Dina", 4)]:
+        partners.append(store.save_deelnemer(connection, ronde_id, naam))
+        store.save_antwoorden(connection, partners[-1], pd.DataFrame(
+            {"stelling_id": ["onderwijs.1", "onderwijs.2"], "keuze": ["niveau"] * 2, "niveau": [niveau, niveau]}))
+    assert "geen stellingen opnieuw" in HuisRapport.load(database, huis_id).bespreking().data
+    store.plan_bespreking(connection, ronde_id, ["onderwijs.1", "onderwijs.2"])
+    store.open_stemming(connection, ronde_id, "onderwijs.1")
+    for deelnemer, niveau in zip(partners, [3, 3, 3, 4]):
+        store.save_stem(connection, deelnemer, "onderwijs.1", "niveau", niveau)
+    store.save_uitkomst(connection, ronde_id, "onderwijs.1", 3, "Samen <b>gezien</b>")
+    store.open_stemming(connection, ronde_id, "onderwijs.2")
+    store.save_stem(connection, partners[0], "onderwijs.2", "niveau", 1)
+    store.save_stem(connection, partners[3], "onderwijs.2", "niveau", 4)
+    connection.close()
+
+    rapport = HuisRapport.load(database, huis_id)
+    html = rapport.bespreking().data
+    rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)[1:]
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in rows]
+    assert [row[2:6] for row in cells] == [
+        [f"mediaan {as_number(2.5)}, verdeeld (4)", f"mediaan {as_number(3.0)}, eens (4)", "3", "niveau 3"],
+        [f"mediaan {as_number(2.5)}, verdeeld (4)", f"mediaan {as_number(2.5)}, verdeeld (2)", "0",
+         "nog niet vastgelegd"],
+    ]
+    assert cells[0][6] == "Samen &lt;b&gt;gezien&lt;/b&gt;"
+    assert "Nog verdeeld: We stemmen het aanbod af." in html
+    assert (rapport.resultaten()[RESULTATEN]["besproken"], rapport.resultaten()[RESULTATEN]["besluiten"]) == (
+        2, {"onderwijs.1": 3.0})
