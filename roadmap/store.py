@@ -643,6 +643,22 @@ def save_stem(connection: sqlite3.Connection, deelnemer_id: int, stelling_id: st
         )
 
 
+def save_stemmen(connection: sqlite3.Connection, deelnemer_id: int, stemmen: pd.DataFrame) -> None:
+    """Save votes after the discussion as an import brings them (columns stelling_id, keuze, niveau):
+    no vote needs to be open, and each stelling joins the round's discussion if it was not on it."""
+    ronde_id = deelnemer_ronde(connection, deelnemer_id)
+    roadmap = ronde_roadmap(connection, ronde_id)
+    rows = [(deelnemer_id, row.stelling_id, row.keuze, _checked_answer(roadmap, row.stelling_id, row.keuze, row.niveau))
+            for row in stemmen.itertuples(index=False)]
+    with transaction(connection):
+        plan_bespreking(connection, ronde_id, [row[1] for row in rows])
+        connection.executemany(
+            "INSERT INTO stem (deelnemer_id, stelling_id, keuze, niveau) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (deelnemer_id, stelling_id) DO UPDATE SET keuze = excluded.keuze, niveau = excluded.niveau",
+            rows,
+        )
+
+
 def save_uitkomst(
     connection: sqlite3.Connection, ronde_id: int, stelling_id: str, niveau: int | None, notitie: str = ""
 ) -> None:

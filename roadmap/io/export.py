@@ -21,18 +21,26 @@ from roadmap.io import longcsv
 
 
 def long_table(connection: sqlite3.Connection, ronde_id: int, met_namen: bool = False) -> pd.DataFrame:
-    """A round as a long table (`longcsv.KOLOMMEN`): scores per stelling, then belang per onderdeel."""
+    """A round as a long table (`longcsv.KOLOMMEN`): scores per stelling, with the vote after the
+    discussion where there was one, then belang per onderdeel."""
     schaal = store.ronde_roadmap(connection, ronde_id).schaal
     people = _deelnemers(connection, ronde_id, met_namen).set_index("id")
     labels = {"weet_niet": schaal.weet_niet, "niet_van_toepassing": schaal.niet_van_toepassing}
-    scores = store.antwoorden(connection, ronde_id)
-    scores = scores.assign(
-        id=scores["stelling_id"],
+
+    def as_text(answers: pd.DataFrame) -> list[str]:
         # `or`, not a default: a round of only weet niet / nvt has None levels, which cannot be formatted
-        antwoord=[labels.get(k) or f"{n:.0f}" for k, n in zip(scores["keuze"], scores["niveau"])],
-    )
+        return [labels.get(k) or f"{n:.0f}" for k, n in zip(answers["keuze"], answers["niveau"])]
+
+    scores = store.antwoorden(connection, ronde_id)
+    scores = scores.assign(antwoord=as_text(scores))[["deelnemer_id", "stelling_id", "antwoord", "toelichting"]]
+    votes = store.stemmen(connection, ronde_id)
+    votes = votes.assign(na_bespreking=as_text(votes))[["deelnemer_id", "stelling_id", "na_bespreking"]]
+    scores = scores.merge(votes, on=["deelnemer_id", "stelling_id"], how="outer").fillna(
+        {"antwoord": "", "toelichting": "", "na_bespreking": ""})
+    scores = scores.assign(id=scores["stelling_id"])
     belang = store.belangen(connection, ronde_id)
-    belang = belang.assign(id=belang["onderdeel_id"], antwoord=belang["belang"].astype(str), toelichting="")
+    belang = belang.assign(id=belang["onderdeel_id"], antwoord=belang["belang"].astype(str), toelichting="",
+                           na_bespreking="")
     rows = pd.concat([scores, belang], ignore_index=True)
     rows = rows.join(people, on="deelnemer_id")
     return rows.assign(deelnemer=rows["naam"], levensdomein=rows["levensdomein_id"].fillna(""))[
@@ -74,7 +82,8 @@ def _werkmap(connection: sqlite3.Connection, huis_id: int, rounds: pd.DataFrame,
         "Rondes": rounds.rename(columns={"id": "ronde_id"}),
     }
     per_round = {
-        "Deelnemers": [], "Antwoorden": [], "Per onderdeel": [], "Per stelling": [], "Prioriteiten": [], "Acties": []
+        "Deelnemers": [], "Antwoorden": [], "Per onderdeel": [], "Per stelling": [], "Bespreking": [],
+        "Prioriteiten": [], "Acties": [],
     }
     for ronde_id, nummer in zip(rounds["id"], rounds["nummer"]):
         antwoorden, stellingen = store.antwoorden(connection, ronde_id), store.ronde_roadmap(connection, ronde_id).stellingen
@@ -83,6 +92,7 @@ def _werkmap(connection: sqlite3.Connection, huis_id: int, rounds: pd.DataFrame,
         people = _deelnemers(connection, ronde_id, met_namen).drop(columns="id")
         per_round["Deelnemers"].append(people.assign(ronde=nummer))
         per_round["Antwoorden"].append(long_table(connection, ronde_id, met_namen).assign(ronde=nummer))
+        per_round["Bespreking"].append(store.besprekingen(connection, ronde_id).assign(ronde=nummer))
         chosen = store.prioriteiten(connection, ronde_id)
         per_round["Prioriteiten"].append(pd.DataFrame({"ronde": nummer, "onderdeel_id": chosen}))
         per_round["Acties"].append(store.acties(connection, ronde_id).drop(columns="id").assign(ronde=nummer))

@@ -34,6 +34,7 @@ class Invoer:
     deelnemers: pd.DataFrame  # naam, organisatie, levensdomein_id
     antwoorden: pd.DataFrame  # deelnemer, stelling_id, keuze, niveau, toelichting
     belangen: pd.DataFrame  # deelnemer, onderdeel_id, belang
+    stemmen: pd.DataFrame  # deelnemer, stelling_id, keuze, niveau: the votes after the discussion
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ def import_file(
             store.save_antwoorden(connection, deelnemer_id, eigen)
             belang = invoer.belangen.loc[invoer.belangen["deelnemer"] == deelnemer.naam]
             store.save_belang(connection, deelnemer_id, dict(zip(belang["onderdeel_id"], belang["belang"])))
+            store.save_stemmen(connection, deelnemer_id, invoer.stemmen.loc[invoer.stemmen["deelnemer"] == deelnemer.naam])
     return Verslag(ronde_id, nummer, len(invoer.deelnemers), len(invoer.antwoorden), len(invoer.belangen))
 
 
@@ -126,7 +128,7 @@ def _validate(
 
     stellingen = set(roadmap.stellingen["stelling_id"])
     onderdelen = {o.id for o in roadmap.onderdelen}
-    scores, belangen, seen = [], [], {}
+    scores, belangen, stemmen, seen = [], [], [], {}
     for a in antwoorden:
         key = (store.deelnemer_key(a.deelnemer), a.id)
         if key in seen:
@@ -135,20 +137,28 @@ def _validate(
         seen[key] = a.waar
         try:
             if a.id in stellingen:
-                keuze, niveau = _antwoord(a.waarde, roadmap.schaal)
-                scores.append((a.deelnemer, a.id, keuze, niveau, a.toelichting))
+                if a.waarde != "":
+                    scores.append((a.deelnemer, a.id, *_antwoord(a.waarde, roadmap.schaal), a.toelichting))
             elif a.id in onderdelen:
                 belangen.append((a.deelnemer, a.id, _belang(a.waarde, roadmap.schaal)))
             else:
                 fouten.add(a.waar_id, f"onbekende stelling of onderdeel '{a.id}' in Roadmap-versie {roadmap.versie}")
         except ValueError as problem:
             fouten.add(a.waar, str(problem))
-    if not fouten.lijst and not scores and not belangen:
+        if a.na_bespreking != "" and a.id in stellingen:
+            try:
+                stemmen.append((a.deelnemer, a.id, *_antwoord(a.na_bespreking, roadmap.schaal)))
+            except ValueError as problem:
+                fouten.add(a.waar_na, str(problem))
+        elif a.na_bespreking != "" and a.id in onderdelen:
+            fouten.add(a.waar_na, "over het belang van een onderdeel wordt niet opnieuw gestemd; laat dit leeg")
+    if not fouten.lijst and not scores and not belangen and not stemmen:
         fouten.add("bestand", "er staan geen antwoorden in")
     return Invoer(
         pd.DataFrame(people, columns=["naam", "organisatie", "levensdomein_id"]),
         pd.DataFrame(scores, columns=["deelnemer", "stelling_id", "keuze", "niveau", "toelichting"]),
         pd.DataFrame(belangen, columns=["deelnemer", "onderdeel_id", "belang"]),
+        pd.DataFrame(stemmen, columns=["deelnemer", "stelling_id", "keuze", "niveau"]),
     )
 
 

@@ -1,8 +1,10 @@
 """CSV in long format: one row per participant and stelling (a score) or onderdeel (a belang).
 
-Columns: deelnemer;organisatie;levensdomein;id;antwoord;toelichting. The `id` names a stelling
-(the answer is a level, 'weet niet' or 'niet van toepassing') or an onderdeel (the answer is a
-belang), on the scale of the round's Roadmap, which keeps those ids apart. Written with ';' and a
+Columns: deelnemer;organisatie;levensdomein;id;antwoord;toelichting;na_bespreking. The `id` names a
+stelling (the answer is a level, 'weet niet' or 'niet van toepassing') or an onderdeel (the answer is
+a belang), on the scale of the round's Roadmap, which keeps those ids apart. `na_bespreking` is the
+partner's vote on a stelling after the group discussed it again (empty where there was none); a
+file without that column, as written before it existed, reads as before. Written with ';' and a
 UTF-8 mark, as Excel in Belgium opens it; read with ';' or ','.
 """
 
@@ -19,7 +21,7 @@ from hvhk.base.files import write_atomic
 from hvhk.base.formatting import as_number
 from roadmap.io.records import Antwoord, Deelnemer, Fouten
 
-KOLOMMEN = ("deelnemer", "organisatie", "levensdomein", "id", "antwoord", "toelichting")
+KOLOMMEN = ("deelnemer", "organisatie", "levensdomein", "id", "antwoord", "toelichting", "na_bespreking")
 TEKST = ("deelnemer", "organisatie", "toelichting")  # typed freely by people, in the app or in Excel
 FORMULE_START = ("=", "+", "-", "@", "\t", "\r")
 """How a cell that a spreadsheet runs as a formula begins; written with a leading ' so that Excel
@@ -90,10 +92,11 @@ def read(path: Path, fouten: Fouten) -> tuple[list[Deelnemer], list[Antwoord]]:
                     f"'{getattr(person, name)}' verschilt van rij {earlier_row} ('{getattr(earlier, name)}')"
                     f" voor dezelfde deelnemer '{person.naam}'",
                 )
-        if record["antwoord"]:
+        if record["antwoord"] or record["na_bespreking"]:
             antwoorden.append(Antwoord(person.naam, record["id"], record["antwoord"], record["toelichting"],
-                                       f"rij {number}, kolom 'antwoord'", f"rij {number}, kolom 'id'"))
-        elif record["toelichting"]:
+                                       f"rij {number}, kolom 'antwoord'", f"rij {number}, kolom 'id'",
+                                       record["na_bespreking"], f"rij {number}, kolom 'na_bespreking'"))
+        if not record["antwoord"] and record["toelichting"]:
             fouten.add(f"rij {number}, kolom 'antwoord'", "is leeg, maar er staat een toelichting")
     return [person for person, _ in people.values()], antwoorden
 

@@ -33,10 +33,12 @@ class Antwoord:
 
     deelnemer: str
     id: str
-    waarde: object
+    waarde: object  # "" where the file has only the vote after the discussion
     toelichting: str
     waar: str  # where the value is, for a problem with the value
     waar_id: str  # where its id is, for an unknown id
+    na_bespreking: object = ""  # the vote after the discussion (CSV only), "" for none
+    waar_na: str = ""  # where that vote is
 
 
 class Fouten:

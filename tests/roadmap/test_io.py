@@ -8,7 +8,7 @@ from openpyxl import Workbook, load_workbook
 
 from hvhk.base.errors import GebruikersFout
 from roadmap import store
-from roadmap.io import excel, export, importing
+from roadmap.io import excel, export, importing, longcsv
 from roadmap.io.records import MAX_GEMELD
 
 PARTNERS = [("An", "CLB Gent", "Onderwijs"), ("Bart", "Kind en Gezin", "kinderopvang"), ("Chloé", "", "")]
@@ -124,7 +124,8 @@ def test_full_export_names_nobody_unless_asked(tmp_path, connection, huis, templ
     assert not texts(anonymous) & {"An", "Bart", "Chloé", "CLB Gent", "Kind en Gezin"}
     assert {"An", "Bart", "Chloé", "CLB Gent", "Overleg met de scholen"} <= texts(named)
     assert load_workbook(named).sheetnames == [
-        "Huis", "Rondes", "Deelnemers", "Antwoorden", "Per onderdeel", "Per stelling", "Prioriteiten", "Acties"
+        "Huis", "Rondes", "Deelnemers", "Antwoorden", "Per onderdeel", "Per stelling", "Bespreking", "Prioriteiten",
+        "Acties"
     ]
     results = pd.read_excel(anonymous, sheet_name="Per stelling").set_index("stelling_id")
     assert results.loc["onderwijs.1", ["ronde", "n", "mediaan", "aandeel_weet_niet"]].tolist() == [1, 1, 3, 0.5]
@@ -310,3 +311,52 @@ def test_csv_export_runs_no_text_as_a_formula_and_reads_it_back_as_typed(tmp_pat
     again = importing.import_file(connection, path, huis, mini_roadmap)
     table = export.long_table(connection, again.ronde_id, met_namen=True)
     assert sorted(table["toelichting"]) == sorted(texts) and sorted(table["organisatie"]) == sorted(texts)
+
+
+def test_both_opinions_travel_through_the_csv(tmp_path, connection, huis, mini_roadmap):
+    """The first answer and the vote after the discussion, also a vote without a first answer."""
+    ronde_id = store.save_ronde(connection, huis, 1, "2026-03-01", mini_roadmap)
+    an, bart = (store.save_deelnemer(connection, ronde_id, naam) for naam in ("An", "Bart"))
+    store.save_antwoorden(connection, an, pd.DataFrame({"stelling_id": ["onderwijs.1", "onderwijs.2"],
+                                                        "keuze": ["niveau", "niveau"], "niveau": [1, 4]}))
+    store.save_antwoorden(connection, bart, pd.DataFrame({"stelling_id": ["onderwijs.1"], "keuze": ["niveau"],
+                                                          "niveau": [4]}))
+    store.plan_bespreking(connection, ronde_id, ["onderwijs.1", "onderwijs.2"])
+    store.open_stemming(connection, ronde_id, "onderwijs.1")
+    store.save_stem(connection, an, "onderwijs.1", "niveau", 3)
+    store.save_stem(connection, bart, "onderwijs.1", "weet_niet", None)
+    store.open_stemming(connection, ronde_id, "onderwijs.2")
+    store.save_stem(connection, bart, "onderwijs.2", "niveau", 2)  # Bart had not scored it at first
+    csv = tmp_path / "ronde.csv"
+    export.export_huis(connection, huis, csv, met_namen=True)
+    assert csv.read_text(encoding="utf-8-sig").splitlines()[0].endswith(";toelichting;na_bespreking")
+
+    other = store.connect(tmp_path / "ander.sqlite")
+    verslag = importing.import_file(other, csv, store.save_huis(other, "Huis van het Kind Test", ["44021"]), mini_roadmap)
+
+    def opinions(connection, ronde_id):
+        names = dict(zip(*store.deelnemers(connection, ronde_id)[["id", "naam"]].T.values))
+        first, votes = store.antwoorden(connection, ronde_id), store.stemmen(connection, ronde_id)
+        return ({(names[r.deelnemer_id], r.stelling_id, r.keuze, r.niveau) for r in first.fillna(0).itertuples()},
+                {(names[r.deelnemer_id], r.stelling_id, r.keuze, r.niveau) for r in votes.fillna(0).itertuples()})
+
+    assert opinions(other, verslag.ronde_id) == opinions(connection, ronde_id)
+    assert len(opinions(other, verslag.ronde_id)[1]) == 3
+    assert store.besprekingen(other, verslag.ronde_id)["stelling_id"].tolist() == ["onderwijs.1", "onderwijs.2"]
+    importing.import_file(other, csv, 1, mini_roadmap, nummer=1)  # the same file again changes nothing
+    assert opinions(other, verslag.ronde_id) == opinions(connection, ronde_id)
+    other.close()
+
+
+@pytest.mark.parametrize("row, expected", [
+    ("An;;;onderwijs.1;3;;7", "rij 2, kolom 'na_bespreking': score 7 ligt niet tussen 1 en 4"),
+    ("An;;;onderwijs;3;;2", "rij 2, kolom 'na_bespreking': over het belang van een onderdeel wordt niet opnieuw"),
+    ("An;;;onderwijs.1;;uitleg;3", "rij 2, kolom 'antwoord': is leeg, maar er staat een toelichting"),
+])
+def test_a_bad_vote_after_the_discussion_is_refused_naming_row_and_column(tmp_path, connection, huis, mini_roadmap,
+                                                                          row, expected):
+    path = _csv(tmp_path, ";".join(longcsv.KOLOMMEN) + "\n" + row + "\nBart;;;kinderopvang.1;2;;\n")
+    before = store.row_counts(connection)
+    with pytest.raises(GebruikersFout, match="er is niets ingelezen") as error:
+        importing.import_file(connection, path, huis, mini_roadmap)
+    assert expected in str(error.value) and store.row_counts(connection) == before

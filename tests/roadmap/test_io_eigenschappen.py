@@ -136,14 +136,15 @@ def stored(connection, ronde_id: int) -> tuple[set, set, set]:
 
 def write_csv(path: Path, partners: list[Partner], delimiter: str, bom: bool, newline: str, order) -> Path:
     """`partners` as a long CSV, rows in `order`; with LF line ends every field is quoted, as a lone CR
-    in an unquoted field would end the row."""
+    in an unquoted field would end the row. Without the column na_bespreking, as files were written
+    before the discussion round: they still read."""
     rows = [(p.naam, p.organisatie, p.domein_cel, s, cell, note) for p in partners
             for s, (_, _, cell, note) in p.antwoorden.items()]
     rows += [(p.naam, p.organisatie, p.domein_cel, o, cell, "") for p in partners for o, (_, cell) in p.belang.items()]
     buffer = io.StringIO()
     quoting = csv.QUOTE_MINIMAL if newline == "\r\n" else csv.QUOTE_ALL
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline, quoting=quoting)
-    writer.writerow(longcsv.KOLOMMEN)
+    writer.writerow(longcsv.KOLOMMEN[:-1])
     writer.writerows(order(rows))
     path.write_bytes(buffer.getvalue().encode("utf-8-sig" if bom else "utf-8"))
     return path
@@ -306,7 +307,7 @@ def test_a_garbled_csv_is_imported_or_refused_cleanly(database, folder, header, 
 def test_any_text_in_a_score_cell_is_a_score_or_a_dutch_refusal(database, folder, text):
     path = folder / "score.csv"
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";").writerows([longcsv.KOLOMMEN, ["An", "", "", "onderwijs.1", text, ""]])
+    csv.writer(buffer, delimiter=";").writerows([longcsv.KOLOMMEN, ["An", "", "", "onderwijs.1", text, "", ""]])
     path.write_text(buffer.getvalue(), encoding="utf-8")
     connection, huis = database
     error = refused_or_imported(database, path)
