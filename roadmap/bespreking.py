@@ -44,8 +44,9 @@ def band(niveaus: Sequence[float], schaal: Schaal) -> tuple[int, int]:
 
 def overeenstemming(antwoorden: pd.DataFrame, stellingen: pd.DataFrame, schaal: Schaal,
                     buiten_max: int = BUITEN_MAX) -> pd.DataFrame:
-    """Per stelling of `stellingen`, in their order: n (scores), mediaan, band (e.g. '2–3'), buiten
-    (scores outside the band) and eens (True or False by `regel`; NA without scores)."""
+    """Per stelling of `stellingen`, in their order: n (scores), mediaan, band (the levels scored
+    inside the band of `band`: '3' when all scored 3, '2–3'; the band itself when nobody scored in
+    it), buiten (scores outside the band) and eens (True or False by `regel`; NA without scores)."""
     scored = antwoorden.loc[antwoorden["keuze"] == "niveau"].astype({"niveau": float})
     levels = scored.groupby("stelling_id")["niveau"].agg(list)
     rows = []
@@ -56,8 +57,10 @@ def overeenstemming(antwoorden: pd.DataFrame, stellingen: pd.DataFrame, schaal: 
                          "eens": pd.NA})
             continue
         low, outside = band(scores, schaal)
+        inside = [int(level) for level in scores if low <= level <= low + 1] or [low, low + 1]
+        shown = f"{min(inside)}" if min(inside) == max(inside) else f"{min(inside)}–{max(inside)}"
         rows.append({"stelling_id": stelling_id, "n": len(scores), "mediaan": float(pd.Series(scores).median()),
-                     "band": f"{low}–{low + 1}", "buiten": outside, "eens": outside <= buiten_max})
+                     "band": shown, "buiten": outside, "eens": outside <= buiten_max})
     return pd.DataFrame(rows, columns=["stelling_id", "n", "mediaan", "band", "buiten", "eens"]).astype(
         {"eens": "boolean"})
 

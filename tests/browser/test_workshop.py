@@ -303,7 +303,7 @@ def test_a_group_discusses_two_split_stellingen_and_votes_again_from_the_phones(
     coordinator.screenshot("bespreken-projectie")
     coordinator.knop("Projectiemodus").click()
 
-    tab.locator(".widget-toggle-buttons button", has_text="3").click()
+    tab.locator(".widget-toggle-buttons button", has_text="3 – Uitbouwen").click()
     tab.locator("textarea").fill("Het overleg met de scholen loopt; nu nog het CLB erbij.")
     coordinator.knop("Besluit vastleggen").click()
     coordinator.page.get_by_text("Besluit vastgelegd").wait_for()

@@ -23,13 +23,16 @@ def _scores(stelling_id, *levels):
 
 
 @pytest.mark.parametrize(("levels", "band", "buiten", "eens"), [
-    ((3, 3, 3, 3), "2–3", 0, True),  # a median on a level: the band with fewer outside, then the lower
-    ((1, 1, 1, 1), "1–2", 0, True),  # on the lowest level only one band holds it
-    ((4, 4, 4), "3–4", 0, True),
+    ((3, 3, 3, 3), "3", 0, True),  # shown as the levels scored inside the band
+    ((1, 1, 1, 1), "1", 0, True),
+    ((4, 4, 4), "4", 0, True),
+    ((3, 3, 3, 4, 4), "3–4", 0, True),  # a median on a level: of the two bands, the one with fewer outside
+    ((2, 2, 3, 3, 3, 4), "2–3", 1, True),
+    ((2, 3, 3, 4), "2–3", 1, True),  # two as good: the lower
     ((2, 3, 3, 3, 4), "2–3", 1, True),  # one partner who sees it otherwise makes no split
     ((1, 2, 3), "1–2", 1, True),
     ((3, 3, 3, 2, 2, 4, 4), "2–3", 2, False),  # two outside either band: split
-    ((1, 4), "2–3", 2, False),  # the median between the levels: the one band around it
+    ((1, 4), "2–3", 2, False),  # the median between the levels: the one band around it, holding no score
     ((1, 1, 4, 4, "w", "w", "w"), "2–3", 4, False),  # weet niet does not count
 ])
 def test_the_agreement_rule_on_hand_made_cases(mini_roadmap, levels, band, buiten, eens):

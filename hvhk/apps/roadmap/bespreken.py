@@ -88,8 +88,8 @@ class Bespreken:
             self._stop_peilen()
             return
         self.schaal = store.ronde_roadmap(self.connection, ronde_id).schaal
-        self.niveau.options = [(str(waarde), waarde) for waarde in self.schaal.niveau_waarden] + [
-            ("Geen overeenstemming", GEEN)]
+        self.niveau.options = [(label, niveau) for label, (keuze, niveau) in self.schaal.antwoorden.items()
+                               if keuze == "niveau"] + [("Geen overeenstemming", GEEN)]
         self._vul_voorstel()
         self._vul_lijst(store.stemming(self.connection, ronde_id) or self.stelling.value)
 
@@ -263,7 +263,7 @@ def _oordeel(antwoorden: pd.DataFrame, roadmap) -> str:
     if pd.isna(result["eens"]):
         return "nog geen scores"
     if result["eens"]:
-        return f"<span class='hvhk-eens'>eens</span> (niveau {result['band']})"
+        return f"<span class='hvhk-eens'>eens</span> (op {result['band']})"
     return f"<span class='hvhk-verdeeld'>verdeeld</span> ({result['buiten']} buiten {result['band']})"
 
 
