@@ -1,4 +1,5 @@
-"""Benchmark: a room of partners joining a networked workshop on their phones at once (issue 13).
+"""Benchmark: a room of partners joining a networked workshop on their phones at once (issue 13), and
+voting again in the discussion (issue 16).
 
 Starts `hvhk workshop --netwerk` on a fresh store, opens a round through the store API (no
 coordinator browser) and lets N partners join the partner screen as separate Playwright contexts of
@@ -7,7 +8,12 @@ spread over 60 s, and all in the same second. Every wave gets its own fresh serv
 waves do not disturb each other's figures. The baseline, measured in the same run on the same
 server just before each wave, is one partner alone: the ratios say how much a full room slows a
 partner down. Only 127.0.0.1 is contacted: chromium cannot resolve any other host.
-Run:  python benchmarks/bench_workshop.py [--partners 30] [--spreiding 60] [--denktijd 1]
+
+A third wave is the discussion: the coordinator's Bespreken tab on the projector (a desktop context
+of the Solara app) with a vote open, and N partners who answered before vote again from their phones,
+spread over STEMMEN_OVER seconds. It measures the votes saved, each vote's time from click to the
+phone's confirmation, and how far the projector's count lags behind the confirmed votes.
+Run:  python benchmarks/bench_workshop.py [--partners 30] [--spreiding 60] [--denktijd 1] [--golf alle]
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pandas as pd
 
 from roadmap import store
 from roadmap.definition import load_roadmap
@@ -513,6 +521,172 @@ async def measure(browser, golf: str, partners: int, spreiding: float, denktijd:
                 await asyncio.to_thread(server.stop)
 
 
+# --- the discussion: voting again -------------------------------------------------------------
+
+STEMMEN_OVER = 8.0  # s: the partners vote spread over this time, once the coordinator says "stem nu"
+STEMMEN_BINNEN = 10.0  # s: the target: every vote saved this long after the first click
+PROJECTOR_BINNEN = 2.0  # s: the target: the projector shows a confirmed vote this long after
+BESPROKEN = "onderwijs.1"
+
+
+def discussion_store(path: Path, partners: int) -> str:
+    """A round whose partners answered onderwijs.1 two against two, with its vote open; the access code."""
+    connection = store.connect(path)
+    try:
+        huis_id = store.save_huis(connection, HUIS, ["44021"])
+        ronde_id = store.save_ronde(connection, huis_id, 1, time.strftime("%Y-%m-%d"), load_roadmap())
+        for nummer in range(1, partners + 1):
+            deelnemer = store.save_deelnemer(connection, ronde_id, f"Partner C{nummer:02d}")
+            store.save_antwoorden(connection, deelnemer, pd.DataFrame(
+                [(BESPROKEN, "niveau", 1 if nummer % 2 else 4, "")], columns=["stelling_id", "keuze", "niveau", "toelichting"]))
+        store.plan_bespreking(connection, ronde_id, [BESPROKEN])
+        store.open_stemming(connection, ronde_id, BESPROKEN)
+        return store.new_toegangscode(connection, ronde_id)
+    finally:
+        connection.close()
+
+
+def saved_votes(path: Path) -> int:
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+    try:
+        return connection.execute("SELECT count(*) FROM stem").fetchone()[0]
+    finally:
+        connection.close()
+
+
+@dataclass
+class Stemming:
+    """The figures of the discussion wave."""
+
+    bevestigd: list[float]  # s after the first click at which each vote was confirmed on its phone
+    wachttijden: list[float]  # s from each click to its confirmation
+    getoond: dict[int, float]  # s after the first click at which the projector first showed k votes
+    bewaard: int
+    partners: int
+    problemen: list[str]
+    cpu: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+    def achterstand(self) -> float | None:
+        """The projector's largest lag behind the phones: per vote, confirmed until counted on the projector."""
+        if not self.bevestigd:
+            return None
+        lags = [self.getoond.get(k, math.inf) - moment for k, moment in enumerate(sorted(self.bevestigd), start=1)]
+        return max(lags)
+
+
+async def vote_again(page, url: str, code: str, nummer: int, moment: float, start: float, uitslag: Stemming) -> None:
+    """One partner comes back on the phone, follows the link to the vote and votes at `moment` s after `start`."""
+    from playwright.async_api import Error as PlaywrightError
+
+    stap = "openen"
+    try:
+        await page.goto(url, wait_until="commit")
+        await page.locator(TOEGANGSCODE).fill(code)
+        await page.get_by_role("button", name="Verder").click()
+        stap = "naam"
+        await page.locator(NAAM).fill(f"Partner C{nummer:02d}")
+        await page.get_by_role("button", name="Beginnen").click()
+        stap = "naar de stemming"
+        await page.get_by_text("stem opnieuw").click()
+        await page.locator("#stem").wait_for()
+        await asyncio.sleep(max(0.0, start + moment - time.monotonic()))
+        stap = "stemmen"
+        clicked = time.monotonic()
+        await page.locator("#stem button", has_text=LABELS[nummer % 4]).click()
+        await page.get_by_text("Uw stem is bewaard.").wait_for()
+        uitslag.wachttijden.append(time.monotonic() - clicked)
+        uitslag.bevestigd.append(time.monotonic() - start)
+    except PlaywrightError as error:
+        uitslag.problemen.append(f"partner {nummer}: vast bij {stap}: {first_line(error)}")
+
+
+async def discussion(browser, partners: int, servers: list[Server]) -> Stemming:
+    """A fresh server with a vote open; the projector and N phones; the figures."""
+    with tempfile.TemporaryDirectory(prefix="bench-bespreken-") as temporary:
+        folder = Path(temporary)
+        database = folder / "hvhk.sqlite"
+        code = discussion_store(database, partners)
+        started = len(servers)
+        contexts = []
+        try:
+            url = await asyncio.to_thread(start_hvhk, folder, database, servers)
+            server = servers[-1]
+            await asyncio.to_thread(server.wait_until_listening, int(url.split(":")[2].split("/")[0]))
+            workshop = server.wait_for(r"De workshop-app draait op (\S+)")[0].group(1)
+            projector_context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-BE")
+            contexts.append(projector_context)
+            projector = await projector_context.new_page()
+            await projector.goto(workshop)
+            await projector.locator(".lm-TabBar-tab", has_text="Bespreken").first.click(timeout=OPSTARTEN * 1000)
+            await projector.get_by_text(f"0 van {partners} partners stemden opnieuw").wait_for(timeout=STAP * 1000)
+            phones = []
+            for _ in range(partners):
+                context = await browser.new_context(viewport=TELEFOON, locale="nl-BE", is_mobile=True, has_touch=True)
+                context.set_default_timeout(STAP * 1000)
+                contexts.append(context)
+                phones.append(await context.new_page())
+            uitslag = Stemming([], [], {}, 0, partners, [])
+            cpu = CpuMeter(server.process.pid)
+            start = time.monotonic() + 30.0  # the phones have 30 s to come back and open the vote
+            watching = True
+
+            async def watch() -> None:
+                """Read the projector's count every 0.1 s; note when each count first shows."""
+                while watching:
+                    text = await projector.locator(".hvhk-bespreken").inner_text()
+                    if match := re.search(r"(\d+) van \d+ partners stemden opnieuw", text):
+                        for k in range(1, int(match.group(1)) + 1):
+                            uitslag.getoond.setdefault(k, time.monotonic() - start)
+                    await asyncio.sleep(0.1)
+
+            watcher = asyncio.create_task(watch())
+            await asyncio.gather(*(vote_again(page, url, code, n, STEMMEN_OVER * (n - 1) / partners, start, uitslag)
+                                   for n, page in enumerate(phones, start=1)))
+            deadline = time.monotonic() + BEWAREN
+            while len(uitslag.getoond) < len(uitslag.bevestigd) and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
+            watching = False
+            await watcher
+            uitslag.bewaard = await asyncio.to_thread(saved_votes, database)
+            uitslag.cpu = await asyncio.to_thread(cpu.totals)
+            return uitslag
+        finally:
+            for context in contexts:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(context.close(), timeout=STOPPEN)
+            for server in servers[started:]:
+                await asyncio.to_thread(server.stop)
+
+
+def report_discussion(uitslag: Stemming) -> None:
+    n = uitslag.partners
+    klaar = max(uitslag.bevestigd) if len(uitslag.bevestigd) == n else None
+    achterstand = uitslag.achterstand()
+    wachttijden = sorted(uitslag.wachttijden)
+    print(f"\nGolf 3: {n} partners stemmen opnieuw, verspreid over {STEMMEN_OVER:.0f} s, de projector kijkt mee")
+    for label, value in [
+        ("stemmen bewaard / geklikt", f"{uitslag.bewaard} / {len(uitslag.bevestigd)}"),
+        ("laatste stem bevestigd na de eerste klik", seconds(klaar)),
+        ("klik tot bevestiging (mediaan)", seconds(statistics.median(wachttijden) if wachttijden else None)),
+        ("klik tot bevestiging (max)", seconds(wachttijden[-1] if wachttijden else None)),
+        ("projector loopt achter (max)", seconds(achterstand)),
+        ("CPU-tijd server", seconds(uitslag.cpu[0])),
+        ("CPU-tijd browsers (deze meting)", seconds(uitslag.cpu[1])),
+    ]:
+        print(f"  {label:42} {value:>15}")
+    for probleem in uitslag.problemen:
+        print(f"  {probleem}")
+    print("  Doelen:")
+    for doel, waarde, gehaald in [
+        (f"{n} stemmen binnen {STEMMEN_BINNEN:.0f} s", seconds(klaar), klaar is not None and klaar < STEMMEN_BINNEN),
+        ("geen stem verloren", str(len(uitslag.bevestigd) - uitslag.bewaard + n - len(uitslag.bevestigd)),
+         uitslag.bewaard == n == len(uitslag.bevestigd)),
+        (f"projector binnen {PROJECTOR_BINNEN:.0f} s bij", seconds(achterstand),
+         achterstand is not None and achterstand <= PROJECTOR_BINNEN),
+    ]:
+        print(f"    {doel:30} {waarde:>22}  {'gehaald' if gehaald else 'niet gehaald'}")
+
+
 # --- the report --------------------------------------------------------------------------------
 
 def seconds(value: float | None) -> str:
@@ -618,8 +792,9 @@ def parse_arguments() -> argparse.Namespace:
                         help="over hoeveel seconden de partners van de eerste golf binnenkomen (standaard: 60)")
     parser.add_argument("--denktijd", type=float, default=1.0, metavar="SECONDEN",
                         help="wachttijd van een partner voor elk antwoord (standaard: 1)")
-    parser.add_argument("--golf", choices=["verspreid", "tegelijk", "beide"], default="beide",
-                        help="welke golven meten (standaard: beide)")
+    parser.add_argument("--golf", choices=["verspreid", "tegelijk", "bespreken", "alle"], default="alle",
+                        help="welke golf meten: binnenkomen verspreid of tegelijk, of opnieuw stemmen in de bespreking"
+                        " (standaard: alle)")
     parser.add_argument("--chromium", type=Path, default=CHROMIUM, metavar="PAD",
                         help=f"de chromium die de partners gebruiken (standaard: {CHROMIUM})")
     parser.add_argument("--schermafdrukken", type=Path, metavar="MAP",
@@ -641,7 +816,8 @@ async def run(arguments: argparse.Namespace, servers: list[Server]) -> None:
 
     asyncio.get_running_loop().set_exception_handler(quiet)
     golven = [("verspreid", "A", arguments.spreiding), ("tegelijk", "B", 1.0)]
-    golven = [g for g in golven if arguments.golf in (g[0], "beide")]
+    golven = [g for g in golven if arguments.golf in (g[0], "alle")]
+    bespreken = None
     uitslagen: dict[str, Uitslag] = {}
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(arguments.chromium), args=CHROMIUM_ARGS)
@@ -651,6 +827,9 @@ async def run(arguments: argparse.Namespace, servers: list[Server]) -> None:
                 schermen = arguments.schermafdrukken / golf if arguments.schermafdrukken else None
                 uitslagen[golf] = await measure(browser, letter, arguments.partners, spreiding, arguments.denktijd,
                                                 servers, schermen)
+            if arguments.golf in ("bespreken", "alle"):
+                print("Golf 'bespreken':", flush=True)
+                bespreken = await discussion(browser, arguments.partners, servers)
         finally:
             await asyncio.wait_for(browser.close(), timeout=STOPPEN)
     n = arguments.partners
@@ -658,6 +837,8 @@ async def run(arguments: argparse.Namespace, servers: list[Server]) -> None:
         titel = (f"Golf 1: {n} partners verspreid over {spreiding:.0f} s" if golf == "verspreid"
                  else f"Golf 2: {n} partners in dezelfde seconde")
         report(titel, golf == "verspreid", uitslagen[golf])
+    if bespreken is not None:
+        report_discussion(bespreken)
 
 
 def main() -> None:
