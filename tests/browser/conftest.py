@@ -30,6 +30,7 @@ GIDS_BEELDEN = {  # screenshot -> element scrolled to the top of the window firs
     "resultaten-waar-staan-we": ".hvhk-dashboard",
     "resultaten-verschillen": ".hvhk-dashboard",
     "resultaten-prioriteiten": ".hvhk-dashboard",
+    "bespreken-projectie": ".hvhk-bespreken",
     "app-loket-scenarios": None,
     "rapport-huis": None,
 }
