@@ -87,10 +87,14 @@ def load(connection: sqlite3.Connection, roadmap: Roadmap, demo: demodata.Demo) 
             )
             store.save_antwoorden(connection, deelnemer_id, deelnemer["antwoorden"])
             store.save_belang(connection, deelnemer_id, deelnemer["belang"])
+            if "stemmen" in deelnemer:
+                store.save_stemmen(connection, deelnemer_id, deelnemer["stemmen"])
         store.save_prioriteiten(connection, ronde_id, ronde["prioriteiten"])
         if store.acties(connection, ronde_id).empty:  # actions have no natural key: add them once
             for actie in ronde["acties"]:
                 store.save_actie(connection, ronde_id, **actie)
+        for besluit in ronde["besluiten"]:
+            store.save_uitkomst(connection, ronde_id, **besluit)
 
 
 def simulate(gemeenten: pd.DataFrame, replicaties: int = REPLICATIES) -> pd.DataFrame:

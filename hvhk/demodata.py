@@ -88,8 +88,9 @@ ACTIES = (
 class Demo:
     """All demo data: `huizen` (naam, gemeenten), `gemeenten` (loket figures) and `rondes`.
 
-    `rondes` holds one entry per (Huis, round) with its participants, answers, belang, chosen
-    priorities and actions, as the store's `save_*` functions take them.
+    `rondes` holds one entry per (Huis, round) with its participants, answers, belang, votes after
+    the discussion, chosen priorities and actions, and the decisions of the discussion, as the
+    store's `save_*` functions take them.
     """
 
     huizen: pd.DataFrame
@@ -100,12 +101,13 @@ class Demo:
 def generate(roadmap: Roadmap, seed: int = SEED) -> Demo:
     """The demo data set for `seed`: the same seed always gives the same data."""
     rng = np.random.default_rng(seed)
+    talk = np.random.default_rng([seed, 16])  # the discussions draw apart: the answers stay as they were
     huizen = _huizen()
     figures = _loket_figures(rng)
     rondes = [
         ronde
         for huis in huizen.itertuples()
-        for ronde in _rondes(rng, huis.naam, roadmap)
+        for ronde in _rondes(rng, talk, huis.naam, roadmap)
     ]
     return Demo(huizen=huizen, gemeenten=figures, rondes=rondes)
 
@@ -147,10 +149,11 @@ def _loket_figures(rng: np.random.Generator) -> pd.DataFrame:
     )
 
 
-def _rondes(rng: np.random.Generator, huis: str, roadmap: Roadmap) -> list[dict]:
+def _rondes(rng: np.random.Generator, talk: np.random.Generator, huis: str, roadmap: Roadmap) -> list[dict]:
     """Two rounds of one Huis: a latent maturity per onderdeel that grows a little between rounds,
     partners with their own optimism, more "weet niet" outside a partner's own domain, and one
-    onderdeel where the partners split into two camps."""
+    onderdeel where the partners split into two camps; the latest round ends with a discussion
+    (`_bespreking`, drawn from `talk`)."""
     stellingen, schaal = roadmap.stellingen, roadmap.schaal
     belang_kansen = _belang_kansen(schaal)
     onderdelen = [o.id for o in roadmap.onderdelen]
@@ -199,6 +202,7 @@ def _rondes(rng: np.random.Generator, huis: str, roadmap: Roadmap) -> list[dict]
                 }
             )
         prioriteiten = sorted((o.id for o in roadmap.levensdomeinen), key=maturity.get)[:2]
+        besluiten = _bespreking(talk, deelnemers, roadmap) if nummer == len(RONDE_DATA) else []
         result.append(
             {
                 "huis": huis,
@@ -207,9 +211,38 @@ def _rondes(rng: np.random.Generator, huis: str, roadmap: Roadmap) -> list[dict]
                 "deelnemers": deelnemers,
                 "prioriteiten": prioriteiten,
                 "acties": _acties(prioriteiten, deelnemers, nummer, datum),
+                "besluiten": besluiten,
             }
         )
     return result
+
+
+def _bespreking(rng: np.random.Generator, deelnemers: list[dict], roadmap: Roadmap) -> list[dict]:
+    """The discussion of the two stellingen the agreement rule proposes first: each partner who scored
+    one votes again (`stemmen` of each deelnemer), most for the level in the middle of the group,
+    some keeping theirs; the group records the agreed level where the votes agree, else none."""
+    from roadmap import bespreking  # here: the scenario screen imports this module without the Roadmap
+
+    antwoorden = pd.concat([d["antwoorden"].assign(deelnemer_id=i) for i, d in enumerate(deelnemers)])
+    belangen = pd.DataFrame([(i, o, b) for i, d in enumerate(deelnemers) for o, b in d["belang"].items()],
+                            columns=["deelnemer_id", "onderdeel_id", "belang"])
+    besproken = bespreking.voorstel(antwoorden, roadmap.stellingen, belangen, roadmap.schaal)["stelling_id"].head(2)
+    votes = []
+    for stelling_id in besproken:
+        scored = antwoorden.loc[(antwoorden["stelling_id"] == stelling_id) & (antwoorden["keuze"] == "niveau")]
+        middle = int(np.ceil(scored["niveau"].median()))
+        for row in scored.itertuples():
+            votes.append((row.deelnemer_id, stelling_id, "niveau", middle if rng.random() < 0.7 else int(row.niveau)))
+    votes = pd.DataFrame(votes, columns=["deelnemer_id", "stelling_id", "keuze", "niveau"])
+    for index, deelnemer in enumerate(deelnemers):
+        deelnemer["stemmen"] = votes.loc[votes["deelnemer_id"] == index].drop(columns="deelnemer_id")
+    agreed = bespreking.overeenstemming(votes, roadmap.stellingen, roadmap.schaal).set_index("stelling_id")
+    return [
+        {"stelling_id": stelling_id, "niveau": int(np.ceil(agreed.at[stelling_id, "mediaan"])), "notitie":
+         "Na het gesprek zag de groep het zo (demo)."} if agreed.at[stelling_id, "eens"] else
+        {"stelling_id": stelling_id, "niveau": None, "notitie": "Blijft verdeeld: volgende ronde opnieuw bekijken (demo)."}
+        for stelling_id in besproken
+    ]
 
 
 def _niveau(model: pd.Series, schaal: Schaal) -> pd.Series:

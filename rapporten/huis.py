@@ -313,10 +313,10 @@ class HuisRapport:
 
 
 def _oordeel(mediaan: float, eens, n: int) -> str:
-    """'mediaan 2,5, verdeeld (4)': the median, the rule's verdict and the number of scores."""
+    """'verdeeld (mediaan 2,5; 4 scores)': the rule's verdict, the median and the number of scores."""
     if not n:
         return "geen scores"
-    return f"mediaan {as_number(mediaan)}, {'eens' if eens else 'verdeeld'} ({n})"
+    return f"{'eens' if eens else 'verdeeld'} (mediaan {as_number(mediaan)}; {'1 score' if n == 1 else f'{n} scores'})"
 
 
 def _besluit(row) -> str:

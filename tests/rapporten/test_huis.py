@@ -155,8 +155,9 @@ def test_the_discussion_section_shows_before_after_and_what_the_group_decided(tm
     rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)[1:]
     cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in rows]
     assert [row[2:6] for row in cells] == [
-        [f"mediaan {as_number(2.5)}, verdeeld (4)", f"mediaan {as_number(3.0)}, eens (4)", "3", "niveau 3"],
-        [f"mediaan {as_number(2.5)}, verdeeld (4)", f"mediaan {as_number(2.5)}, verdeeld (2)", "0",
+        [f"verdeeld (mediaan {as_number(2.5)}; 4 scores)", f"eens (mediaan {as_number(3.0)}; 4 scores)", "3",
+         "niveau 3"],
+        [f"verdeeld (mediaan {as_number(2.5)}; 4 scores)", f"verdeeld (mediaan {as_number(2.5)}; 2 scores)", "0",
          "nog niet vastgelegd"],
     ]
     assert cells[0][6] == "Samen &lt;b&gt;gezien&lt;/b&gt;"
