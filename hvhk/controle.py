@@ -112,7 +112,8 @@ def _check_ronde(connection, where: str, ronde, roadmaps: dict[str, Roadmap | No
         return findings
     problems = (
         _participant_problems(deelnemers, roadmap)
-        + _answer_problems(store.antwoorden(connection, ronde.id), roadmap)
+        + _answer_problems(store.antwoorden(connection, ronde.id), roadmap, "antwoord")
+        + _answer_problems(store.stemmen(connection, ronde.id), roadmap, "stem na de bespreking")
         + _belang_problems(store.belangen(connection, ronde.id), roadmap)
     )
     naam = dict(zip(deelnemers["id"], deelnemers["naam"]))
@@ -143,15 +144,17 @@ def _participant_problems(deelnemers: pd.DataFrame, roadmap: Roadmap) -> list[tu
     ]
 
 
-def _answer_problems(antwoorden: pd.DataFrame, roadmap: Roadmap) -> list[tuple[int, str]]:
+def _answer_problems(antwoorden: pd.DataFrame, roadmap: Roadmap, wat: str) -> list[tuple[int, str]]:
+    """Answers (`wat`: the first answer, or the vote after the discussion) the round's Roadmap cannot read."""
     known, elders = set(roadmap.stellingen["stelling_id"]), f"niet in Roadmap-versie {roadmap.versie}"
     niveaus, problems = roadmap.schaal.niveau_waarden, []
+    welk = "" if wat == "antwoord" else f" ({wat})"
     for a in antwoorden.itertuples():
         if a.stelling_id not in known:
-            problems.append((a.deelnemer_id, f"antwoord op onbekende stelling '{a.stelling_id}', {elders}"))
+            problems.append((a.deelnemer_id, f"{wat} op onbekende stelling '{a.stelling_id}', {elders}"))
         if pd.notna(a.niveau) and a.niveau not in niveaus:
-            problems.append((a.deelnemer_id, f"niveau {a.niveau:g} bij stelling '{a.stelling_id}' ligt niet tussen"
-                                             f" {niveaus[0]} en {niveaus[-1]}"))
+            problems.append((a.deelnemer_id, f"niveau {a.niveau:g} bij stelling '{a.stelling_id}'{welk} ligt niet"
+                                             f" tussen {niveaus[0]} en {niveaus[-1]}"))
     return problems
 
 

@@ -58,6 +58,16 @@ DAMAGE = {
         " VALUES (:deelnemer, 'onderwijs.1', 'niveau', 7)",
         "{waar}, deelnemer '{deelnemer}': niveau 7 bij stelling 'onderwijs.1' ligt niet tussen 1 en 4",
     ),
+    "stem-buiten-schaal": (
+        "INSERT OR REPLACE INTO stem (deelnemer_id, stelling_id, keuze, niveau)"
+        " VALUES (:deelnemer, 'onderwijs.1', 'niveau', 7)",
+        "{waar}, deelnemer '{deelnemer}': niveau 7 bij stelling 'onderwijs.1' (stem na de bespreking) ligt niet"
+        " tussen 1 en 4",
+    ),
+    "stem-onbekende-stelling": (
+        "INSERT INTO stem (deelnemer_id, stelling_id, keuze, niveau) VALUES (:deelnemer, 'onderwijs.99', 'niveau', 2)",
+        "{waar}, deelnemer '{deelnemer}': stem na de bespreking op onbekende stelling 'onderwijs.99', {elders}",
+    ),
     "onbekend-onderdeel": (
         "INSERT INTO belang (deelnemer_id, onderdeel_id, belang) VALUES (:deelnemer, 'ruimtevaart', 2)",
         "{waar}, deelnemer '{deelnemer}': belang voor onbekend onderdeel 'ruimtevaart', {elders}",
