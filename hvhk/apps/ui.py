@@ -7,6 +7,7 @@ details go to a log file for whoever supports them, never a traceback on the scr
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import Callable
@@ -115,3 +116,25 @@ def _logger() -> logging.Logger:
     logger.addHandler(handler)
     logger.propagate = False  # never to the kernel's stderr, which a notebook would show
     return logger
+
+
+class Peiler:
+    """Calls `callback` every `seconds` while on, on the kernel's event loop between other work, so a
+    screen follows the store; a problem shows in `uitvoer`, as with `safe_callback`."""
+
+    def __init__(self, callback: Callable[[], None], seconds: float, uitvoer: widgets.HTML) -> None:
+        self.callback = safe_callback(uitvoer)(callback)
+        self.seconds = seconds
+        self.task: asyncio.Task | None = None
+
+    def on(self, aan: bool = True) -> None:
+        if aan and self.task is None:
+            self.task = asyncio.get_running_loop().create_task(self._run())
+        elif not aan and self.task is not None:
+            self.task.cancel()
+            self.task = None
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.seconds)
+            self.callback()

@@ -149,6 +149,15 @@ def start_round(database) -> str:
     return code
 
 
+def open_round(coordinator, server) -> str:
+    """The coordinator opens the workshop, starts round 1 and reads its access code on the partners' tab."""
+    coordinator.open(server.workshop, "button:has-text('Nieuwe ronde starten')")
+    coordinator.knop("Nieuwe ronde starten").click()
+    coordinator.page.get_by_text("Ronde 1 gestart.").wait_for()
+    coordinator.tab("Partners op hun toestel")
+    return coordinator.page.locator(".hvhk-code").inner_text().strip()
+
+
 def fits_a_phone(partner) -> None:
     """No sideways scrolling at 360 px, and every button a fingertip can hit (at least 44 px high)."""
     page = partner.page
@@ -160,11 +169,7 @@ def fits_a_phone(partner) -> None:
 def test_a_phone_scans_the_qr_code_and_finds_the_code_filled_in(database, start_server, pagina, apt_programma):
     server = start_server(database, "--netwerk")
     coordinator = pagina()
-    coordinator.open(server.workshop, "button:has-text('Nieuwe ronde starten')")
-    coordinator.knop("Nieuwe ronde starten").click()
-    coordinator.page.get_by_text("Ronde 1 gestart.").wait_for()
-    coordinator.tab("Partners op hun toestel")
-    code = coordinator.page.locator(".hvhk-code").inner_text().strip()
+    code = open_round(coordinator, server)
     qr = coordinator.page.locator(".hvhk-qr svg")
     image = Path(coordinator.screenshot("workshop-qr").parent / "qr.png")
     qr.screenshot(path=image)
@@ -267,11 +272,7 @@ def test_a_group_discusses_two_split_stellingen_and_votes_again_from_the_phones(
                                                                                   meting):
     server = start_server(database, "--netwerk")
     coordinator = pagina()
-    coordinator.open(server.workshop, "button:has-text('Nieuwe ronde starten')")
-    coordinator.knop("Nieuwe ronde starten").click()
-    coordinator.page.get_by_text("Ronde 1 gestart.").wait_for()
-    coordinator.tab("Partners op hun toestel")
-    code = coordinator.page.locator(".hvhk-code").inner_text().strip()
+    code = open_round(coordinator, server)
     first_answers(database)
     partners = {naam: pagina(360, 740) for naam in EERSTE}
     for naam, partner in partners.items():

@@ -8,7 +8,6 @@ room sees the votes arrive.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import sqlite3
 
@@ -40,8 +39,8 @@ class Bespreken:
         self.ronde_id: int | None = None
         self.schaal: Schaal | None = None
         self.getoond: str | None = None  # the HTML of the stelling drawn last: polling redraws only on a change
-        self.peiler: asyncio.Task | None = None
         self.message_line = ui.message_line()
+        self.peiler = ui.Peiler(self._vernieuw, POLL, self.message_line)  # while a vote is open
         self.voorstel = widgets.VBox()
         self.toevoegen = widgets.Button(description="Deze stellingen bespreken", button_style="primary",
                                         layout=widgets.Layout(width="auto"))
@@ -85,7 +84,7 @@ class Bespreken:
         self.ronde_id = ronde_id
         self.widget.layout.display = "none" if ronde_id is None else ""
         if ronde_id is None:
-            self._stop_peilen()
+            self.peiler.on(False)
             return
         self.schaal = store.ronde_roadmap(self.connection, ronde_id).schaal
         self.niveau.options = [(label, niveau) for label, (keuze, niveau) in self.schaal.antwoorden.items()
@@ -149,7 +148,7 @@ class Bespreken:
         self.stemming.value = open_nu
         self.stemming.observe(ui.safe_callback(self.message_line)(self._stemming), names="value")
         self.stemming.description = "Stemming sluiten" if open_nu else "Stemming openen"
-        self._peil_zolang(open_nu)
+        self.peiler.on(open_nu)
         recorded = store.besprekingen(self.connection, self.ronde_id).set_index("stelling_id").loc[stelling_id]
         if pd.notna(recorded["vastgelegd"]):
             self.niveau.value = GEEN if pd.isna(recorded["niveau"]) else int(recorded["niveau"])
@@ -201,7 +200,7 @@ class Bespreken:
             store.close_stemming(self.connection, self.ronde_id)
             ui.show(self.message_line, "De stemming is gesloten.")
         self.stemming.description = "Stemming sluiten" if change["new"] else "Stemming openen"
-        self._peil_zolang(change["new"])
+        self.peiler.on(change["new"])
         self._vernieuw()
 
     def _vastleggen(self, _=None) -> None:
@@ -213,24 +212,6 @@ class Bespreken:
         store.save_uitkomst(self.connection, self.ronde_id, self.stelling.value, niveau, self.notitie.value)
         ui.show(self.message_line, "Besluit vastgelegd; de stemming over deze stelling is gesloten.")
         self._vul_lijst(self.stelling.value)
-
-    def _peil_zolang(self, open_nu: bool) -> None:
-        if open_nu and self.peiler is None:
-            self.peiler = asyncio.get_running_loop().create_task(self._peil())
-        elif not open_nu:
-            self._stop_peilen()
-
-    def _stop_peilen(self) -> None:
-        if self.peiler is not None:
-            self.peiler.cancel()
-            self.peiler = None
-
-    async def _peil(self) -> None:
-        """Redraw the stelling every POLL seconds while its vote is open; the kernel's loop runs this between clicks."""
-        vernieuw = ui.safe_callback(self.message_line)(self._vernieuw)
-        while True:
-            await asyncio.sleep(POLL)
-            vernieuw()
 
     def _projectie(self, change) -> None:
         if change["new"]:

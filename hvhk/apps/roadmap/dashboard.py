@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -32,9 +31,8 @@ class Dashboard:
         self.connection = store.connect(database)
         self.ronde_id: int | None = None
         self.handtekening: tuple | None = None
-        self.interval = INTERVAL
-        self.peiler: asyncio.Task | None = None
         self.message_line = ui.message_line()
+        self.peiler = ui.Peiler(self._refresh_if_changed, INTERVAL, self.message_line)
         self.samenvatting = widgets.HTML()
         self.toegang = widgets.HTML()  # in projector mode during a networked workshop: how partners join
         self.vernieuwen = widgets.Button(description="Vernieuwen", icon="refresh")
@@ -100,18 +98,7 @@ class Dashboard:
             self.show(self.ronde_id)
 
     def _automatisch(self, change) -> None:
-        if change["new"]:
-            self.peiler = asyncio.get_running_loop().create_task(self._peil())
-        elif self.peiler is not None:
-            self.peiler.cancel()
-            self.peiler = None
-
-    async def _peil(self) -> None:
-        """Look at the store every `interval` seconds; the kernel's event loop runs this between other work."""
-        vernieuw = ui.safe_callback(self.message_line)(self._refresh_if_changed)
-        while True:
-            await asyncio.sleep(self.interval)
-            vernieuw()
+        self.peiler.on(change["new"])
 
     def _projectie(self, change) -> None:
         if change["new"]:

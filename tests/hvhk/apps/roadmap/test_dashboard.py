@@ -219,17 +219,17 @@ def test_automatic_refresh_redraws_on_a_change_only_and_stops_when_unchecked(das
         return False
 
     async def scenario() -> None:
-        dashboard.interval = 0.01
+        dashboard.peiler.seconds = 0.01
         spider = _section(dashboard, "Waar staan we?").children[1]
         dashboard.automatisch.value = True
-        polling = dashboard.peiler
+        polling = dashboard.peiler.task
         await asyncio.sleep(0.1)
         assert _section(dashboard, "Waar staan we?").children[1] is spider, "nothing changed, nothing redrawn"
         _add_partner(database, dashboard.ronde_id, "Nieuwe Partner", "onderwijs.1")
         assert await wait_for(lambda: "961 antwoorden" in dashboard.samenvatting.value)
         dashboard.automatisch.value = False
         await asyncio.sleep(0.05)
-        assert polling.cancelled() and dashboard.peiler is None
+        assert polling.cancelled() and dashboard.peiler.task is None
         _add_partner(database, dashboard.ronde_id, "Nog een Partner", "onderwijs.1")
         await asyncio.sleep(0.1)
         assert "961 antwoorden" in dashboard.samenvatting.value
