@@ -89,11 +89,11 @@ DEELNEMERS = 150  # enough answers (14 400) that SQLite spills uncommitted pages
 def _write_csv(path: Path, deelnemers: int, niveau: int) -> Path:
     roadmap = load_roadmap()
     rows = [
-        (f"Partner {p}", "CLB", "", stelling_id, str(niveau), "een toelichting van een paar woorden")
+        (f"Partner {p}", "CLB", "", stelling_id, str(niveau), "een toelichting van een paar woorden", "")
         for p in range(deelnemers)
         for stelling_id in roadmap.stellingen["stelling_id"]
     ]
-    rows += [(f"Partner {p}", "CLB", "", d.id, "2", "") for p in range(deelnemers) for d in roadmap.levensdomeinen]
+    rows += [(f"Partner {p}", "CLB", "", d.id, "2", "", "") for p in range(deelnemers) for d in roadmap.levensdomeinen]
     longcsv.write(path, pd.DataFrame(rows, columns=list(longcsv.KOLOMMEN)))
     return path
 

@@ -225,18 +225,18 @@ def _invullen(deelnemer_id: int, onderdeel: str | None, melding: str, fout: str,
 
 async def save_antwoord(request: Request) -> Response:
     """Save one answer (or its toelichting) at once; the script gets the new progress, a form the page again."""
-    return await _save(request, _save_antwoord, _opnieuw_invullen, _naar_antwoord)
+    return await _save(request, _save_antwoord, _refused_invullen, _antwoord_url)
 
 
 async def save_belang(request: Request) -> Response:
-    return await _save(request, _save_belang, _opnieuw_invullen, _naar_antwoord)
+    return await _save(request, _save_belang, _refused_invullen, _antwoord_url)
 
 
-def _opnieuw_invullen(deelnemer_id: int, form: dict[str, str], fout: str) -> Response:
+def _refused_invullen(deelnemer_id: int, form: dict[str, str], fout: str) -> Response:
     return _invullen(deelnemer_id, form.get("onderdeel"), "", fout, 400)
 
 
-def _naar_antwoord(antwoord: dict) -> str:
+def _antwoord_url(antwoord: dict) -> str:
     return f"/invullen?onderdeel={antwoord['index']}#{antwoord['anker']}"
 
 

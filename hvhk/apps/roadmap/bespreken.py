@@ -40,7 +40,7 @@ class Bespreken:
         self.schaal: Schaal | None = None
         self.getoond: str | None = None  # the HTML of the stelling drawn last: polling redraws only on a change
         self.message_line = ui.message_line()
-        self.peiler = ui.Peiler(self._vernieuw, POLL, self.message_line)  # while a vote is open
+        self.peiler = ui.Peiler(self._refresh, POLL, self.message_line)  # while a vote is open
         self.voorstel = widgets.VBox()
         self.toevoegen = widgets.Button(description="Deze stellingen bespreken", button_style="primary",
                                         layout=widgets.Layout(width="auto"))
@@ -58,13 +58,13 @@ class Bespreken:
         self.vastleggen = widgets.Button(description="Besluit vastleggen", button_style="success",
                                          layout=widgets.Layout(width="auto"))
         safe_callback = ui.safe_callback(self.message_line)
-        self.toevoegen.on_click(safe_callback(self._toevoegen))
-        self.stelling.observe(safe_callback(lambda _: self._teken()), names="value")
-        self.vorige.on_click(safe_callback(lambda _: self._stap(-1)))
-        self.volgende.on_click(safe_callback(lambda _: self._stap(1)))
-        self.stemming.observe(safe_callback(self._stemming), names="value")
+        self.toevoegen.on_click(safe_callback(self._add))
+        self.stelling.observe(safe_callback(lambda _: self._draw()), names="value")
+        self.vorige.on_click(safe_callback(lambda _: self._step(-1)))
+        self.volgende.on_click(safe_callback(lambda _: self._step(1)))
+        self.stemming.observe(safe_callback(self._toggle_stemming), names="value")
         self.projectie.observe(safe_callback(self._projectie), names="value")
-        self.vastleggen.on_click(safe_callback(self._vastleggen))
+        self.vastleggen.on_click(safe_callback(self._record))
         self.kiezen = widgets.VBox([
             widgets.HTML("<h3>Welke stellingen bespreken we?</h3>"),
             widgets.HTML(f"<p class='hvhk-uitleg'>Voorgesteld: de stellingen waarop de partners verdeeld zijn, de meest"
@@ -89,12 +89,12 @@ class Bespreken:
         self.schaal = store.ronde_roadmap(self.connection, ronde_id).schaal
         self.niveau.options = [(label, niveau) for label, (keuze, niveau) in self.schaal.antwoorden.items()
                                if keuze == "niveau"] + [("Geen overeenstemming", GEEN)]
-        self._vul_voorstel()
-        self._vul_lijst(store.stemming(self.connection, ronde_id) or self.stelling.value)
+        self._fill_voorstel()
+        self._fill_lijst(store.stemming(self.connection, ronde_id) or self.stelling.value)
 
     # --- choosing -------------------------------------------------------------------------------
 
-    def _vul_voorstel(self) -> None:
+    def _fill_voorstel(self) -> None:
         roadmap = store.ronde_roadmap(self.connection, self.ronde_id)
         planned = set(store.besprekingen(self.connection, self.ronde_id)["stelling_id"])
         proposal = bespreking.voorstel(store.antwoorden(self.connection, self.ronde_id), roadmap.stellingen,
@@ -108,19 +108,19 @@ class Bespreken:
             "<p>Geen (andere) stellingen waarop de partners verdeeld zijn.</p>")]
         self.toevoegen.layout.display = "" if boxes else "none"
 
-    def _toevoegen(self, _=None) -> None:
+    def _add(self, _=None) -> None:
         chosen = [box.stelling_id for box in self.voorstel.children if getattr(box, "value", False) is True]
         if not chosen:
             ui.show(self.message_line, "Vink eerst de stellingen aan die de groep wil bespreken.", fout=True)
             return
         store.plan_bespreking(self.connection, self.ronde_id, chosen)
         ui.show(self.message_line, f"{_stellingen(len(chosen))} toegevoegd aan de bespreking.")
-        self._vul_voorstel()
-        self._vul_lijst(self.stelling.value or chosen[0])
+        self._fill_voorstel()
+        self._fill_lijst(self.stelling.value or chosen[0])
 
     # --- one stelling at a time -----------------------------------------------------------------
 
-    def _vul_lijst(self, kies: str | None) -> None:
+    def _fill_lijst(self, kies: str | None) -> None:
         planned = store.besprekingen(self.connection, self.ronde_id)
         teksten = store.ronde_roadmap(self.connection, self.ronde_id).stellingen.set_index("stelling_id")["tekst"]
         options = [(f"{number}. {_kort(teksten[row.stelling_id])}" + (" ✓" if row.vastgelegd else ""),
@@ -129,15 +129,15 @@ class Bespreken:
         self.stelling.options = options  # draws the first one ...
         if kies in dict(options).values():
             self.stelling.value = kies  # ... or the one asked for
-        self._teken()
+        self._draw()
 
-    def _stap(self, richting: int) -> None:
+    def _step(self, richting: int) -> None:
         values = [value for _, value in self.stelling.options]
         if self.stelling.value in values:
             index = min(max(values.index(self.stelling.value) + richting, 0), len(values) - 1)
             self.stelling.value = values[index]
 
-    def _teken(self) -> None:
+    def _draw(self) -> None:
         """Draw the chosen stelling from what the store holds now."""
         stelling_id = self.stelling.value
         if self.ronde_id is None or stelling_id is None:
@@ -146,7 +146,7 @@ class Bespreken:
         open_nu = store.stemming(self.connection, self.ronde_id) == stelling_id
         self.stemming.unobserve_all("value")  # showing the state of the store is no click
         self.stemming.value = open_nu
-        self.stemming.observe(ui.safe_callback(self.message_line)(self._stemming), names="value")
+        self.stemming.observe(ui.safe_callback(self.message_line)(self._toggle_stemming), names="value")
         self.stemming.description = "Stemming sluiten" if open_nu else "Stemming openen"
         self.peiler.on(open_nu)
         recorded = store.besprekingen(self.connection, self.ronde_id).set_index("stelling_id").loc[stelling_id]
@@ -155,9 +155,9 @@ class Bespreken:
             self.notitie.value = recorded["notitie"]
         else:
             self.niveau.value, self.notitie.value = None, ""
-        self._vernieuw()
+        self._refresh()
 
-    def _vernieuw(self) -> None:
+    def _refresh(self) -> None:
         if self.ronde_id is None or self.stelling.value is None:
             return
         kaart = self._kaart(self.stelling.value)
@@ -190,7 +190,7 @@ class Bespreken:
 
     # --- voting and recording -------------------------------------------------------------------
 
-    def _stemming(self, change) -> None:
+    def _toggle_stemming(self, change) -> None:
         if self.ronde_id is None or self.stelling.value is None:
             return
         if change["new"]:
@@ -201,9 +201,9 @@ class Bespreken:
             ui.show(self.message_line, "De stemming is gesloten.")
         self.stemming.description = "Stemming sluiten" if change["new"] else "Stemming openen"
         self.peiler.on(change["new"])
-        self._vernieuw()
+        self._refresh()
 
-    def _vastleggen(self, _=None) -> None:
+    def _record(self, _=None) -> None:
         if self.niveau.value is None:
             ui.show(self.message_line, "Kies eerst het niveau waarover de groep het eens is, of 'Geen overeenstemming'.",
                     fout=True)
@@ -211,7 +211,7 @@ class Bespreken:
         niveau = None if self.niveau.value == GEEN else self.niveau.value
         store.save_uitkomst(self.connection, self.ronde_id, self.stelling.value, niveau, self.notitie.value)
         ui.show(self.message_line, "Besluit vastgelegd; de stemming over deze stelling is gesloten.")
-        self._vul_lijst(self.stelling.value)
+        self._fill_lijst(self.stelling.value)
 
     def _projectie(self, change) -> None:
         if change["new"]:

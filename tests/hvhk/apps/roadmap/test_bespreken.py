@@ -32,10 +32,10 @@ def test_the_coordinator_picks_splits_follows_the_vote_and_records_the_decision(
         labels = [box.description for box in tab.voorstel.children]
         assert labels == ["Onderwijs: Scholen kennen het Huis. (2 laag, 2 hoog)",
                           "Onderwijs: We stemmen het aanbod af. (2 laag, 2 hoog)"]
-        tab._toevoegen()
+        tab._add()
         assert "Vink eerst" in tab.message_line.value and store.besprekingen(connection, ronde).empty
         tab.voorstel.children[0].value = True
-        tab._toevoegen()
+        tab._add()
         assert [box.description for box in tab.voorstel.children] == labels[1:]  # planned: no longer proposed
         assert tab.stelling.options == (("1. Scholen kennen het Huis.", "onderwijs.1"),)
         assert "verdeeld" in tab.kaart.value and "Na de bespreking" not in tab.kaart.value
@@ -52,24 +52,24 @@ def test_the_coordinator_picks_splits_follows_the_vote_and_records_the_decision(
             await asyncio.sleep(0.01)
         assert "4 van 4 partners stemden opnieuw" in tab.kaart.value and "eens</span> (op 3)" in tab.kaart.value
 
-        tab._vastleggen()
+        tab._record()
         assert "Kies eerst het niveau" in tab.message_line.value
         tab.niveau.value = 3
         tab.notitie.value = "Samen gezien."
-        tab._vastleggen()
+        tab._record()
         assert store.stemming(connection, ronde) is None and not tab.stemming.value and tab.peiler.task is None
         assert store.besprekingen(connection, ronde)[["stelling_id", "niveau", "notitie"]].values.tolist() == [
             ["onderwijs.1", 3, "Samen gezien."]]
         assert tab.stelling.options[0][0].endswith("✓")
 
         tab.voorstel.children[0].value = True
-        tab._toevoegen()
-        tab._stap(1)
+        tab._add()
+        tab._step(1)
         assert tab.stelling.value == "onderwijs.2" and tab.niveau.value is None
         tab.niveau.value = GEEN
-        tab._vastleggen()
+        tab._record()
         assert pd.isna(store.besprekingen(connection, ronde)["niveau"].iloc[1])
-        tab._stap(-1)
+        tab._step(-1)
         assert (tab.niveau.value, tab.notitie.value) == (3, "Samen gezien.")  # a recorded decision shows again
 
     asyncio.run(scenario())
