@@ -100,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_server_options(lab)
     lab.set_defaults(run=_lab)
     _add_roadmap_commands(commands)
+    _add_bundel_commands(commands)
     _add_rapporten_command(commands)
     _add_simuleer_command(commands)
     _add_controle_command(commands)
@@ -169,6 +170,38 @@ def _add_roadmap_commands(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--met-namen", action="store_true", help="toon de namen en organisaties van de deelnemers")
     _add_database(export)
     export.set_defaults(run=_exporteer)
+
+
+def _add_bundel_commands(commands: argparse._SubParsersAction) -> None:
+    bundel = commands.add_parser(
+        "bundel",
+        help="een Huis als één bestand meenemen naar een andere database",
+        description="Een bundel is één bestand met alles van een Huis: gemeenten, rondes met hun Roadmap-tekst,"
+        " deelnemers, antwoorden, belang, toelichtingen, de bespreking, prioriteiten en acties. Een trainer"
+        " verzamelt de bundels van de Huizen en leest ze in één database in, zonder dubbels.",
+    )
+    actions = bundel.add_subparsers(dest="actie", metavar="ACTIE", title="acties", required=True)
+    export = actions.add_parser(
+        "exporteer", help="schrijf de bundel van een Huis",
+        description="Schrijft de bundel van een Huis. Deelnemers heten 'Partner A', 'Partner B', ... en staan er"
+        " zonder organisatie in, tenzij u --met-namen opgeeft.",
+    )
+    export.add_argument("--huis", required=True, metavar="NAAM", help="naam van het Huis van het Kind")
+    export.add_argument("--uitvoer", type=Path, default=None, metavar="BESTAND",
+                        help="het bundelbestand (standaard: uitvoer/bundels/HUIS.zip)")
+    export.add_argument("--met-namen", action="store_true", help="neem de namen en organisaties van de deelnemers op")
+    _add_database(export)
+    export.set_defaults(run=_bundel_exporteer)
+    load = actions.add_parser(
+        "importeer", help="lees bundels in",
+        description="Leest bundels in deze database in. Elke bundel wordt helemaal of helemaal niet ingelezen."
+        " Dezelfde bundel opnieuw verandert niets; een nieuwere bundel van hetzelfde Huis voegt zijn nieuwe"
+        " rondes en wijzigingen toe. Heeft deze database zelf iets gewijzigd dat de bundel anders heeft, dan"
+        " wordt de bundel geweigerd, met het Huis, de ronde en de deelnemer in de melding.",
+    )
+    load.add_argument("bestanden", type=Path, nargs="+", metavar="BESTAND", help="een of meer bundels")
+    _add_database(load)
+    load.set_defaults(run=_bundel_importeer)
 
 
 def _add_simuleer_command(commands: argparse._SubParsersAction) -> None:
@@ -385,6 +418,43 @@ def _exporteer(arguments: argparse.Namespace) -> int:
         connection.close()
     print(f"Geëxporteerd naar {path}" + ("" if arguments.met_namen else " (deelnemers zonder naam)"))
     return 0
+
+
+def _bundel_exporteer(arguments: argparse.Namespace) -> int:
+    from roadmap import store
+    from roadmap.io.bundel import export_bundel
+
+    path = arguments.uitvoer or output_dir() / "bundels" / f"{slug(arguments.huis)}.zip"
+    connection = store.connect(arguments.database or database_path())
+    try:
+        export_bundel(connection, store.huis_id(connection, arguments.huis), path, arguments.met_namen)
+    finally:
+        connection.close()
+    print(f"Bundel geschreven: {path}" + ("" if arguments.met_namen else " (deelnemers zonder naam)"))
+    return 0
+
+
+def _bundel_importeer(arguments: argparse.Namespace) -> int:
+    from roadmap import store
+    from roadmap.io.bundel import import_bundel
+
+    connection = store.connect(arguments.database or database_path())
+    failed = 0
+    try:
+        for path in arguments.bestanden:
+            try:
+                verslag = import_bundel(connection, path)
+            except GebruikersFout as error:
+                failed += 1
+                print(f"fout: {error}")
+                continue
+            print(f"{path}: Huis '{verslag.huis}': {verslag.nieuw} nieuwe ronde(s), {verslag.bijgewerkt} bijgewerkt,"
+                  f" {verslag.ongewijzigd} ongewijzigd.")
+    finally:
+        connection.close()
+    if failed:
+        print(f"{failed} van {len(arguments.bestanden)} bundel(s) niet ingelezen; de andere wel.")
+    return 1 if failed else 0
 
 
 def _controle(arguments: argparse.Namespace) -> int:

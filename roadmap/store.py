@@ -150,7 +150,23 @@ MIGRATIONS: list[str] = [
     );
     ALTER TABLE ronde ADD COLUMN stemming TEXT;
     """,
+    # 6: stable identifiers for bundles (roadmap/io/bundel.py): a Huis, a round and a participant keep
+    # their uid from store to store; a round written from a bundle remembers the hash of its content
+    # then, so that a later bundle can tell a store left as it was from one edited since.
+    """
+    ALTER TABLE huis ADD COLUMN uid TEXT;
+    ALTER TABLE ronde ADD COLUMN uid TEXT;
+    ALTER TABLE ronde ADD COLUMN bundel_hash TEXT;
+    ALTER TABLE deelnemer ADD COLUMN uid TEXT;
+    UPDATE huis SET uid = lower(hex(randomblob(16)));
+    UPDATE ronde SET uid = lower(hex(randomblob(16)));
+    UPDATE deelnemer SET uid = lower(hex(randomblob(16)));
+    CREATE UNIQUE INDEX huis_uid ON huis (uid);
+    CREATE UNIQUE INDEX ronde_uid ON ronde (uid);
+    CREATE UNIQUE INDEX deelnemer_uid ON deelnemer (uid);
+    """,
 ]
+NEW_UID = "lower(hex(randomblob(16)))"  # SQL for a new uid: 128 random bits, as hex
 SCHEMA_VERSION = len(MIGRATIONS)
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT = 30  # seconds a save waits while another program writes, before it gives up in Dutch
@@ -324,7 +340,7 @@ def save_huis(connection: sqlite3.Connection, naam: str, gemeenten: Sequence[str
         raise GebruikersFout(f"Huis '{naam}': kies minstens één gemeente")
     with transaction(connection):
         huis_id = connection.execute(
-            "INSERT INTO huis (naam, demo) VALUES (?, ?)"
+            f"INSERT INTO huis (naam, demo, uid) VALUES (?, ?, {NEW_UID})"
             " ON CONFLICT (naam) DO UPDATE SET demo = excluded.demo RETURNING id",
             (naam, int(demo)),
         ).fetchone()[0]
@@ -342,24 +358,26 @@ def save_ronde(connection: sqlite3.Connection, huis_id: int, nummer: int, datum:
     changed file that kept its old version number is refused: its answers would become ambiguous.
     """
     with transaction(connection):
-        stored = connection.execute(
-            "SELECT yaml FROM roadmap_versie WHERE versie = ?", (roadmap.versie,)
-        ).fetchone()
+        save_roadmap_versie(connection, roadmap)
+        return connection.execute(
+            f"INSERT INTO ronde (huis_id, nummer, datum, roadmap_versie, uid) VALUES (?, ?, ?, ?, {NEW_UID})"
+            " ON CONFLICT (huis_id, nummer) DO UPDATE SET datum = excluded.datum,"
+            " roadmap_versie = excluded.roadmap_versie RETURNING id",
+            (huis_id, nummer, datum, roadmap.versie),
+        ).fetchone()[0]
+
+
+def save_roadmap_versie(connection: sqlite3.Connection, roadmap: Roadmap) -> None:
+    """Keep the text of a Roadmap version; the same version with other content is refused."""
+    with transaction(connection):
+        stored = connection.execute("SELECT yaml FROM roadmap_versie WHERE versie = ?", (roadmap.versie,)).fetchone()
         if stored is None:
-            connection.execute(
-                "INSERT INTO roadmap_versie (versie, yaml) VALUES (?, ?)", (roadmap.versie, roadmap.yaml)
-            )
+            connection.execute("INSERT INTO roadmap_versie (versie, yaml) VALUES (?, ?)", (roadmap.versie, roadmap.yaml))
         elif _parsed(roadmap.versie, stored[0]).model_dump() != roadmap.model_dump():
             raise GebruikersFout(
                 f"de Roadmap-versie '{roadmap.versie}' staat al in de database met andere inhoud:"
                 " verhoog 'versie' in het Roadmap-bestand"
             )
-        return connection.execute(
-            "INSERT INTO ronde (huis_id, nummer, datum, roadmap_versie) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (huis_id, nummer) DO UPDATE SET datum = excluded.datum,"
-            " roadmap_versie = excluded.roadmap_versie RETURNING id",
-            (huis_id, nummer, datum, roadmap.versie),
-        ).fetchone()[0]
 
 
 def deelnemer_key(naam: str) -> str:
@@ -402,7 +420,8 @@ def save_deelnemer(
             )
             return found["id"]
         return connection.execute(
-            "INSERT INTO deelnemer (ronde_id, naam, organisatie, levensdomein_id) VALUES (?, ?, ?, ?) RETURNING id",
+            f"INSERT INTO deelnemer (ronde_id, naam, organisatie, levensdomein_id, uid) VALUES (?, ?, ?, ?, {NEW_UID})"
+            " RETURNING id",
             (ronde_id, naam, organisatie.strip(), levensdomein_id),
         ).fetchone()[0]
 
@@ -840,6 +859,146 @@ def stemmen(connection: sqlite3.Connection, ronde_id: int) -> pd.DataFrame:
         " JOIN deelnemer d ON d.id = s.deelnemer_id WHERE d.ronde_id = ? ORDER BY s.deelnemer_id, s.stelling_id",
         (ronde_id,),
     )
+
+
+# --- bundles: a Huis as plain data, carried from store to store (roadmap/io/bundel.py) ------------
+
+def huis_inhoud(connection: sqlite3.Connection, huis_id: int) -> dict:
+    """A Huis as plain data: uid, naam, demo, gemeenten. Rows written before uids existed (or by other
+    programs) get one now, so that every later bundle of this store names them the same way."""
+    with transaction(connection):
+        for table, where in (("huis", "id = ?"), ("ronde", "huis_id = ?"),
+                             ("deelnemer", "ronde_id IN (SELECT id FROM ronde WHERE huis_id = ?)")):
+            connection.execute(f"UPDATE {table} SET uid = {NEW_UID} WHERE uid IS NULL AND {where}", (huis_id,))
+    row = connection.execute("SELECT uid, naam, demo FROM huis WHERE id = ?", (huis_id,)).fetchone()
+    if row is None:
+        raise GebruikersFout(f"Huis {huis_id} bestaat niet")
+    gemeenten = [nis for (nis,) in connection.execute(
+        "SELECT nis FROM huis_gemeente WHERE huis_id = ? ORDER BY nis", (huis_id,))]
+    return {"uid": row["uid"], "naam": row["naam"], "demo": bool(row["demo"]), "gemeenten": gemeenten}
+
+
+def ronde_inhoud(connection: sqlite3.Connection, ronde_id: int) -> dict:
+    """A round as plain data, everything but the times of saving: its participants (by uid, in the
+    order they were added) with their answers, belang and votes after the discussion, and the
+    group's priorities, actions and discussion. Equal data means an equal round."""
+    ronde_row = connection.execute(
+        "SELECT uid, nummer, datum, roadmap_versie FROM ronde WHERE id = ?", (ronde_id,)).fetchone()
+    per_deelnemer: dict[int, dict] = {}
+    for row in connection.execute(
+        "SELECT id, uid, naam, organisatie, levensdomein_id FROM deelnemer WHERE ronde_id = ? ORDER BY id", (ronde_id,)
+    ):
+        per_deelnemer[row["id"]] = {"uid": row["uid"], "naam": row["naam"], "organisatie": row["organisatie"],
+                                    "levensdomein_id": row["levensdomein_id"], "antwoorden": [], "belang": [],
+                                    "stemmen": []}
+    queries = {
+        "antwoorden": "SELECT a.deelnemer_id, a.stelling_id, a.keuze, a.niveau, a.toelichting FROM antwoord a",
+        "belang": "SELECT a.deelnemer_id, a.onderdeel_id, a.belang FROM belang a",
+        "stemmen": "SELECT a.deelnemer_id, a.stelling_id, a.keuze, a.niveau FROM stem a",
+    }
+    for key, sql in queries.items():
+        for row in connection.execute(
+            f"{sql} JOIN deelnemer d ON d.id = a.deelnemer_id WHERE d.ronde_id = ? ORDER BY 1, 2", (ronde_id,)
+        ):
+            per_deelnemer[row[0]][key].append(list(row)[1:])
+    return {
+        "uid": ronde_row["uid"], "nummer": ronde_row["nummer"], "datum": ronde_row["datum"],
+        "roadmap_versie": ronde_row["roadmap_versie"], "deelnemers": list(per_deelnemer.values()),
+        "prioriteiten": prioriteiten(connection, ronde_id),
+        "acties": [list(row) for row in connection.execute(
+            "SELECT onderdeel_id, omschrijving, trekker, partners, termijn, status FROM actie WHERE ronde_id = ?"
+            " ORDER BY id", (ronde_id,))],
+        "besprekingen": [list(row) for row in connection.execute(
+            "SELECT stelling_id, niveau, notitie, vastgelegd FROM bespreking WHERE ronde_id = ? ORDER BY volgorde",
+            (ronde_id,))],
+    }
+
+
+def huis_voor_uid(connection: sqlite3.Connection, uid: str) -> int | None:
+    row = connection.execute("SELECT id FROM huis WHERE uid = ?", (uid,)).fetchone()
+    return None if row is None else row[0]
+
+
+def ronde_voor_uid(connection: sqlite3.Connection, uid: str) -> sqlite3.Row | None:
+    """The round with this uid (id, huis_id, nummer, roadmap_versie, bundel_hash), or None."""
+    return connection.execute(
+        "SELECT id, huis_id, nummer, roadmap_versie, bundel_hash FROM ronde WHERE uid = ?", (uid,)).fetchone()
+
+
+def save_bundel_huis(connection: sqlite3.Connection, huis: dict) -> int:
+    """Create or update the Huis with the bundle's uid, naam and gemeenten; return its id."""
+    with transaction(connection):
+        huis_id = huis_voor_uid(connection, huis["uid"])
+        if huis_id is None:
+            huis_id = connection.execute("INSERT INTO huis (naam, demo, uid) VALUES (?, ?, ?) RETURNING id",
+                                         (huis["naam"], int(huis["demo"]), huis["uid"])).fetchone()[0]
+        else:
+            connection.execute("UPDATE huis SET naam = ?, demo = ? WHERE id = ?", (huis["naam"], int(huis["demo"]), huis_id))
+        connection.execute("DELETE FROM huis_gemeente WHERE huis_id = ?", (huis_id,))
+        connection.executemany("INSERT INTO huis_gemeente (huis_id, nis) VALUES (?, ?)",
+                               [(huis_id, nis) for nis in huis["gemeenten"]])
+    return huis_id
+
+
+def save_bundel_ronde(connection: sqlite3.Connection, huis_id: int, ronde: dict, bundel_hash: str) -> None:
+    """Write a round as a bundle holds it (`ronde_inhoud`'s form), remembering `bundel_hash`.
+
+    Participants are found by uid: kept (with their id), renamed, added or removed; their answers,
+    belang and votes, and the round's priorities, actions and discussion become the bundle's.
+    """
+    with transaction(connection):
+        found = ronde_voor_uid(connection, ronde["uid"])
+        if found is None:
+            ronde_id = connection.execute(
+                "INSERT INTO ronde (huis_id, nummer, datum, roadmap_versie, uid, bundel_hash) VALUES (?, ?, ?, ?, ?, ?)"
+                " RETURNING id", (huis_id, ronde["nummer"], ronde["datum"], ronde["roadmap_versie"], ronde["uid"],
+                                  bundel_hash)).fetchone()[0]
+        else:
+            ronde_id = found["id"]
+            connection.execute("UPDATE ronde SET datum = ?, bundel_hash = ? WHERE id = ?",
+                               (ronde["datum"], bundel_hash, ronde_id))
+        uids = [deelnemer["uid"] for deelnemer in ronde["deelnemers"]]
+        connection.execute(
+            f"DELETE FROM deelnemer WHERE ronde_id = ? AND (uid IS NULL OR uid NOT IN ({','.join('?' * len(uids))}))",
+            (ronde_id, *uids))
+        connection.execute("UPDATE deelnemer SET naam = uid WHERE ronde_id = ?", (ronde_id,))  # free the names
+        ids = {}
+        for deelnemer in ronde["deelnemers"]:
+            row = connection.execute(
+                "INSERT INTO deelnemer (ronde_id, naam, organisatie, levensdomein_id, uid) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (uid) DO UPDATE SET naam = excluded.naam, organisatie = excluded.organisatie,"
+                " levensdomein_id = excluded.levensdomein_id WHERE deelnemer.ronde_id = excluded.ronde_id RETURNING id",
+                (ronde_id, deelnemer["naam"], deelnemer["organisatie"], deelnemer["levensdomein_id"], deelnemer["uid"]),
+            ).fetchone()
+            if row is None:
+                raise GebruikersFout(f"deelnemer '{deelnemer['naam']}' staat in deze database al in een andere ronde")
+            ids[deelnemer["uid"]] = row[0]
+        for table in ("antwoord", "belang", "stem"):
+            connection.execute(f"DELETE FROM {table} WHERE deelnemer_id IN (SELECT id FROM deelnemer WHERE ronde_id = ?)",
+                               (ronde_id,))
+        rows = {key: [(ids[d["uid"]], *row) for d in ronde["deelnemers"] for row in d[key]]
+                for key in ("antwoorden", "belang", "stemmen")}
+        connection.executemany("INSERT INTO antwoord (deelnemer_id, stelling_id, keuze, niveau, toelichting)"
+                               " VALUES (?, ?, ?, ?, ?)", rows["antwoorden"])
+        connection.executemany("INSERT INTO belang (deelnemer_id, onderdeel_id, belang) VALUES (?, ?, ?)", rows["belang"])
+        connection.executemany("INSERT INTO stem (deelnemer_id, stelling_id, keuze, niveau) VALUES (?, ?, ?, ?)",
+                               rows["stemmen"])
+        for table in ("prioriteit", "actie", "bespreking"):
+            connection.execute(f"DELETE FROM {table} WHERE ronde_id = ?", (ronde_id,))
+        connection.executemany("INSERT INTO prioriteit (ronde_id, onderdeel_id) VALUES (?, ?)",
+                               [(ronde_id, onderdeel_id) for onderdeel_id in ronde["prioriteiten"]])
+        connection.executemany(
+            "INSERT INTO actie (ronde_id, onderdeel_id, omschrijving, trekker, partners, termijn, status)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)", [(ronde_id, *actie) for actie in ronde["acties"]])
+        connection.executemany(
+            "INSERT INTO bespreking (ronde_id, stelling_id, volgorde, niveau, notitie, vastgelegd) VALUES (?, ?, ?, ?, ?, ?)",
+            [(ronde_id, row[0], number, *row[1:]) for number, row in enumerate(ronde["besprekingen"], start=1)])
+
+
+def huis_rondes(connection: sqlite3.Connection, huis_id: int) -> dict[int, tuple[str | None, int]]:
+    """Per round number of a Huis: its uid and id."""
+    return {row["nummer"]: (row["uid"], row["id"]) for row in connection.execute(
+        "SELECT nummer, uid, id FROM ronde WHERE huis_id = ?", (huis_id,))}
 
 
 def row_counts(connection: sqlite3.Connection) -> dict[str, int]:
