@@ -436,22 +436,20 @@ def _bundel_exporteer(arguments: argparse.Namespace) -> int:
 
 def _bundel_importeer(arguments: argparse.Namespace) -> int:
     from roadmap import store
-    from roadmap.io.bundel import import_bundel
+    from roadmap.io.bundel import import_bundels
 
     connection = store.connect(arguments.database or database_path())
-    failed = 0
     try:
-        for path in arguments.bestanden:
-            try:
-                verslag = import_bundel(connection, path)
-            except GebruikersFout as error:
-                failed += 1
-                print(f"fout: {error}")
-                continue
-            print(f"{path}: Huis '{verslag.huis}': {verslag.nieuw} nieuwe ronde(s), {verslag.bijgewerkt} bijgewerkt,"
-                  f" {verslag.ongewijzigd} ongewijzigd.")
+        results = import_bundels(connection, arguments.bestanden)
     finally:
         connection.close()
+    for path, verslag in zip(arguments.bestanden, results):
+        if isinstance(verslag, GebruikersFout):
+            print(f"fout: {verslag}")
+        else:
+            print(f"{path}: Huis '{verslag.huis}': {verslag.nieuw} nieuwe ronde(s), {verslag.bijgewerkt} bijgewerkt,"
+                  f" {verslag.ongewijzigd} ongewijzigd.")
+    failed = sum(isinstance(verslag, GebruikersFout) for verslag in results)
     if failed:
         print(f"{failed} van {len(arguments.bestanden)} bundel(s) niet ingelezen; de andere wel.")
     return 1 if failed else 0

@@ -371,6 +371,8 @@ def save_roadmap_versie(connection: sqlite3.Connection, roadmap: Roadmap) -> Non
     """Keep the text of a Roadmap version; the same version with other content is refused."""
     with transaction(connection):
         stored = connection.execute("SELECT yaml FROM roadmap_versie WHERE versie = ?", (roadmap.versie,)).fetchone()
+        if stored is not None and stored[0] == roadmap.yaml:
+            return
         if stored is None:
             connection.execute("INSERT INTO roadmap_versie (versie, yaml) VALUES (?, ?)", (roadmap.versie, roadmap.yaml))
         elif _parsed(roadmap.versie, stored[0]).model_dump() != roadmap.model_dump():
@@ -916,6 +918,11 @@ def ronde_inhoud(connection: sqlite3.Connection, ronde_id: int) -> dict:
 
 def huis_voor_uid(connection: sqlite3.Connection, uid: str) -> int | None:
     row = connection.execute("SELECT id FROM huis WHERE uid = ?", (uid,)).fetchone()
+    return None if row is None else row[0]
+
+
+def huis_voor_naam(connection: sqlite3.Connection, naam: str) -> int | None:
+    row = connection.execute("SELECT id FROM huis WHERE naam = ?", (naam,)).fetchone()
     return None if row is None else row[0]
 
 

@@ -119,8 +119,9 @@ def export_bundel(connection: sqlite3.Connection, huis_id: int, path: Path, met_
 
 # --- reading -----------------------------------------------------------------------------------
 
-def read_bundel(path: Path) -> Inhoud:
-    """The checked content of the bundle at `path`; a Dutch refusal naming the file for any flaw."""
+def read_bundel(path: Path) -> tuple[Inhoud, dict]:
+    """The checked content of the bundle at `path`, as a model and as plain data (as `store.ronde_inhoud`
+    gives it); a Dutch refusal naming the file for any flaw."""
     def refuse(reason: str) -> GebruikersFout:
         return GebruikersFout(f"{path}: {reason}; er is niets ingelezen")
 
@@ -158,13 +159,15 @@ def read_bundel(path: Path) -> Inhoud:
     if hashlib.sha256(raw["huis.json"]).hexdigest() != manifest.bestanden.get("huis.json"):
         raise refuse("het controlegetal van huis.json klopt niet: de bundel is beschadigd of gewijzigd")
     try:
-        inhoud = Inhoud.model_validate_json(raw["huis.json"])
-    except ValidationError as error:
-        raise refuse(f"huis.json is onleesbaar ({_first_problem(error)})") from None
+        plain = json.loads(raw["huis.json"])
+        inhoud = Inhoud.model_validate(plain)
+    except ValueError as error:  # pydantic's ValidationError is one too
+        detail = _first_problem(error) if isinstance(error, ValidationError) else "geen JSON"
+        raise refuse(f"huis.json is onleesbaar ({detail})") from None
     problem = _content_problem(inhoud)
     if problem:
         raise refuse(problem)
-    return inhoud
+    return inhoud, plain
 
 
 def _first_problem(error: ValidationError) -> str:
@@ -177,25 +180,29 @@ def _roadmap(versie: str, tekst: str) -> Roadmap:
     return parse_roadmap(tekst, f"Roadmap-versie {versie} in de bundel")
 
 
+@cache
+def _known(versie: str, tekst: str) -> tuple[set, set, set, set, set]:
+    """What answers under a Roadmap version may name: stellingen, onderdelen, levensdomeinen, niveaus, belang."""
+    roadmap = _roadmap(versie, tekst)
+    return (set(roadmap.stellingen["stelling_id"]), {o.id for o in roadmap.onderdelen},
+            {d.id for d in roadmap.levensdomeinen}, set(roadmap.schaal.niveau_waarden), set(roadmap.schaal.belang_waarden))
+
+
 def _content_problem(inhoud: Inhoud) -> str:
     """What the bundle holds that its own Roadmap versions cannot read, or ''."""
-    roadmaps = {}
     for versie, tekst in inhoud.roadmap_versies.items():
         try:
-            roadmaps[versie] = _roadmap(versie, tekst)
+            named = _roadmap(versie, tekst).versie
         except GebruikersFout as error:
             return str(error)
-        if roadmaps[versie].versie != versie:
-            return f"de Roadmap-tekst van versie '{versie}' is die van versie '{roadmaps[versie].versie}'"
+        if named != versie:
+            return f"de Roadmap-tekst van versie '{versie}' is die van versie '{named}'"
     for ronde in inhoud.rondes:
         where = f"Huis '{inhoud.huis.naam}', ronde {ronde.nummer}"
-        roadmap = roadmaps.get(ronde.roadmap_versie)
-        if roadmap is None:
+        if ronde.roadmap_versie not in inhoud.roadmap_versies:
             return f"{where}: de tekst van Roadmap-versie '{ronde.roadmap_versie}' ontbreekt"
-        stellingen = set(roadmap.stellingen["stelling_id"])
-        onderdelen = {o.id for o in roadmap.onderdelen}
-        domeinen = {d.id for d in roadmap.levensdomeinen}
-        niveaus, belangen = set(roadmap.schaal.niveau_waarden), set(roadmap.schaal.belang_waarden)
+        stellingen, onderdelen, domeinen, niveaus, belangen = _known(
+            ronde.roadmap_versie, inhoud.roadmap_versies[ronde.roadmap_versie])
         for deelnemer in ronde.deelnemers:
             who = f"{where}, deelnemer '{deelnemer.naam}'"
             if deelnemer.levensdomein_id is not None and deelnemer.levensdomein_id not in domeinen:
@@ -227,9 +234,23 @@ class Verslag:
     ongewijzigd: int
 
 
+def import_bundels(connection: sqlite3.Connection, paths: list[Path]) -> list[Verslag | GebruikersFout]:
+    """Merge several bundles, each all or nothing: per bundle what it did, or why it was refused.
+
+    One transaction holds them all (a savepoint each), so the store is written to disk once."""
+    results = []
+    with store.transaction(connection):
+        for path in paths:
+            try:
+                results.append(import_bundel(connection, path))
+            except GebruikersFout as error:
+                results.append(error)
+    return results
+
+
 def import_bundel(connection: sqlite3.Connection, path: Path) -> Verslag:
     """Merge the bundle at `path` into the store, all of it or nothing (see the module's rules)."""
-    inhoud = read_bundel(path)
+    inhoud, plain = read_bundel(path)
     huis = inhoud.huis
     counts = {"nieuw": 0, "bijgewerkt": 0, "ongewijzigd": 0}
     with store.transaction(connection):
@@ -239,13 +260,11 @@ def import_bundel(connection: sqlite3.Connection, path: Path) -> Verslag:
             except GebruikersFout as error:
                 raise GebruikersFout(f"{path}: {error}; er is niets ingelezen") from None
         huis_id = store.huis_voor_uid(connection, huis.uid)
-        others = store.huizen(connection)
-        if ((others["naam"] == huis.naam) & (others["id"] != huis_id)).any():
+        if store.huis_voor_naam(connection, huis.naam) not in (None, huis_id):
             raise _conflict(path, f"Huis '{huis.naam}': deze database heeft al een Huis met die naam, uit een andere bron")
-        huis_id = store.save_bundel_huis(connection, huis.model_dump())
+        huis_id = store.save_bundel_huis(connection, plain["huis"])
         numbers = store.huis_rondes(connection, huis_id)
-        for ronde in inhoud.rondes:
-            incoming = _plain(ronde.model_dump())
+        for ronde, incoming in zip(inhoud.rondes, plain["rondes"]):
             where = f"Huis '{huis.naam}', ronde {ronde.nummer}"
             found = store.ronde_voor_uid(connection, ronde.uid)
             if found is None:
@@ -257,7 +276,7 @@ def import_bundel(connection: sqlite3.Connection, path: Path) -> Verslag:
                 if found["huis_id"] != huis_id or found["roadmap_versie"] != ronde.roadmap_versie:
                     raise _conflict(path, f"{where}: deze ronde hoort in deze database bij een ander Huis of een"
                                           " andere Roadmap-versie")
-                current = _plain(store.ronde_inhoud(connection, found["id"]))
+                current = store.ronde_inhoud(connection, found["id"])
                 if _canonical(current) == _canonical(incoming):
                     counts["ongewijzigd"] += 1
                     continue
@@ -276,15 +295,9 @@ def _conflict(path: Path, reason: str) -> GebruikersFout:
     return GebruikersFout(f"{path}: {reason}; er is niets ingelezen")
 
 
-def _plain(data: dict) -> dict:
-    """Data as JSON holds it (tuples as lists), so that the store's and the bundle's compare."""
-    return json.loads(json.dumps(data))
-
-
 def _canonical(ronde: dict) -> str:
     """A round as one text, participants by uid: equal texts, equal rounds."""
-    return json.dumps({**ronde, "deelnemers": sorted(ronde["deelnemers"], key=lambda d: d["uid"])},
-                      ensure_ascii=False, sort_keys=True)
+    return json.dumps({**ronde, "deelnemers": sorted(ronde["deelnemers"], key=lambda d: d["uid"])}, sort_keys=True)
 
 
 def _digest(ronde: dict) -> str:

@@ -29,7 +29,8 @@ def origin_store(path: Path, mini_roadmap) -> tuple:
     ronde_id = store.save_ronde(connection, huis_id, 1, "2026-03-01", mini_roadmap)
     an = store.save_deelnemer(connection, ronde_id, "An", "CLB", "onderwijs")
     bart = store.save_deelnemer(connection, ronde_id, "Bart", "OCMW", None)
-    store.save_antwoorden(connection, an, _answers(("onderwijs.1", "niveau", 1, "nog niet"), ("onderwijs.2", "weet_niet", None, "")))
+    store.save_antwoorden(connection, an, _answers(("onderwijs.1", "niveau", 1, "nog niet"),
+                                                   ("onderwijs.2", "weet_niet", None, "")))
     store.save_antwoorden(connection, bart, _answers(("onderwijs.1", "niveau", 4, "")))
     store.save_belang(connection, an, {"onderwijs": 3})
     store.plan_bespreking(connection, ronde_id, ["onderwijs.1"])
