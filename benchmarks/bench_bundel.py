@@ -41,7 +41,7 @@ def write_bundles(database: Path, folder: Path) -> list[Path]:
 
 def baseline(paths: list[Path], database: Path) -> float:
     """Seconds to write the bundles' rounds straight into an empty store, their content read beforehand."""
-    contents = [bundel.read_bundel(path)[1] for path in paths]
+    contents = [bundel.read_bundel(path).model_dump() for path in paths]
     roadmaps: dict[str, object] = {}  # each Roadmap text parsed once, as the import does
     connection = store.connect(database)
     try:

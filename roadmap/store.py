@@ -980,18 +980,21 @@ def save_bundel_ronde(connection: sqlite3.Connection, huis_id: int, ronde: dict,
             if row is None:
                 raise GebruikersFout(f"deelnemer '{deelnemer['naam']}' staat in deze database al in een andere ronde")
             ids[deelnemer["uid"]] = row[0]
-        for table in ("antwoord", "belang", "stem"):
-            connection.execute(f"DELETE FROM {table} WHERE deelnemer_id IN (SELECT id FROM deelnemer WHERE ronde_id = ?)",
-                               (ronde_id,))
-        rows = {key: [(ids[d["uid"]], *row) for d in ronde["deelnemers"] for row in d[key]]
-                for key in ("antwoorden", "belang", "stemmen")}
-        connection.executemany("INSERT INTO antwoord (deelnemer_id, stelling_id, keuze, niveau, toelichting)"
-                               " VALUES (?, ?, ?, ?, ?)", rows["antwoorden"])
-        connection.executemany("INSERT INTO belang (deelnemer_id, onderdeel_id, belang) VALUES (?, ?, ?)", rows["belang"])
-        connection.executemany("INSERT INTO stem (deelnemer_id, stelling_id, keuze, niveau) VALUES (?, ?, ?, ?)",
+        if found is not None:
+            for table in ("antwoord", "belang", "stem"):
+                connection.execute(
+                    f"DELETE FROM {table} WHERE deelnemer_id IN (SELECT id FROM deelnemer WHERE ronde_id = ?)", (ronde_id,))
+            for table in ("prioriteit", "actie", "bespreking"):
+                connection.execute(f"DELETE FROM {table} WHERE ronde_id = ?", (ronde_id,))
+        now = connection.execute("SELECT strftime('%Y-%m-%dT%H:%M:%f', 'now')").fetchone()[0]  # once, not per row
+        rows = {key: [(ids[d["uid"]], *row, now) for d in ronde["deelnemers"] for row in d[key]]
+                for key in ("antwoorden", "stemmen")}
+        connection.executemany("INSERT INTO antwoord (deelnemer_id, stelling_id, keuze, niveau, toelichting, gewijzigd)"
+                               " VALUES (?, ?, ?, ?, ?, ?)", rows["antwoorden"])
+        connection.executemany("INSERT INTO stem (deelnemer_id, stelling_id, keuze, niveau, gewijzigd) VALUES (?, ?, ?, ?, ?)",
                                rows["stemmen"])
-        for table in ("prioriteit", "actie", "bespreking"):
-            connection.execute(f"DELETE FROM {table} WHERE ronde_id = ?", (ronde_id,))
+        connection.executemany("INSERT INTO belang (deelnemer_id, onderdeel_id, belang) VALUES (?, ?, ?)",
+                               [(ids[d["uid"]], *row) for d in ronde["deelnemers"] for row in d["belang"]])
         connection.executemany("INSERT INTO prioriteit (ronde_id, onderdeel_id) VALUES (?, ?)",
                                [(ronde_id, onderdeel_id) for onderdeel_id in ronde["prioriteiten"]])
         connection.executemany(

@@ -119,9 +119,8 @@ def export_bundel(connection: sqlite3.Connection, huis_id: int, path: Path, met_
 
 # --- reading -----------------------------------------------------------------------------------
 
-def read_bundel(path: Path) -> tuple[Inhoud, dict]:
-    """The checked content of the bundle at `path`, as a model and as plain data (as `store.ronde_inhoud`
-    gives it); a Dutch refusal naming the file for any flaw."""
+def read_bundel(path: Path) -> Inhoud:
+    """The checked content of the bundle at `path`; a Dutch refusal naming the file for any flaw."""
     def refuse(reason: str) -> GebruikersFout:
         return GebruikersFout(f"{path}: {reason}; er is niets ingelezen")
 
@@ -159,15 +158,13 @@ def read_bundel(path: Path) -> tuple[Inhoud, dict]:
     if hashlib.sha256(raw["huis.json"]).hexdigest() != manifest.bestanden.get("huis.json"):
         raise refuse("het controlegetal van huis.json klopt niet: de bundel is beschadigd of gewijzigd")
     try:
-        plain = json.loads(raw["huis.json"])
-        inhoud = Inhoud.model_validate(plain)
-    except ValueError as error:  # pydantic's ValidationError is one too
-        detail = _first_problem(error) if isinstance(error, ValidationError) else "geen JSON"
-        raise refuse(f"huis.json is onleesbaar ({detail})") from None
+        inhoud = Inhoud.model_validate_json(raw["huis.json"])
+    except ValidationError as error:
+        raise refuse(f"huis.json is onleesbaar ({_first_problem(error)})") from None
     problem = _content_problem(inhoud)
     if problem:
         raise refuse(problem)
-    return inhoud, plain
+    return inhoud
 
 
 def _first_problem(error: ValidationError) -> str:
@@ -250,7 +247,7 @@ def import_bundels(connection: sqlite3.Connection, paths: list[Path]) -> list[Ve
 
 def import_bundel(connection: sqlite3.Connection, path: Path) -> Verslag:
     """Merge the bundle at `path` into the store, all of it or nothing (see the module's rules)."""
-    inhoud, plain = read_bundel(path)
+    inhoud = read_bundel(path)
     huis = inhoud.huis
     counts = {"nieuw": 0, "bijgewerkt": 0, "ongewijzigd": 0}
     with store.transaction(connection):
@@ -262,9 +259,9 @@ def import_bundel(connection: sqlite3.Connection, path: Path) -> Verslag:
         huis_id = store.huis_voor_uid(connection, huis.uid)
         if store.huis_voor_naam(connection, huis.naam) not in (None, huis_id):
             raise _conflict(path, f"Huis '{huis.naam}': deze database heeft al een Huis met die naam, uit een andere bron")
-        huis_id = store.save_bundel_huis(connection, plain["huis"])
+        huis_id = store.save_bundel_huis(connection, huis.model_dump())
         numbers = store.huis_rondes(connection, huis_id)
-        for ronde, incoming in zip(inhoud.rondes, plain["rondes"]):
+        for ronde in inhoud.rondes:
             where = f"Huis '{huis.naam}', ronde {ronde.nummer}"
             found = store.ronde_voor_uid(connection, ronde.uid)
             if found is None:
@@ -276,16 +273,16 @@ def import_bundel(connection: sqlite3.Connection, path: Path) -> Verslag:
                 if found["huis_id"] != huis_id or found["roadmap_versie"] != ronde.roadmap_versie:
                     raise _conflict(path, f"{where}: deze ronde hoort in deze database bij een ander Huis of een"
                                           " andere Roadmap-versie")
-                current = store.ronde_inhoud(connection, found["id"])
-                if _canonical(current) == _canonical(incoming):
+                current = Ronde.model_validate(store.ronde_inhoud(connection, found["id"]))
+                if _canonical(current) == _canonical(ronde):
                     counts["ongewijzigd"] += 1
                     continue
                 if found["bundel_hash"] != _digest(current):
-                    raise _conflict(path, f"{where}: {_differences(current, incoming)} verschilt van wat deze database"
+                    raise _conflict(path, f"{where}: {_differences(current, ronde)} verschilt van wat deze database"
                                           " heeft, en de database werd sindsdien zelf gewijzigd")
                 counts["bijgewerkt"] += 1
             try:
-                store.save_bundel_ronde(connection, huis_id, incoming, _digest(incoming))
+                store.save_bundel_ronde(connection, huis_id, _store_data(ronde), _digest(ronde))
             except (GebruikersFout, sqlite3.IntegrityError) as error:
                 raise _conflict(path, f"{where}: {error}") from None
     return Verslag(huis.naam, **counts)
@@ -295,20 +292,25 @@ def _conflict(path: Path, reason: str) -> GebruikersFout:
     return GebruikersFout(f"{path}: {reason}; er is niets ingelezen")
 
 
-def _canonical(ronde: dict) -> str:
+def _store_data(ronde: Ronde) -> dict:
+    """A round in the form `store.save_bundel_ronde` takes: its fields, the long lists as they are."""
+    return {**dict(ronde), "deelnemers": [dict(deelnemer) for deelnemer in ronde.deelnemers]}
+
+
+def _canonical(ronde: Ronde) -> bytes:
     """A round as one text, participants by uid: equal texts, equal rounds."""
-    return json.dumps({**ronde, "deelnemers": sorted(ronde["deelnemers"], key=lambda d: d["uid"])}, sort_keys=True)
+    return ronde.model_copy(update={"deelnemers": sorted(ronde.deelnemers, key=lambda d: d.uid)}).model_dump_json().encode()
 
 
-def _digest(ronde: dict) -> str:
-    return hashlib.sha256(_canonical(ronde).encode("utf-8")).hexdigest()
+def _digest(ronde: Ronde) -> str:
+    return hashlib.sha256(_canonical(ronde)).hexdigest()
 
 
-def _differences(current: dict, incoming: dict) -> str:
+def _differences(current: Ronde, incoming: Ronde) -> str:
     """Whose data differ: the participants by name, or the group's own part of the round."""
-    before = {d["uid"]: d for d in current["deelnemers"]}
-    after = {d["uid"]: d for d in incoming["deelnemers"]}
-    names = [(after.get(uid) or before[uid])["naam"] for uid in sorted(before.keys() | after.keys())
+    before = {d.uid: d for d in current.deelnemers}
+    after = {d.uid: d for d in incoming.deelnemers}
+    names = [(after.get(uid) or before[uid]).naam for uid in sorted(before.keys() | after.keys())
              if before.get(uid) != after.get(uid)]
     if names:
         return "wat deelnemer " + ", ".join(f"'{naam}'" for naam in names) + " ingaf"
