@@ -69,13 +69,20 @@ def test_a_bundle_read_into_an_empty_store_gives_the_same_round(tmp_path, mini_r
     assert store.acties(origin, ronde_id).drop(columns="id").equals(store.acties(trainer, copy).drop(columns="id"))
 
 
-def test_the_same_bundle_twice_changes_nothing_and_a_newer_one_brings_its_changes(tmp_path, mini_roadmap):
-    origin, huis_id, ronde_id, an, bart = origin_store(tmp_path / "a.sqlite", mini_roadmap)
+def imported_once(tmp_path: Path, mini_roadmap) -> tuple:
+    """The origin store (as `origin_store`), its bundle with names, and a trainer's store that read it."""
+    origin = origin_store(tmp_path / "a.sqlite", mini_roadmap)
     first = tmp_path / "eerste.zip"
-    bundel.export_bundel(origin, huis_id, first, met_namen=True)
-    trainer_path = tmp_path / "b.sqlite"
-    trainer = store.connect(trainer_path)
+    bundel.export_bundel(origin[0], origin[1], first, met_namen=True)
+    trainer = store.connect(tmp_path / "b.sqlite")
     bundel.import_bundel(trainer, first)
+    trainer.close()
+    return origin, first, tmp_path / "b.sqlite"
+
+
+def test_the_same_bundle_twice_changes_nothing_and_a_newer_one_brings_its_changes(tmp_path, mini_roadmap):
+    (origin, huis_id, ronde_id, an, bart), first, trainer_path = imported_once(tmp_path, mini_roadmap)
+    trainer = store.connect(trainer_path)
     before = dump(trainer_path)
     verslag = bundel.import_bundel(trainer, first)
     assert (verslag.nieuw, verslag.bijgewerkt, verslag.ongewijzigd) == (0, 0, 1) and dump(trainer_path) == before
@@ -102,12 +109,8 @@ def test_the_same_bundle_twice_changes_nothing_and_a_newer_one_brings_its_change
 
 
 def test_an_edit_in_the_store_that_the_bundle_does_not_know_is_refused_and_nothing_is_written(tmp_path, mini_roadmap):
-    origin, huis_id, ronde_id, an, bart = origin_store(tmp_path / "a.sqlite", mini_roadmap)
-    first = tmp_path / "eerste.zip"
-    bundel.export_bundel(origin, huis_id, first, met_namen=True)
-    trainer_path = tmp_path / "b.sqlite"
+    (origin, huis_id, ronde_id, an, bart), first, trainer_path = imported_once(tmp_path, mini_roadmap)
     trainer = store.connect(trainer_path)
-    bundel.import_bundel(trainer, first)
     copy = int(store.rondes(trainer, store.huis_id(trainer, HUIS))["id"].iloc[0])
     bart_copy = int(store.find_deelnemer(trainer, copy, "Bart")["id"])
     store.save_antwoorden(trainer, bart_copy, _answers(("onderwijs.1", "niveau", 3, "de trainer paste aan")))
