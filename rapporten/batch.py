@@ -22,6 +22,7 @@ from tqdm import tqdm
 from hvhk.base.cluster import on_cluster
 from hvhk.base.files import slug, write_atomic
 from hvhk.base.gemeenten import gemeente_naam
+from hvhk.base.processes import die_with_parent
 from rapporten import fingerprint
 from rapporten.kernels import WarmeKernel
 from rapporten.pdf import to_pdf
@@ -165,8 +166,9 @@ def render_all(
 
 def _ignore_interrupt() -> None:
     """Leave Ctrl+C to the batch, which stops the workers itself: a worker that took it would die
-    mid-report with a traceback."""
+    mid-report with a traceback. A batch killed outright takes its workers with it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
 
 
 _kernels = threading.local()

@@ -24,6 +24,7 @@ from scipy import stats
 
 from hvhk.base.cluster import on_cluster
 from hvhk.base.errors import GebruikersFout
+from hvhk.base.processes import die_with_parent
 from simulatie.maten import MATEN
 from simulatie.model import run
 from simulatie.scenario import Scenario
@@ -64,7 +65,7 @@ def run_scenarios(scenarios: Sequence[Scenario], replicaties: int = 10, seed: in
     if dask_adres:
         results = on_cluster(_run_batch, batches, dask_adres)
     elif werkers > 1:
-        with ProcessPoolExecutor(min(werkers, len(batches))) as pool:
+        with ProcessPoolExecutor(min(werkers, len(batches)), initializer=die_with_parent) as pool:
             results = list(pool.map(_run_batch, batches))
     else:
         results = map(_run_batch, batches)

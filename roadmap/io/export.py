@@ -35,7 +35,8 @@ def long_table(connection: sqlite3.Connection, ronde_id: int, met_namen: bool = 
     scores = scores.assign(antwoord=as_text(scores))[["deelnemer_id", "stelling_id", "antwoord", "toelichting"]]
     votes = store.stemmen(connection, ronde_id)
     votes = votes.assign(na_bespreking=as_text(votes))[["deelnemer_id", "stelling_id", "na_bespreking"]]
-    scores = scores.merge(votes, on=["deelnemer_id", "stelling_id"], how="outer").fillna(
+    scores = scores.merge(votes, on=["deelnemer_id", "stelling_id"], how="outer")
+    scores = scores.astype({"antwoord": object, "toelichting": object, "na_bespreking": object}).fillna(
         {"antwoord": "", "toelichting": "", "na_bespreking": ""})
     scores = scores.assign(id=scores["stelling_id"])
     belang = store.belangen(connection, ronde_id)

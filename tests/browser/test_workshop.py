@@ -247,7 +247,8 @@ def test_a_partner_who_puts_her_phone_away_comes_back_on_another_and_finds_her_a
 
 
 EERSTE = {"An": (1, 1), "Bart": (1, 4), "Chris": (4, 1), "Dina": (4, 4)}
-"""Each partner's first scores on onderwijs.1 and onderwijs.2: two stellingen split two against two."""
+"""Each partner's first scores on onderwijs.1 and onderwijs.2: two stellingen split two against two.
+Dina filled in but is not in the room: three partners discuss and vote again."""
 STELLING = {"onderwijs.1": "Scholen, het CLB en het Huis", "onderwijs.2": "We werken samen aan een warme overgang"}
 
 
@@ -274,7 +275,7 @@ def test_a_group_discusses_two_split_stellingen_and_votes_again_from_the_phones(
     coordinator = pagina()
     code = open_round(coordinator, server)
     first_answers(database)
-    partners = {naam: pagina(360, 740) for naam in EERSTE}
+    partners = {naam: pagina(360, 740) for naam in EERSTE if naam != "Dina"}
     for naam, partner in partners.items():
         join(partner, server.partner, code, naam, "Onderwijs")
 
@@ -294,11 +295,11 @@ def test_a_group_discusses_two_split_stellingen_and_votes_again_from_the_phones(
         partner.page.locator("#stem").wait_for()
     partners["An"].screenshot("bespreken-telefoon-stemmen")
     for naam, label in (("An", "3 – Uitbouwen"), ("Bart", "2 – Opstarten"), ("Chris", "3 – Uitbouwen"),
-                        ("Dina", "3 – Uitbouwen"), ("Bart", "3 – Uitbouwen")):  # Bart changes his mind
+                        ("Bart", "3 – Uitbouwen")):  # Bart changes his mind
         vote(partners[naam], label)
     saved = time.monotonic()
-    wait_for_rows(database, "SELECT count(*) FROM stem WHERE niveau = 3", 4)
-    expect(tab.get_by_text("4 van 4 partners stemden opnieuw")).to_be_visible()
+    wait_for_rows(database, "SELECT count(*) FROM stem WHERE niveau = 3", 3)
+    expect(tab.get_by_text("3 van 4 partners stemden opnieuw")).to_be_visible()
     meting(f"projector toont de stemmen {time.monotonic() - saved:.1f} s na de laatste klik (doel: binnen 2 s)")
     coordinator.knop("Projectiemodus").click()
     coordinator.screenshot("bespreken-projectie")
@@ -313,17 +314,17 @@ def test_a_group_discusses_two_split_stellingen_and_votes_again_from_the_phones(
     coordinator.knop("Stemming openen").click()
     for partner in partners.values():  # the voting page follows the coordinator to the next stelling
         expect(partner.page.locator("#stem")).to_contain_text(STELLING["onderwijs.2"], timeout=10_000)
-    for naam, label in (("An", "1 – Verkennen"), ("Bart", "4 – Verankerd"), ("Chris", "Weet niet")):
+    for naam, label in (("An", "1 – Verkennen"), ("Bart", "4 – Verankerd")):
         vote(partners[naam], label)
-    wait_for_rows(database, "SELECT count(*) FROM stem WHERE stelling_id = 'onderwijs.2'", 3)
-    expect(tab.get_by_text("3 van 4 partners stemden opnieuw")).to_be_visible()
+    wait_for_rows(database, "SELECT count(*) FROM stem WHERE stelling_id = 'onderwijs.2'", 2)
+    expect(tab.get_by_text("2 van 4 partners stemden opnieuw")).to_be_visible()
+    late = partners["Chris"]
     tab.locator(".widget-toggle-buttons button", has_text="Geen overeenstemming").click()
     tab.locator("textarea").fill("Blijft verdeeld: volgende keer met de kleuterjuf erbij.")
     coordinator.knop("Besluit vastleggen").click()
     coordinator.page.get_by_text("Besluit vastgelegd").wait_for()
-    vote_late = partners["Dina"]
-    vote_late.page.locator("#stem button", has_text="2 – Opstarten").click()  # too late: the vote closed
-    expect(vote_late.page.locator("#melding")).to_contain_text("gesloten")
+    # Chris, still on the voting page, sees the vote end (a late vote is refused: test_partner.py)
+    expect(late.page.get_by_text("Er loopt nu geen stemming")).to_be_visible(timeout=10_000)
 
     connection = store.connect(database)
     votes = connection.execute(
@@ -335,8 +336,7 @@ def test_a_group_discusses_two_split_stellingen_and_votes_again_from_the_phones(
     connection.close()
     assert [tuple(row) for row in votes] == [
         ("An", "onderwijs.1", "niveau", 3), ("Bart", "onderwijs.1", "niveau", 3), ("Chris", "onderwijs.1", "niveau", 3),
-        ("Dina", "onderwijs.1", "niveau", 3), ("An", "onderwijs.2", "niveau", 1), ("Bart", "onderwijs.2", "niveau", 4),
-        ("Chris", "onderwijs.2", "weet_niet", None),
+        ("An", "onderwijs.2", "niveau", 1), ("Bart", "onderwijs.2", "niveau", 4),
     ]
     assert [tuple(row) for row in decisions] == [
         ("onderwijs.1", 3, "Het overleg met de scholen loopt; nu nog het CLB erbij."),

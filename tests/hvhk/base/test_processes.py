@@ -1,0 +1,56 @@
+"""A program killed outright takes its worker processes with it (hvhk.base.processes)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+SIMULATION = """
+from simulatie.experiment import run_scenarios
+from simulatie.scenario import Scenario
+print("gestart", flush=True)
+run_scenarios([Scenario(geboorten_per_jaar=4000, jaren=20)], replicaties=60, werkers=2)
+"""
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid`, from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+        except (OSError, IndexError):
+            continue
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_the_simulation_workers_end_when_their_program_is_killed():
+    """Each batch of runs takes tens of seconds here, so without the request to die with the parent
+    the workers would compute on for nobody long after the 10 s this test waits."""
+    program = subprocess.Popen([sys.executable, "-c", SIMULATION], stdout=subprocess.PIPE, text=True)
+    assert program.stdout.readline().strip() == "gestart"
+    deadline = time.monotonic() + 60
+    while len(workers := children(program.pid)) < 2:
+        assert time.monotonic() < deadline, "the pool did not start its two workers"
+        time.sleep(0.05)
+    os.kill(program.pid, signal.SIGKILL)
+    program.wait()
+    deadline = time.monotonic() + 10
+    try:
+        while any(alive(pid) for pid in workers):
+            assert time.monotonic() < deadline, f"workers {workers} outlived their program"
+            time.sleep(0.05)
+    finally:  # a failure here must not leave them computing for the rest of the test run
+        for pid in filter(alive, workers):
+            os.kill(pid, signal.SIGKILL)
