@@ -274,7 +274,7 @@ def parse_roadmap(text: str, source: str) -> Roadmap:
         loc = getattr(first.get("ctx", {}).get("error"), "loc", first["loc"])
         line = _line_of(root, loc)
         where = f", regel {line}" if line else ""
-        raise GebruikersFout(f"{source}{where}, veld {_field_path(loc)}: {_dutch(first)}") from None
+        raise GebruikersFout(f"{source}{where}, veld {_field_path(loc)}: {dutch_message(first)}") from None
     roadmap._yaml = text
     return roadmap
 
@@ -323,7 +323,7 @@ _MESSAGES = {
 }
 
 
-def _dutch(error: dict) -> str:
+def dutch_message(error: dict) -> str:
     """A Dutch message for one pydantic error."""
     if error["type"] == "value_error":
         return str(error["ctx"]["error"])

@@ -37,7 +37,7 @@ from hvhk.base.errors import GebruikersFout
 from hvhk.base.files import write_atomic
 from hvhk.base.formatting import as_number
 from roadmap import analysis, store
-from roadmap.definition import Roadmap, parse_roadmap
+from roadmap.definition import Roadmap, dutch_message, parse_roadmap
 
 FORMAAT = 1
 """The bundle format this version writes and the newest it reads."""
@@ -169,7 +169,12 @@ def read_bundel(path: Path) -> Inhoud:
 
 def _first_problem(error: ValidationError) -> str:
     first = error.errors()[0]
-    return f"veld {'.'.join(str(part) for part in first['loc'])}: {first['msg']}"
+    where = ".".join(str(part) for part in first["loc"])
+    if first["type"] == "string_pattern_mismatch":  # the one pattern of a bundle: a uid
+        return f"veld {where}: is geen geldige code"
+    if first["type"] == "json_invalid":
+        return "geen geldige JSON"
+    return f"veld {where}: {dutch_message(first)}"
 
 
 @cache
@@ -255,7 +260,7 @@ def import_bundel(connection: sqlite3.Connection, path: Path) -> Verslag:
             try:
                 store.save_roadmap_versie(connection, _roadmap(versie, tekst))
             except GebruikersFout as error:
-                raise GebruikersFout(f"{path}: {error}; er is niets ingelezen") from None
+                raise _conflict(path, str(error)) from None
         huis_id = store.huis_voor_uid(connection, huis.uid)
         if store.huis_voor_naam(connection, huis.naam) not in (None, huis_id):
             raise _conflict(path, f"Huis '{huis.naam}': deze database heeft al een Huis met die naam, uit een andere bron")
@@ -283,8 +288,11 @@ def import_bundel(connection: sqlite3.Connection, path: Path) -> Verslag:
                 counts["bijgewerkt"] += 1
             try:
                 store.save_bundel_ronde(connection, huis_id, _store_data(ronde), _digest(ronde))
-            except (GebruikersFout, sqlite3.IntegrityError) as error:
+            except GebruikersFout as error:
                 raise _conflict(path, f"{where}: {error}") from None
+            except sqlite3.IntegrityError:  # e.g. two participants of one name: SQLite says so in English
+                raise _conflict(path, f"{where}: de bundel botst met deze database (twee deelnemers met dezelfde"
+                                      " naam in deze ronde)") from None
     return Verslag(huis.naam, **counts)
 
 

@@ -183,7 +183,10 @@ def _hostile(tmp_path: Path, good: Path) -> dict:
         _rewrite(good, tmp_path / "stelling.zip",
                  lambda m, h: h["rondes"][0]["deelnemers"][0]["antwoorden"][0].__setitem__(0, "onderwijs.99")):
             "deelnemer 'Partner A': onbekende stelling 'onderwijs.99'",
-        _rewrite(good, tmp_path / "uid.zip", lambda m, h: h["huis"].update(uid="../x")): "huis.json is onleesbaar (veld huis.uid",
+        _rewrite(good, tmp_path / "uid.zip", lambda m, h: h["huis"].update(uid="../x")):
+            "huis.json is onleesbaar (veld huis.uid: is geen geldige code)",
+        _rewrite(good, tmp_path / "leeg.zip", lambda m, h: h["rondes"][0]["deelnemers"][0].pop("naam")):
+            "huis.json is onleesbaar (veld rondes.0.deelnemers.0.naam: dit veld ontbreekt)",
     }
 
 
