@@ -450,7 +450,9 @@ def _bundel_importeer(arguments: argparse.Namespace) -> int:
             print(f"{path}: Huis '{verslag.huis}': {verslag.nieuw} nieuwe ronde(s), {verslag.bijgewerkt} bijgewerkt,"
                   f" {verslag.ongewijzigd} ongewijzigd.")
     failed = sum(isinstance(verslag, GebruikersFout) for verslag in results)
-    if failed:
+    if failed == len(results):
+        print("Geen enkele bundel ingelezen.")
+    elif failed:
         print(f"{failed} van {len(arguments.bestanden)} bundel(s) niet ingelezen; de andere wel.")
     return 1 if failed else 0
 

@@ -36,6 +36,9 @@ def test_a_trainer_brings_the_bundles_of_two_huizen_together(tmp_path, capsys):
         f"fout: {kapot}: geen hvhk-bundel (geen zip-bestand); er is niets ingelezen",
         "1 van 3 bundel(s) niet ingelezen; de andere wel.",
     ]
+    assert main(["bundel", "importeer", str(tmp_path / "weg.zip"), "--database", str(trainer)]) == 1
+    assert capsys.readouterr().out.splitlines() == [f"fout: {tmp_path / 'weg.zip'}: bestand niet gevonden",
+                                                    "Geen enkele bundel ingelezen."]
     assert main(["bundel", "importeer", *bundels, "--database", str(trainer)]) == 0
     assert "0 nieuwe ronde(s), 0 bijgewerkt, 1 ongewijzigd." in capsys.readouterr().out
     connection = store.connect(trainer)
