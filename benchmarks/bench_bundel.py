@@ -49,8 +49,9 @@ def baseline(paths: list[Path], database: Path) -> float:
         with store.transaction(connection):
             for inhoud in contents:
                 for versie, tekst in inhoud["roadmap_versies"].items():
-                    store.save_roadmap_versie(connection, roadmaps.setdefault(tekst, parse_roadmap(tekst, versie))
-                                              if tekst not in roadmaps else roadmaps[tekst])
+                    if tekst not in roadmaps:
+                        roadmaps[tekst] = parse_roadmap(tekst, versie)
+                    store.save_roadmap_versie(connection, roadmaps[tekst])
                 huis_id = store.save_bundel_huis(connection, inhoud["huis"])
                 for ronde in inhoud["rondes"]:
                     store.save_bundel_ronde(connection, huis_id, ronde, "")
