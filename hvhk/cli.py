@@ -72,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--uitvoer", type=Path, default=None, metavar="MAP", help="map voor de rapporten (standaard: uitvoer)"
     )
-    demo.add_argument("--werkers", type=_positive, default=2, metavar="N", help="aantal rapporten tegelijk (standaard: 2)")
+    demo.add_argument("--werkers", type=_positive, default=2, metavar="N",
+                      help="aantal processen tegelijk voor de simulaties en de rapporten (standaard: 2)")
     demo.set_defaults(run=_demo)
 
     workshop = commands.add_parser(

@@ -57,7 +57,7 @@ def run_demo(database: Path, uitvoer: Path, werkers: int = 2) -> Path:
         print(f"De loketsimulatie in {simulatie} is nog actueel.", flush=True)
     else:
         _step("Loketten simuleren naar", simulatie)
-        write_atomic(simulatie, simulate(demo.gemeenten).assign(gegevens=DEMO_LABEL).to_csv(index=False))
+        write_atomic(simulatie, simulate(demo.gemeenten, werkers=werkers).assign(gegevens=DEMO_LABEL).to_csv(index=False))
         write_atomic(_key_file(simulatie), f"{key} {_digest(simulatie.read_bytes())}\n")
 
     rapporten = uitvoer / "rapporten"
@@ -97,9 +97,10 @@ def load(connection: sqlite3.Connection, roadmap: Roadmap, demo: demodata.Demo) 
             store.save_uitkomst(connection, ronde_id, **besluit)
 
 
-def simulate(gemeenten: pd.DataFrame, replicaties: int = REPLICATIES) -> pd.DataFrame:
+def simulate(gemeenten: pd.DataFrame, replicaties: int = REPLICATIES, werkers: int = 1) -> pd.DataFrame:
     """Per gemeente and maat: each demo scenario's mean and 95 % interval (soort "situatie"), and each
-    change's paired difference with the current situation (soort "verschil"), inputs alongside."""
+    change's paired difference with the current situation (soort "verschil"), inputs alongside; the
+    replicaties of each gemeente spread over `werkers` processes."""
     tables = []
     for gemeente in tqdm(gemeenten.itertuples(), total=len(gemeenten), desc="Simulaties", unit="gemeente"):
         basis = Scenario(
@@ -112,7 +113,7 @@ def simulate(gemeenten: pd.DataFrame, replicaties: int = REPLICATIES) -> pd.Data
             aandeel_nederlandstalig=demodata.AANDEEL_NEDERLANDSTALIG if in_brussel(gemeente.nis) else 0.0,
         )
         scenarios = [basis, *(dataclasses.replace(basis, naam=naam, **change(basis)) for naam, change in CHANGES.items())]
-        runs = run_scenarios(scenarios, replicaties=replicaties, seed=int(gemeente.nis))
+        runs = run_scenarios(scenarios, replicaties=replicaties, seed=int(gemeente.nis), werkers=werkers)
         tables.append(to_report_table(runs, scenarios))
     return pd.concat(tables, ignore_index=True)
 

@@ -14,13 +14,15 @@ processes on this machine or on a dask.distributed cluster, the same seed gives 
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from numbers import Integral
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import stdtrit  # the t quantile, without scipy.stats' second of import
 
 from hvhk.base.cluster import on_cluster
 from hvhk.base.errors import GebruikersFout
@@ -65,8 +67,7 @@ def run_scenarios(scenarios: Sequence[Scenario], replicaties: int = 10, seed: in
     if dask_adres:
         results = on_cluster(_run_batch, batches, dask_adres)
     elif werkers > 1:
-        with ProcessPoolExecutor(min(werkers, len(batches)), initializer=die_with_parent) as pool:
-            results = list(pool.map(_run_batch, batches))
+        results = _on_pool(werkers, batches)
     else:
         results = map(_run_batch, batches)
     measures = [values for batch in results for values in batch]
@@ -121,13 +122,39 @@ def _interval(values: pd.Series, confidence: float) -> tuple[float, float, int]:
     mean = values.mean() if n else np.nan
     half = np.nan
     if n > 1:
-        half = stats.t.ppf((1 + confidence) / 2, n - 1) * values.std(ddof=1) / np.sqrt(n)
+        half = stdtrit(n - 1, (1 + confidence) / 2) * values.std(ddof=1) / np.sqrt(n)
     return float(mean), float(half), n
 
 
 def _check_count(name: str, value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
         raise GebruikersFout(f"Het aantal {name} moet een geheel getal van 1 of meer zijn (gekregen: {value!r})")
+
+
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def _on_pool(werkers: int, batches: list[list[Task]]) -> list[list[dict[str, float]]]:
+    """The batches' results from a pool of `werkers` processes that lives as long as the program.
+
+    Starting the processes costs a tenth of a second or more, as much as a small gemeente's
+    replicaties: the scenario explorer recomputes at every stop of a slider and `hvhk demo` simulates
+    gemeente after gemeente, so they reuse one pool. Visitors of the explorer share it from their own
+    threads, which submit and wait without holding the GIL. A pool whose worker died (killed, out
+    of memory) is dropped, so that the next call starts a new one.
+    """
+    with _POOLS_LOCK:
+        pool = _POOLS.get(werkers)
+        if pool is None:
+            pool = _POOLS[werkers] = ProcessPoolExecutor(werkers, initializer=die_with_parent)
+    try:
+        return list(pool.map(_run_batch, batches))
+    except BrokenProcessPool:
+        with _POOLS_LOCK:
+            if _POOLS.get(werkers) is pool:
+                del _POOLS[werkers]
+        raise
 
 
 def _run_batch(tasks: list[Task]) -> list[dict[str, float]]:
