@@ -8,6 +8,7 @@ inside our own page), so a report opens offline and prints well.
 from __future__ import annotations
 
 import copy
+import functools
 from importlib.resources import files
 from pathlib import Path
 
@@ -62,11 +63,14 @@ def to_html(notebook: nbformat.NotebookNode, title: str, invoer: str = "") -> st
     notebook = copy.deepcopy(notebook)
     for cell in notebook.cells:
         cell["outputs"] = [o for o in cell.get("outputs", []) if RESULTATEN not in o.get("data", {})]
-    exporter = HTMLExporter(
-        template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
-    )
-    body, _ = exporter.from_notebook_node(notebook)
+    body, _ = _exporter().from_notebook_node(notebook)
     return page(title, body, invoer)
+
+
+@functools.cache
+def _exporter() -> HTMLExporter:
+    """One exporter per process: a new one compiles nbconvert's templates again, half of a conversion."""
+    return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
 
 
 def page(title: str, body: str, invoer: str = "") -> str:
