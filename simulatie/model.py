@@ -310,8 +310,9 @@ class Allocation:
         gezin.joined = now
         gezin.deadline = min(gezin.school_entry, max(now, gezin.desired_start + self._patience))
         if self.vacant and now < gezin.school_entry:  # a child at school by the time its gezin got an answer
-            for location in gezin.options:
-                if self._has_room(gezin, location) and self._offer(gezin, location, now):
+            free, open_to_all, kwetsbaar = self.free, self.open_to_all, gezin.kwetsbaar
+            for location in gezin.options:  # a free plaats, and one it may take if it is not kwetsbaar
+                if free[location] > 0 and (kwetsbaar or open_to_all[location] > 0) and self._offer(gezin, location, now):
                     return
         if gezin.deadline > now:
             self._wait(gezin)
@@ -331,9 +332,6 @@ class Allocation:
                 heappush(self._named[location][gezin.kwetsbaar], entry)
                 if self._taal[location] and gezin.nederlandstalig:
                     heappush(self._named[location][2], entry)
-
-    def _has_room(self, gezin: Gezin, location: int) -> bool:
-        return self.free[location] > 0 and (gezin.kwetsbaar or self.open_to_all[location] > 0)
 
     def _offer(self, gezin: Gezin, location: int, now: float, voorsprong: str = "") -> bool:
         """Offer a plaats at time `now`; a gezin that declines drops the location and gives up when none
@@ -385,8 +383,10 @@ class Allocation:
         """Offer the free plaatsen of a location in the order of its rule until none is left or nobody
         waits for them: the first of all lists; but first a nederlandstalige gezin where a plaats may
         still go ahead for the taalvoorrang, or a kwetsbare gezin where one may for the afwijking."""
-        now = self.env.now
         lists = self._lists[location]
+        if not (lists[0] or lists[1] or lists[2] or lists[3]):  # nobody waits, as most often where places are ample
+            return
+        now = self.env.now
         while self.free[location]:
             open_to_all = self.open_to_all[location] > 0
             heads = self._heads(location, lists[:4] if open_to_all else lists[:2], 0, now)
