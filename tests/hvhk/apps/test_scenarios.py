@@ -72,12 +72,13 @@ def test_a_run_shows_both_situations_formatted_the_belgian_way(app):
 
 def test_the_places_of_a_soort_and_the_afwijking_reach_the_simulation(app, monkeypatch):
     seen = []
-    monkeypatch.setattr(hvhk.apps.scenarios, "run_scenarios", lambda scenarios, *_, **__: seen.extend(scenarios))
+    monkeypatch.setattr(hvhk.apps.scenarios, "run_scenarios", lambda scenarios, *_, **__: seen.append(scenarios))
     _field(app, "Extra plaatsen").value = 20
     _field(app, "Bij de soort").value = "vaste_prijs"
     _field(app, "Afwijking (%)", 1).value = 0
+    assert len(seen) == 3, "each slider or choice let go simulates at once"
     _field(app, "Simuleren").click()  # the stand-in simulation returns nothing to show: only what it was given counts
-    huidig, scenario = seen
+    huidig, scenario = seen[-1]
     assert scenario.plaatsen_per_soort["vaste_prijs"] == huidig.plaatsen_per_soort["vaste_prijs"] + 20
     assert scenario.plaatsen_per_soort["inkomenstarief"] == huidig.plaatsen_per_soort["inkomenstarief"]
     assert (huidig.regel("inkomenstarief").afwijking, scenario.regel("inkomenstarief").afwijking) == (0.1, 0.0)
@@ -129,3 +130,22 @@ def test_a_brussels_gemeente_asks_for_the_share_with_dutch_language_priority(app
     _field(app, "Simuleren").click()
     assert [s.aandeel_nederlandstalig for s in seen] == [0.3, 0.3]
     assert seen[0].regel("inkomenstarief").taalvoorrang == 0.55
+
+
+def test_letting_go_of_a_slider_shows_new_results_from_the_shared_pool(app, monkeypatch):
+    """No click needed: the group sees each change. The runs go to the server's pool of processes."""
+    calls = []
+    real = hvhk.apps.scenarios.run_scenarios
+
+    def spy(*arguments, **keywords):
+        calls.append(keywords["werkers"])
+        return real(*arguments, **keywords)
+
+    monkeypatch.setattr(hvhk.apps.scenarios, "run_scenarios", spy)
+    _field(app, "Extra plaatsen").value = 100
+    first = [text for text in _texts(app) if "<table" in text]
+    _field(app, "Extra loketmedewerkers").value = 2
+    second = [text for text in _texts(app) if "<table" in text]
+    assert calls == [hvhk.apps.scenarios.WERKERS] * 2
+    assert len(first) == len(second) == 3 and first != second
+    assert all(slider.continuous_update is False for slider in _all(app) if isinstance(slider, widgets.IntSlider))
