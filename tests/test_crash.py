@@ -83,13 +83,17 @@ store.save_belang = save_belang_then_die
 main(sys.argv[2:])
 sys.exit("the import ended without reaching the point where this process kills itself")
 """
-DEELNEMERS = 150  # enough answers (14 400) that SQLite spills uncommitted pages into the WAL file
+DEELNEMERS = 200  # the most a round may have: 19 200 answers, with their toelichting more than SQLite's
+# page cache (2 MB) holds, so that it spills uncommitted pages into the WAL file
+
+
+TOELICHTING = "een toelichting van een paar zinnen, zoals partners ze schrijven: " + "waarom dit niveau en niet een ander. " * 3
 
 
 def _write_csv(path: Path, deelnemers: int, niveau: int) -> Path:
     roadmap = load_roadmap()
     rows = [
-        (f"Partner {p}", "CLB", "", stelling_id, str(niveau), "een toelichting van een paar woorden", "")
+        (f"Partner {p}", "CLB", "", stelling_id, str(niveau), TOELICHTING, "")
         for p in range(deelnemers)
         for stelling_id in roadmap.stellingen["stelling_id"]
     ]
