@@ -137,15 +137,11 @@ def scenario_app() -> widgets.Widget:
     def simulate(_event=None) -> None:
         """Simulate both situations; the previous results stay in view until the new ones replace
         them, and go when the inputs are wrong, as they no longer match the inputs."""
-        try:
-            situations = scenarios()
-        except GebruikersFout:
-            results.children = []
-            raise
-        show(message, BUSY)
         button.disabled, button.description = True, BUSY
         start = time.perf_counter()
         try:
+            situations = scenarios()
+            show(message, BUSY)
             runs = run_scenarios(situations, replicaties.value, seed=int(situations[0].gemeente), werkers=WERKERS)
         except BaseException:
             results.children = []
