@@ -94,20 +94,20 @@ def draw_gezinnen(scenario: Scenario, rng: np.random.Generator, hours: OpeningHo
         rng.random((count, 11)).T)
     pleegkind, pays, taal = rng.random((count, 3)).T
     capacity = np.array(scenario.capaciteiten)
-    clocks = rng.standard_exponential((capacity.size, count))
-    with np.errstate(divide="ignore"):  # a location without places never rings, so comes last
+    clocks = rng.standard_exponential((capacity.size, count))  # a row per location, a column per gezin
+    with np.errstate(divide="ignore"):
         np.divide(clocks, capacity[:, None], out=clocks)
-    clocks = np.ascontiguousarray(np.minimum(clocks, np.finfo(float).max, out=clocks).T)
+    clocks[capacity == 0] = np.finfo(float).max  # a location without places never rings, so comes last
 
     kwetsbaar = kwetsbaar < scenario.aandeel_kwetsbaar
     vaste_prijs = pays < np.where(kwetsbaar, scenario.vaste_prijs_kwetsbaar, scenario.vaste_prijs_anderen)
     duur = np.array(scenario.soorten) == "vaste_prijs"
-    clocks[np.ix_(~vaste_prijs, duur)] = np.inf  # refused: after all it accepts
+    clocks[np.ix_(duur, ~vaste_prijs)] = np.inf  # refused: after all it accepts
     accepted = capacity.size - np.where(vaste_prijs, 0, duur.sum())
     sibling = (broer_zus < scenario.aandeel_broer_zus) & (accepted > 0)
     anywhere = (any_location < scenario.aandeel_geen_voorkeur) & ~sibling  # siblings want the same location
-    everywhere = np.argsort(clocks[anywhere], axis=1)
-    named = lowest(clocks[~anywhere], scenario.voorkeuren_max)
+    everywhere = np.ascontiguousarray(np.argsort(clocks[:, anywhere], axis=0).T)
+    named = lowest(clocks[:, ~anywhere], scenario.voorkeuren_max)
     chosen = np.minimum(1 + preferences * scenario.voorkeuren_max, accepted).astype(int)
     chosen = np.where(anywhere, accepted, chosen).tolist()
     first = np.empty(count, dtype=int)
@@ -133,16 +133,16 @@ def draw_gezinnen(scenario: Scenario, rng: np.random.Generator, hours: OpeningHo
 
 
 def lowest(clocks: np.ndarray, count: int) -> np.ndarray:
-    """Per row the columns of its `count` lowest clocks, lowest first (then any): a gezin names a few
-    of many locations, and a few passes of argmin cost less than a sort, or than numpy's argpartition,
-    which works row by row."""
-    if 4 * count >= clocks.shape[1]:
-        return np.argsort(clocks, axis=1)[:, :count]
-    clocks, rows, columns = clocks.copy(), np.arange(len(clocks)), []
+    """Per column (a gezin) the rows (locations) of its `count` lowest clocks, lowest first (then
+    any), as one row per gezin; overwrites `clocks`. A gezin names a few of many locations, and a few
+    passes of argmin cost less than a sort, or than numpy's argpartition, which works row by row."""
+    if 4 * count >= clocks.shape[0]:
+        return np.argsort(clocks, axis=0)[:count].T
+    columns, rows = np.arange(clocks.shape[1]), []
     for _ in range(count):
-        columns.append(clocks.argmin(axis=1))
-        clocks[rows, columns[-1]] = np.inf
-    return np.stack(columns, axis=1)
+        rows.append(clocks.argmin(axis=0))
+        clocks[rows[-1], columns] = np.inf
+    return np.stack(rows, axis=1)
 
 
 GROEPEN_SETS = {code: frozenset(name for bit, name in enumerate(GROEPEN) if code >> bit & 1)
