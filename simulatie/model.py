@@ -505,15 +505,15 @@ def measures(scenario: Scenario, g: dict[str, np.ndarray], hours: OpeningHours) 
     values = {
         "aanvragen_per_jaar": new.sum() / years,
         "antwoordtijd_gemiddeld_dagen": _mean(answer_times),
-        "antwoordtijd_p90_dagen": _percentile(answer_times, 90),
+        "antwoordtijd_p90_dagen": percentile(answer_times, 90),
         "loket_bezetting": busy / (scenario.loket_medewerkers * (hours.worked(end) - hours.worked(start))),
         "vraag_per_jaar": cohort.sum() / years,
         "vraag_plaatsen": intended_stay[cohort].sum() / span,
         "wachttijd_gemiddeld_dagen": _mean(waits),
-        "wachttijd_mediaan_dagen": _percentile(waits, 50),
-        "wachttijd_p90_dagen": _percentile(waits, 90),
-        "tijd_tot_aanbod_mediaan_dagen": _percentile(to_offer, 50),
-        "tijd_tot_aanbod_p90_dagen": _percentile(to_offer, 90),
+        "wachttijd_mediaan_dagen": percentile(waits, 50),
+        "wachttijd_p90_dagen": percentile(waits, 90),
+        "tijd_tot_aanbod_mediaan_dagen": percentile(to_offer, 50),
+        "tijd_tot_aanbod_p90_dagen": percentile(to_offer, 90),
         "aandeel_tijdig_geplaatst": _mean(on_time[cohort]),
         "aandeel_tijdig_kwetsbaar": tijdig_kwetsbaar,
         "aandeel_tijdig_niet_kwetsbaar": tijdig_anderen,
@@ -529,7 +529,7 @@ def measures(scenario: Scenario, g: dict[str, np.ndarray], hours: OpeningHours) 
         if group != "kwetsbaar":  # aandeel_tijdig_kwetsbaar is above
             values[groep_maten(group)[0]] = _mean(on_time[cohort & groups[group]])
     for group in (*GROEPEN, "anderen"):
-        values[groep_maten(group)[1]] = _percentile(
+        values[groep_maten(group)[1]] = percentile(
             (g["offered"] - g["registered"])[cohort & groups[group] & ~np.isnan(g["offered"])], 50)
     soort = np.array(scenario.soorten)
     capacity = np.array(scenario.capaciteiten)
@@ -596,5 +596,17 @@ def _mean(values: np.ndarray) -> float:
     return float(np.mean(values)) if values.size else np.nan
 
 
-def _percentile(values: np.ndarray, q: float) -> float:
-    return float(np.percentile(values, q)) if values.size else np.nan
+def percentile(values: np.ndarray, q: float) -> float:
+    """np.percentile (linear interpolation) of values without NaN, NaN when there are none.
+
+    np.percentile costs a tenth of a millisecond a call, and the eleven calls of `measures` cost
+    more than all the rest of a small gemeente's measures; a sort and numpy's interpolation between
+    the two neighbours cost a twentieth of that (a test holds them equal).
+    """
+    if not values.size:
+        return np.nan
+    ordered = np.sort(values)
+    position = (values.size - 1) * (q / 100)
+    below = int(position)
+    low, high, weight = ordered[below], ordered[min(below + 1, values.size - 1)], position - below
+    return float(low + (high - low) * weight if weight < 0.5 else high - (high - low) * (1 - weight))

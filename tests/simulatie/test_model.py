@@ -7,7 +7,7 @@ import pytest
 import simpy
 
 from simulatie.maten import MATEN
-from simulatie.model import OpeningHours, lowest, run
+from simulatie.model import OpeningHours, lowest, percentile, run
 from simulatie.scenario import Scenario
 
 MEASURES = {
@@ -282,3 +282,12 @@ def test_the_locations_a_gezin_names_are_the_first_of_a_full_sort(locations, cou
     assert all(row[:min(count, n)].tolist() == whole[:min(count, n)].tolist()
                for row, whole, n in zip(first, full, finite))
     assert first.shape == (300, min(count, locations))
+
+
+def test_percentile_is_numpys_to_the_last_bit():
+    rng = np.random.default_rng(3)
+    for size in range(1, 60):
+        values = np.round(rng.exponential(30.0, size), 1 if size % 2 else 6)  # ties in half of them
+        for q in (0, 10, 50, 90, 99.5, 100):
+            assert percentile(values, q) == np.percentile(values, q)
+    assert math.isnan(percentile(np.array([]), 50))
