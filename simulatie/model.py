@@ -277,6 +277,7 @@ class Allocation:
         only; the last two hold the nederlandstalige gezinnen again, for the taalvoorrang."""
         self._allot_before = scenario.toewijzing_vooraf_dagen
         self._patience = scenario.geduld_dagen
+        self._end = scenario.eind_dagen
 
     def join_all(self, gezinnen: list[Gezin]) -> None:
         """Let every answered gezin join the lists toewijzing_vooraf_dagen before its desired start, or
@@ -352,7 +353,8 @@ class Allocation:
         gezin.placed = max(now, gezin.desired_start)
         end = min(gezin.school_entry, gezin.placed + gezin.stay)
         gezin.departure = end - (1 - gezin.fraction) * (end - gezin.placed)
-        self.env.schedule(Call(self._release, gezin), NORMAL, gezin.departure - self.env.now)
+        if gezin.departure < self._end:  # a release after the end of the run would never happen
+            self.env.schedule(Call(self._release, gezin), NORMAL, gezin.departure - self.env.now)
         return True
 
     def _release(self, call: Call) -> None:
@@ -435,8 +437,8 @@ def run(scenario: Scenario, seed: int | np.random.SeedSequence) -> RunResult:
     The garbage collector pauses during the run: the run builds many objects that all live until
     its end, and tracing them again and again took a third of its time. They are freed on return
     without it too: a SimPy Environment refers to itself (its bound methods are attributes), so
-    only the collector frees it, with all that its queue still holds, the departures after the end
-    and through them the Allocation and its lists; emptying the queue leaves it nothing to hold.
+    only the collector frees it, with all that its queue still holds, the next join after the end
+    and through it the Allocation and its lists; emptying the queue leaves it nothing to hold.
     """
     collecting = gc.isenabled()
     gc.disable()
@@ -462,8 +464,7 @@ OUTCOMES = ("deadline", "offered", "location", "allotted", "placed", "departure"
 def _columns(drawn: dict[str, np.ndarray | list], gezinnen: list[Gezin]) -> dict[str, np.ndarray]:
     """The gezinnen as columns: what was drawn, and what happened as one float array per attribute of
     OUTCOMES, NaN where a time is not known."""
-    rows = np.array(list(map(attrgetter(*OUTCOMES), gezinnen)), dtype=float).reshape(-1, len(OUTCOMES))
-    return dict(drawn, **dict(zip(OUTCOMES, rows.T)),
+    return dict(drawn, **{name: np.array(list(map(attrgetter(name), gezinnen)), dtype=float) for name in OUTCOMES},
                 refused=np.array([len(gezin.declined) for gezin in gezinnen], dtype=float),
                 first_choice=np.array([options[0] if options else -1 for options in drawn["options"]], dtype=int))
 
