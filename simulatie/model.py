@@ -148,6 +148,9 @@ def lowest(clocks: np.ndarray, count: int) -> np.ndarray:
 GROEPEN_SETS = {code: frozenset(name for bit, name in enumerate(GROEPEN) if code >> bit & 1)
                 for code in range(2 ** len(GROEPEN))}
 """Every combination of priority groups, once: a gezin's groups are one of these shared frozensets."""
+GROEPEN_PAIRS = {code: (groepen, GROEPEN_SETS[code | 1 << GROEPEN.index("broer_zus")])
+                 for code, groepen in GROEPEN_SETS.items()}
+"""Per combination its groups elsewhere and at a sibling's location: a gezin's `groepen`, shared too."""
 
 
 def _groepen(*members: np.ndarray) -> list[tuple[frozenset, frozenset]]:
@@ -155,8 +158,7 @@ def _groepen(*members: np.ndarray) -> list[tuple[frozenset, frozenset]]:
     `members` says per group of GROEPEN but broer_zus who belongs to it."""
     bits = [bit for bit, groep in enumerate(GROEPEN) if groep != "broer_zus"]
     codes = sum(member.astype(int) << bit for member, bit in zip(members, bits))
-    sibling = 1 << GROEPEN.index("broer_zus")
-    return [(GROEPEN_SETS[code], GROEPEN_SETS[code | sibling]) for code in codes.tolist()]
+    return list(map(GROEPEN_PAIRS.__getitem__, codes.tolist()))
 
 
 def _exponential(mean: float, uniform: np.ndarray) -> np.ndarray:
