@@ -69,8 +69,10 @@ def to_html(notebook: nbformat.NotebookNode, title: str, invoer: str = "") -> st
 
 @functools.cache
 def _exporter() -> HTMLExporter:
-    """One exporter per process: a new one compiles nbconvert's templates again, half of a conversion."""
-    return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    """One exporter per process: a new one compiles nbconvert's templates again, half of a conversion.
+    It validates the notebook once, after all its preprocessors, rather than after each of them."""
+    return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                        optimistic_validation=True)
 
 
 def page(title: str, body: str, invoer: str = "") -> str:

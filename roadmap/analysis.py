@@ -92,8 +92,8 @@ def onenigheid(
             "n": grouped.size(),
             "minimum": grouped.min(),
             "maximum": grouped.max(),
-            "laag": grouped.agg(lambda levels: int((levels <= schaal.laag[-1]).sum())),
-            "hoog": grouped.agg(lambda levels: int((levels >= schaal.hoog[0]).sum())),
+            "laag": (scored["niveau"] <= schaal.laag[-1]).groupby(scored["stelling_id"]).sum(),
+            "hoog": (scored["niveau"] >= schaal.hoog[0]).groupby(scored["stelling_id"]).sum(),
         }
     )
     result = stellingen.set_index("stelling_id")[["onderdeel_id", "onderdeel"]].join(result, how="left")
