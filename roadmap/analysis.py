@@ -119,16 +119,18 @@ def blinde_vlekken(
     from that domain in the room (invite one), an onderdeel where at least `drempel_weet_niet` of
     the answers were "weet niet" (find out), and a stelling nobody scored (discuss it).
     """
-    niveaus = per_onderdeel(antwoorden, stellingen).set_index("onderdeel_id")
+    answers = antwoorden.merge(stellingen[["stelling_id", "onderdeel_id"]], on="stelling_id")
+    weet_niet = (answers["keuze"] == "weet_niet").groupby(answers["onderdeel_id"]).mean()  # as in per_onderdeel
+    onderdelen = stellingen.drop_duplicates("onderdeel_id").set_index("onderdeel_id").assign(aandeel_weet_niet=weet_niet)
     present = set(deelnemers["levensdomein_id"].dropna())
     rows = [
         {"soort": "onderdeel", "id": onderdeel_id, "naam": row.onderdeel, "reden": "geen partner uit dit levensdomein"}
-        for onderdeel_id, row in niveaus.iterrows()
+        for onderdeel_id, row in onderdelen.iterrows()
         if row.soort == "levensdomein" and onderdeel_id not in present
     ]
     rows += [
         {"soort": "onderdeel", "id": onderdeel_id, "naam": row.onderdeel, "reden": "veel 'weet niet'"}
-        for onderdeel_id, row in niveaus.iterrows()
+        for onderdeel_id, row in onderdelen.iterrows()
         if row.aandeel_weet_niet >= drempel_weet_niet
     ]
     scored = set(antwoorden.loc[antwoorden["keuze"] == "niveau", "stelling_id"])
@@ -169,11 +171,7 @@ def afgelegde_weg(
     first. Both rounds are read against the same `stellingen`, so a stelling that is new in the
     later Roadmap version simply has no earlier value.
     """
-    before = per_onderdeel(vorige, stellingen).set_index("onderdeel_id")
-    after = per_onderdeel(huidige, stellingen).set_index("onderdeel_id")
-    per_part = after[["onderdeel", "soort"]].assign(
-        vorige=before["mediaan"], huidige=after["mediaan"], verschil=after["mediaan"] - before["mediaan"]
-    )
+    per_part = weg_per_onderdeel(per_onderdeel(vorige, stellingen), per_onderdeel(huidige, stellingen))
 
     def median_scores(answers: pd.DataFrame) -> pd.Series:
         return answers.loc[answers["keuze"] == "niveau"].groupby("stelling_id")["niveau"].median()
@@ -183,7 +181,16 @@ def afgelegde_weg(
     )
     per_statement["verschil"] = per_statement["huidige"] - per_statement["vorige"]
     order = per_statement["verschil"].abs().sort_values(ascending=False, na_position="last", kind="stable").index
-    return per_part.reset_index(), per_statement.loc[order].reset_index()
+    return per_part, per_statement.loc[order].reset_index()
+
+
+def weg_per_onderdeel(vorige: pd.DataFrame, huidige: pd.DataFrame) -> pd.DataFrame:
+    """The per-onderdeel part of `afgelegde_weg`, from the `per_onderdeel` frames of both rounds:
+    a caller that has the latest round's frame already need not compute it again."""
+    before, after = vorige.set_index("onderdeel_id"), huidige.set_index("onderdeel_id")
+    return after[["onderdeel", "soort"]].assign(
+        vorige=before["mediaan"], huidige=after["mediaan"], verschil=after["mediaan"] - before["mediaan"]
+    ).reset_index()
 
 
 MINIMUM_HUIZEN = 5  # fewest other Huizen a comparison may show, so that no single Huis can be recognised

@@ -72,7 +72,8 @@ class RondeResultaten:
         if len(eerdere):
             vorige = eerdere.loc[eerdere["nummer"].idxmax()]
             vorig_nummer = int(vorige["nummer"])
-            weg, _ = analysis.afgelegde_weg(store.antwoorden(connection, int(vorige["id"])), antwoorden, stellingen)
+            weg = analysis.weg_per_onderdeel(
+                analysis.per_onderdeel(store.antwoorden(connection, int(vorige["id"])), stellingen), niveaus)
         return cls(
             nummer=int(ronde["nummer"]),
             datum=ronde["datum"],
