@@ -11,6 +11,7 @@ Pure pandas, as `roadmap.analysis`: frames in, frames out, checked against hand-
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Sequence
 
 import pandas as pd
@@ -34,7 +35,7 @@ def band(niveaus: Sequence[float], schaal: Schaal) -> tuple[int, int]:
     The band is two adjacent levels of the scale holding the median; where two bands do (a median
     on a level), the one holding more scores, and the lower one on a tie.
     """
-    median = float(pd.Series(niveaus, dtype=float).median())
+    median = statistics.median(map(float, niveaus))
     lowest, highest = schaal.niveau_waarden[0], schaal.niveau_waarden[-1]
     candidates = [low for low in range(lowest, highest) if low <= median <= low + 1]
     outside = {low: sum(not low <= level <= low + 1 for level in niveaus) for low in candidates}
@@ -59,7 +60,7 @@ def overeenstemming(antwoorden: pd.DataFrame, stellingen: pd.DataFrame, schaal: 
         low, outside = band(scores, schaal)
         inside = [int(level) for level in scores if low <= level <= low + 1] or [low, low + 1]
         shown = f"{min(inside)}" if min(inside) == max(inside) else f"{min(inside)}–{max(inside)}"
-        rows.append({"stelling_id": stelling_id, "n": len(scores), "mediaan": float(pd.Series(scores).median()),
+        rows.append({"stelling_id": stelling_id, "n": len(scores), "mediaan": statistics.median(scores),
                      "band": shown, "buiten": outside, "eens": outside <= buiten_max})
     return pd.DataFrame(rows, columns=["stelling_id", "n", "mediaan", "band", "buiten", "eens"]).astype(
         {"eens": "boolean"})
