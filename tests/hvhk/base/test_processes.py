@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -54,3 +55,18 @@ def test_the_simulation_workers_end_when_their_program_is_killed():
     finally:  # a failure here must not leave them computing for the rest of the test run
         for pid in filter(alive, workers):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_a_pool_outlives_the_thread_that_started_its_workers():
+    """The scenario explorer's pool is started by the first visitor's thread and used by the next
+    visitor's; with Linux's parent-death signal its workers died with that first thread."""
+    from simulatie.experiment import run_scenarios
+    from simulatie.scenario import Scenario
+
+    scenario = Scenario(geboorten_per_jaar=30, plaatsen=50, jaren=1, opwarmjaren=1)
+    runs = []
+    first = threading.Thread(target=lambda: runs.append(run_scenarios([scenario], 2, werkers=3)))
+    first.start()
+    first.join()
+    runs.append(run_scenarios([scenario], 2, werkers=3))  # werkers=3: a pool of this test's own
+    assert [len(table) for table in runs] == [2, 2]
