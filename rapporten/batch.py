@@ -10,7 +10,7 @@ import re
 import signal
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed, wait
 from dataclasses import dataclass
 from multiprocessing.util import Finalize
 from pathlib import Path
@@ -22,7 +22,7 @@ from tqdm import tqdm
 from hvhk.base.cluster import on_cluster
 from hvhk.base.files import slug, write_atomic
 from hvhk.base.gemeenten import gemeente_naam
-from hvhk.base.processes import die_with_parent
+from hvhk.base.processes import die_with_parent, shared_pool
 from rapporten import fingerprint
 from rapporten.kernels import WarmeKernel
 from rapporten.pdf import to_pdf
@@ -122,8 +122,9 @@ def render_all(
     Reports that are up to date are settled here, before any worker starts: a rerun with nothing to
     redo starts no process and no kernel. `voortgang` shows a progress bar on stderr; `klaar`, for a
     caller's own bar, is called with the number of reports done and the total after each report.
-    The workers are spawned, not forked: a fork copies the caller's threads' locks (a Jupyter kernel or
-    a test runs zmq and asyncio threads), and a forked worker now and then died on them. `dask_adres`
+    The workers, each with its kernel, live as long as the program (`shared_pool`). They are spawned,
+    not forked: a fork copies the caller's threads' locks (a Jupyter kernel or a test runs zmq and
+    asyncio threads), and a forked worker now and then died on them. `dask_adres`
     (a scheduler address such as tcp://host:8786) sends the renders to a dask.distributed cluster
     instead, whose workers need the toolkit installed and the database and output folder at the
     same paths (a shared disk).
@@ -153,14 +154,16 @@ def render_all(
             results.update(zip(todo, rendered))
         elif todo:
             spawn = multiprocessing.get_context("spawn")
-            pool = ProcessPoolExecutor(max_workers=max(1, werkers), mp_context=spawn, initializer=_ignore_interrupt)
-            try:
+            with shared_pool("rapporten", max(1, werkers), mp_context=spawn, initializer=_ignore_interrupt) as pool:
                 futures = {pool.submit(_render_one, opdracht): index for index, opdracht in todo.items()}
-                for future in as_completed(futures):
-                    results[futures[future]] = future.result()
-                    tick()
-            finally:  # after Ctrl+C: the reports being written are finished, the others are not started
-                pool.shutdown(cancel_futures=True)
+                try:
+                    for future in as_completed(futures):
+                        results[futures[future]] = future.result()
+                        tick()
+                finally:  # after Ctrl+C: the reports being written are finished, the others are not started
+                    for future in futures:
+                        future.cancel()
+                    wait(futures)
     return [results[index] for index in range(len(opdrachten))]
 
 

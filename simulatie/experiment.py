@@ -14,10 +14,7 @@ processes on this machine or on a dask.distributed cluster, the same seed gives 
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from numbers import Integral
 
 import numpy as np
@@ -26,7 +23,7 @@ from scipy.special import stdtrit  # the t quantile, without scipy.stats' second
 
 from hvhk.base.cluster import on_cluster
 from hvhk.base.errors import GebruikersFout
-from hvhk.base.processes import die_with_parent
+from hvhk.base.processes import die_with_parent, shared_pool
 from simulatie.maten import MATEN
 from simulatie.model import run
 from simulatie.scenario import Scenario
@@ -131,30 +128,12 @@ def _check_count(name: str, value: object) -> None:
         raise GebruikersFout(f"Het aantal {name} moet een geheel getal van 1 of meer zijn (gekregen: {value!r})")
 
 
-_POOLS: dict[int, ProcessPoolExecutor] = {}
-_POOLS_LOCK = threading.Lock()
-
-
 def _on_pool(werkers: int, batches: list[list[Task]]) -> list[list[dict[str, float]]]:
-    """The batches' results from a pool of `werkers` processes that lives as long as the program.
-
-    Starting the processes costs a tenth of a second or more, as much as a small gemeente's
-    replicaties: the scenario explorer recomputes at every stop of a slider and `hvhk demo` simulates
-    gemeente after gemeente, so they reuse one pool. Visitors of the explorer share it from their own
-    threads, which submit and wait without holding the GIL. A pool whose worker died (killed, out
-    of memory) is dropped, so that the next call starts a new one.
-    """
-    with _POOLS_LOCK:
-        pool = _POOLS.get(werkers)
-        if pool is None:
-            pool = _POOLS[werkers] = ProcessPoolExecutor(werkers, initializer=die_with_parent)
-    try:
+    """The batches' results from the program's pool of `werkers` processes: the scenario explorer and
+    `hvhk demo` simulate again and again, and starting the processes costs as much as a small
+    gemeente's replicaties."""
+    with shared_pool("simulatie", werkers, initializer=die_with_parent) as pool:
         return list(pool.map(_run_batch, batches))
-    except BrokenProcessPool:
-        with _POOLS_LOCK:
-            if _POOLS.get(werkers) is pool:
-                del _POOLS[werkers]
-        raise
 
 
 def _run_batch(tasks: list[Task]) -> list[dict[str, float]]:

@@ -4,6 +4,10 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 
 WATCH_SECONDS = 0.5  # how often a worker looks whether its program still runs
 
@@ -26,3 +30,31 @@ def die_with_parent() -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
     threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
+_POOLS: dict[tuple[str, int], ProcessPoolExecutor] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+@contextmanager
+def shared_pool(name: str, werkers: int, **options) -> Iterator[ProcessPoolExecutor]:
+    """The pool `name` of `werkers` processes (made with `options` the first time), which lives as
+    long as the program.
+
+    Starting processes costs a tenth of a second and more, with a report kernel seconds, as much as
+    the work of a small batch: the scenario explorer recomputes at every stop of a slider and the
+    report app makes batch after batch, so they reuse their pool. Visitors share it from their own
+    threads, which submit and wait without holding the GIL. A pool whose worker died (killed, out
+    of memory) is dropped when it raises, so that the next call starts a new one.
+    """
+    with _POOLS_LOCK:
+        pool = _POOLS.get((name, werkers))
+        if pool is None:
+            pool = _POOLS[(name, werkers)] = ProcessPoolExecutor(werkers, **options)
+    try:
+        yield pool
+    except BrokenProcessPool:
+        with _POOLS_LOCK:
+            if _POOLS.get((name, werkers)) is pool:
+                del _POOLS[(name, werkers)]
+        raise

@@ -73,10 +73,22 @@ def test_reports_that_are_up_to_date_start_no_worker(tmp_path, demo_database, mo
     results = batch.render_all(opdrachten, voortgang=False, klaar=lambda done, total: progress.append((done, total)))
     assert all(r.gelukt for r in results) and progress == [(1, 2), (2, 2)]
 
-    monkeypatch.setattr(batch, "ProcessPoolExecutor", None)  # a worker started now would fail the batch
+    monkeypatch.setattr(batch, "shared_pool", None)  # asking for the workers now would fail the batch
     progress.clear()
     results = batch.render_all(opdrachten, voortgang=False, klaar=lambda done, total: progress.append((done, total)))
     assert all(r.ongewijzigd for r in results) and progress == [(1, 2), (2, 2)]
+
+
+def test_the_next_batch_reuses_the_workers_and_their_kernels(tmp_path, demo_database, monkeypatch):
+    from hvhk.base import processes
+
+    connection = store.connect(demo_database)
+    huizen = store.huizen(connection).head(2)
+    connection.close()
+    first, second = batch.huis_opdrachten(huizen, demo_database, tmp_path / "geen.csv", tmp_path)
+    assert batch.render_all([first], voortgang=False)[0].gelukt
+    monkeypatch.setattr(processes, "ProcessPoolExecutor", None)  # a new pool now would fail the batch
+    assert batch.render_all([second], voortgang=False)[0].gelukt
 
 
 def test_a_failure_is_told_by_its_last_line_without_colour_codes():
