@@ -1,4 +1,4 @@
-"""Worker processes that end with the program that started them."""
+"""Worker processes: pools that live as long as the program, and workers that end with it."""
 
 import os
 import signal
