@@ -21,7 +21,7 @@ from hvhk import demodata
 from hvhk.base.demolabel import DEMO_LABEL
 from hvhk.base.errors import GebruikersFout
 from hvhk.base.files import write_atomic
-from rapporten import pipeline
+from rapporten import batch, pipeline
 from roadmap import store
 from roadmap.definition import Roadmap, load_roadmap
 from simulatie.experiment import run_scenarios
@@ -43,6 +43,11 @@ def run_demo(database: Path, uitvoer: Path, werkers: int = 2) -> Path:
     uitvoer.mkdir(parents=True, exist_ok=True)  # a bad output folder fails now, not after the work
     roadmap = load_roadmap()
     demo = demodata.generate(roadmap)
+    simulatie = uitvoer / "simulatie" / "loket.csv"
+    key = _simulation_key(demo.gemeenten)
+    simulated = _simulated(simulatie) == key
+    if not simulated:  # then every report follows from a new table: start their workers
+        batch.warm_up(werkers)  # while the data loads on one core
     _step("Fictieve demogegevens laden in", database)
     connection = store.connect(database)
     try:
@@ -51,9 +56,7 @@ def run_demo(database: Path, uitvoer: Path, werkers: int = 2) -> Path:
     finally:
         connection.close()
 
-    simulatie = uitvoer / "simulatie" / "loket.csv"
-    key = _simulation_key(demo.gemeenten)
-    if _simulated(simulatie) == key:
+    if simulated:
         print(f"De loketsimulatie in {simulatie} is nog actueel.", flush=True)
     else:
         _step("Loketten simuleren naar", simulatie)

@@ -10,11 +10,13 @@ import re
 import signal
 import threading
 from collections.abc import Callable
-from concurrent.futures import as_completed, wait
+from concurrent.futures import ProcessPoolExecutor, as_completed, wait
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from multiprocessing.util import Finalize
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 from jinja2 import Template
 from tqdm import tqdm
@@ -31,6 +33,7 @@ from roadmap import aggregate, store
 
 HUIS_TEMPLATE = "huis.ipynb"
 GEMEENTE_TEMPLATE = "gemeente.ipynb"
+REPORT_IMPORTS = "import rapporten.gemeente, rapporten.huis"  # what the templates import, for `warm_up`
 INDEX = Template((TEMPLATES / "index.html.j2").read_text(encoding="utf-8"), autoescape=True)
 
 
@@ -122,9 +125,7 @@ def render_all(
     Reports that are up to date are settled here, before any worker starts: a rerun with nothing to
     redo starts no process and no kernel. `voortgang` shows a progress bar on stderr; `klaar`, for a
     caller's own bar, is called with the number of reports done and the total after each report.
-    The workers, each with its kernel, live as long as the program (`shared_pool`). They are spawned,
-    not forked: a fork copies the caller's threads' locks (a Jupyter kernel or a test runs zmq and
-    asyncio threads), and a forked worker now and then died on them. `dask_adres`
+    The workers, each with its kernel, live as long as the program (`_workers`). `dask_adres`
     (a scheduler address such as tcp://host:8786) sends the renders to a dask.distributed cluster
     instead, whose workers need the toolkit installed and the database and output folder at the
     same paths (a shared disk).
@@ -153,8 +154,7 @@ def render_all(
             rendered = on_cluster(_render_one, list(todo.values()), dask_adres, klaar=lambda _result: tick())
             results.update(zip(todo, rendered))
         elif todo:
-            spawn = multiprocessing.get_context("spawn")
-            with shared_pool("rapporten", max(1, werkers), mp_context=spawn, initializer=_ignore_interrupt) as pool:
+            with _workers(werkers) as pool:
                 futures = {pool.submit(_render_one, opdracht): index for index, opdracht in todo.items()}
                 try:
                     for future in as_completed(futures):
@@ -165,6 +165,27 @@ def render_all(
                         future.cancel()
                     wait(futures)
     return [results[index] for index in range(len(opdrachten))]
+
+
+def warm_up(werkers: int = 2) -> None:
+    """Start the render workers and their kernels now, with what a report imports, and return at once:
+    a caller busy on one core (the demo loading its data) lets them start on the other."""
+    with _workers(werkers) as pool:
+        for _ in range(max(1, werkers)):
+            pool.submit(_run_imports)
+
+
+def _workers(werkers: int) -> AbstractContextManager[ProcessPoolExecutor]:
+    """The program's render workers, which live as long as it (`shared_pool`). They are spawned, not
+    forked: a fork copies the caller's threads' locks (a Jupyter kernel or a test runs zmq and
+    asyncio threads), and a forked worker now and then died on them."""
+    spawn = multiprocessing.get_context("spawn")
+    return shared_pool("rapporten", max(1, werkers), mp_context=spawn, initializer=_ignore_interrupt)
+
+
+def _run_imports() -> None:
+    """In a worker, start its kernel and import there the modules of the report templates."""
+    _warm_kernel().run_notebook(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(REPORT_IMPORTS)]))
 
 
 def _ignore_interrupt() -> None:

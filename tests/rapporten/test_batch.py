@@ -91,6 +91,18 @@ def test_the_next_batch_reuses_the_workers_and_their_kernels(tmp_path, demo_data
     assert batch.render_all([second], voortgang=False)[0].gelukt
 
 
+def test_workers_warmed_up_ahead_make_the_reports(tmp_path, demo_database, monkeypatch):
+    from hvhk.base import processes
+
+    connection = store.connect(demo_database)
+    huizen = store.huizen(connection).head(1)
+    connection.close()
+    batch.warm_up(werkers=3)  # a pool of this test's own
+    monkeypatch.setattr(processes, "ProcessPoolExecutor", None)  # a new pool now would fail the batch
+    opdrachten = batch.huis_opdrachten(huizen, demo_database, tmp_path / "geen.csv", tmp_path)
+    assert batch.render_all(opdrachten, werkers=3, voortgang=False)[0].gelukt
+
+
 def test_a_failure_is_told_by_its_last_line_without_colour_codes():
     papermill = RuntimeError("\x1b[0;31m---\x1b[0m\nTraceback (most recent call last):\n  File 'x'\n\n"
                              "\x1b[0;31mValueError\x1b[0m: kapot\n")
