@@ -8,6 +8,7 @@ programmer.
 
 from __future__ import annotations
 
+import functools
 from importlib.resources import files
 from pathlib import Path
 from typing import Literal
@@ -206,6 +207,11 @@ class Roadmap(_Strict):
     @property
     def onderdelen(self) -> list[Onderdeel]:
         return [onderdeel for _, groep in self.groepen for onderdeel in groep]
+
+    @functools.cached_property
+    def stelling_ids(self) -> frozenset[str]:
+        """Every stelling's id, to check an answer against: `stellingen` builds a frame at each look."""
+        return frozenset(stelling.id for onderdeel in self.onderdelen for stelling in onderdeel.stellingen)
 
     @property
     def stellingen(self) -> pd.DataFrame:

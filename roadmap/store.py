@@ -453,10 +453,9 @@ def save_antwoorden(connection: sqlite3.Connection, deelnemer_id: int, antwoorde
     round's Roadmap version does not know, and levels outside its scale, are refused, naming the stelling.
     """
     roadmap = ronde_roadmap(connection, deelnemer_ronde(connection, deelnemer_id))
-    known = set(roadmap.stellingen["stelling_id"])  # once: the frame is built anew on every look
     rows = []
     for row in antwoorden.itertuples(index=False):
-        niveau = _checked_answer(roadmap, known, row.stelling_id, row.keuze, row.niveau)
+        niveau = _checked_answer(roadmap, row.stelling_id, row.keuze, row.niveau)
         rows.append((deelnemer_id, row.stelling_id, row.keuze, niveau, getattr(row, "toelichting", "") or ""))
     with transaction(connection):
         connection.executemany(
@@ -468,10 +467,10 @@ def save_antwoorden(connection: sqlite3.Connection, deelnemer_id: int, antwoorde
         )
 
 
-def _checked_answer(roadmap: Roadmap, known: set[str], stelling_id: str, keuze: str, niveau) -> int | None:
+def _checked_answer(roadmap: Roadmap, stelling_id: str, keuze: str, niveau) -> int | None:
     """The level of one answer as stored (None for weet niet and niet van toepassing), or a Dutch refusal
     naming the stelling: a stelling the round's Roadmap version does not know, or a level off its scale."""
-    _check_stelling(roadmap, known, stelling_id)
+    _check_stelling(roadmap, stelling_id)
     if keuze not in KEUZES:
         raise GebruikersFout(f"stelling '{stelling_id}': onbekende keuze '{keuze}'")
     if keuze != "niveau":
@@ -480,8 +479,8 @@ def _checked_answer(roadmap: Roadmap, known: set[str], stelling_id: str, keuze: 
     return int(niveau)
 
 
-def _check_stelling(roadmap: Roadmap, known: set[str], stelling_id: str) -> None:
-    if stelling_id not in known:
+def _check_stelling(roadmap: Roadmap, stelling_id: str) -> None:
+    if stelling_id not in roadmap.stelling_ids:
         raise GebruikersFout(f"onbekende stelling '{stelling_id}' in Roadmap-versie {roadmap.versie}")
 
 
@@ -615,9 +614,8 @@ def plan_bespreking(connection: sqlite3.Connection, ronde_id: int, stelling_ids:
     """Add stellingen to the ones a round's group discusses again, after those already planned; a
     stelling planned before keeps its place."""
     roadmap = ronde_roadmap(connection, ronde_id)
-    known = set(roadmap.stellingen["stelling_id"])
     for stelling_id in stelling_ids:
-        _check_stelling(roadmap, known, stelling_id)
+        _check_stelling(roadmap, stelling_id)
     with transaction(connection):
         last = connection.execute(
             "SELECT coalesce(max(volgorde), 0) FROM bespreking WHERE ronde_id = ?", (ronde_id,)
@@ -672,8 +670,7 @@ def save_stem(connection: sqlite3.Connection, deelnemer_id: int, stelling_id: st
     """Save a partner's vote after the discussion, replacing an earlier one; only while the vote on
     that stelling is open, so that a phone left on an old page cannot change a closed vote."""
     ronde_id = deelnemer_ronde(connection, deelnemer_id)
-    roadmap = ronde_roadmap(connection, ronde_id)
-    niveau = _checked_answer(roadmap, set(roadmap.stellingen["stelling_id"]), stelling_id, keuze, niveau)
+    niveau = _checked_answer(ronde_roadmap(connection, ronde_id), stelling_id, keuze, niveau)
     with transaction(connection):
         if stemming(connection, ronde_id) != stelling_id:
             raise GebruikersFout("de stemming over deze stelling is gesloten; uw eerdere stem blijft bewaard")
@@ -690,8 +687,7 @@ def save_stemmen(connection: sqlite3.Connection, deelnemer_id: int, stemmen: pd.
     no vote needs to be open, and each stelling joins the round's discussion if it was not on it."""
     ronde_id = deelnemer_ronde(connection, deelnemer_id)
     roadmap = ronde_roadmap(connection, ronde_id)
-    known = set(roadmap.stellingen["stelling_id"])
-    rows = [(deelnemer_id, row.stelling_id, row.keuze, _checked_answer(roadmap, known, row.stelling_id, row.keuze, row.niveau))
+    rows = [(deelnemer_id, row.stelling_id, row.keuze, _checked_answer(roadmap, row.stelling_id, row.keuze, row.niveau))
             for row in stemmen.itertuples(index=False)]
     with transaction(connection):
         plan_bespreking(connection, ronde_id, [row[1] for row in rows])
