@@ -1,5 +1,3 @@
-import sys
+from hvhk.cli import console
 
-from hvhk.cli import main
-
-sys.exit(main())
+console()

@@ -692,5 +692,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def console() -> None:
+    """The `hvhk` command: `main`, then an exit that does not wait for Python to tidy up."""
+    code = main()
+    end_quickly()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

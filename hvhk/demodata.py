@@ -155,7 +155,9 @@ def _rondes(rng: np.random.Generator, talk: np.random.Generator, huis: str, road
     onderdeel where the partners split into two camps; the latest round ends with a discussion
     (`_bespreking`, drawn from `talk`)."""
     stellingen, schaal = roadmap.stellingen, roadmap.schaal
+    onderdeel = stellingen["onderdeel_id"].to_numpy()
     belang_kansen = _belang_kansen(schaal)
+    levensdomeinen = [o.id for o in roadmap.levensdomeinen]
     onderdelen = [o.id for o in roadmap.onderdelen]
     maturity = dict(zip(onderdelen, rng.uniform(1.3, 3.2, len(onderdelen))))
     split = rng.choice(onderdelen)
@@ -169,15 +171,15 @@ def _rondes(rng: np.random.Generator, talk: np.random.Generator, huis: str, road
             size = int(np.clip(size + rng.integers(-2, 3), 6, 12))
             partner_rows = rng.choice(len(PARTNERS), size=size, replace=False)
         deelnemers = []
+        mature = np.array([maturity[o] for o in onderdeel])
         for index, partner in enumerate(partner_rows):
             organisatie, domein = PARTNERS[partner]
             optimism = rng.normal(0, 0.35)
             camp = rng.choice([-0.9, 0.9])
-            latent = stellingen["onderdeel_id"].map(maturity) + optimism
-            latent = latent + np.where(stellingen["onderdeel_id"] == split, camp, 0.0)
-            niveau = _niveau(latent + rng.normal(0, 0.5, len(stellingen)), schaal)
-            outside = stellingen["onderdeel_id"] != domein
-            draw = rng.random(len(stellingen))
+            latent = mature + optimism + np.where(onderdeel == split, camp, 0.0)
+            niveau = _niveau(latent + rng.normal(0, 0.5, len(onderdeel)), schaal)
+            outside = onderdeel != domein
+            draw = rng.random(len(onderdeel))
             keuze = np.where(
                 draw < np.where(outside, 0.18, 0.03),
                 "weet_niet",
@@ -191,7 +193,8 @@ def _rondes(rng: np.random.Generator, talk: np.random.Generator, huis: str, road
                     "toelichting": "",
                 }
             )
-            belang = {o.id: int(rng.choice(schaal.belang_waarden, p=belang_kansen)) for o in roadmap.levensdomeinen}
+            # one draw per levensdomein, in their order, as separate calls would draw them
+            belang = dict(zip(levensdomeinen, rng.choice(schaal.belang_waarden, len(levensdomeinen), p=belang_kansen).tolist()))
             deelnemers.append(
                 {
                     "naam": f"{names[index + nummer - 1]} (demo)",
@@ -245,7 +248,7 @@ def _bespreking(rng: np.random.Generator, deelnemers: list[dict], roadmap: Roadm
     ]
 
 
-def _niveau(model: pd.Series, schaal: Schaal) -> pd.Series:
+def _niveau(model: np.ndarray, schaal: Schaal) -> np.ndarray:
     """Levels on the model's four niveaus (1 the lowest), stretched onto `schaal` and rounded into it."""
     laagste, hoogste = schaal.niveau_waarden[0], schaal.hoogste
     rek = (hoogste - laagste) / MODEL_STAPPEN

@@ -24,7 +24,7 @@ from tqdm import tqdm
 from hvhk.base.cluster import on_cluster
 from hvhk.base.files import slug, write_atomic
 from hvhk.base.gemeenten import gemeente_naam
-from hvhk.base.processes import die_with_parent, shared_pool
+from hvhk.base.processes import die_with_parent, end_quickly, shared_pool
 from rapporten import fingerprint
 from rapporten.kernels import WarmeKernel
 from rapporten.pdf import to_pdf
@@ -180,7 +180,7 @@ def _workers(werkers: int) -> AbstractContextManager[ProcessPoolExecutor]:
     forked: a fork copies the caller's threads' locks (a Jupyter kernel or a test runs zmq and
     asyncio threads), and a forked worker now and then died on them."""
     spawn = multiprocessing.get_context("spawn")
-    return shared_pool("rapporten", max(1, werkers), mp_context=spawn, initializer=_ignore_interrupt)
+    return shared_pool("rapporten", max(1, werkers), mp_context=spawn, initializer=_start_worker)
 
 
 def _run_imports() -> None:
@@ -188,11 +188,13 @@ def _run_imports() -> None:
     _warm_kernel().run_notebook(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(REPORT_IMPORTS)]))
 
 
-def _ignore_interrupt() -> None:
+def _start_worker() -> None:
     """Leave Ctrl+C to the batch, which stops the workers itself: a worker that took it would die
-    mid-report with a traceback. A batch killed outright takes its workers with it."""
+    mid-report with a traceback. A batch killed outright takes its workers with it. At its end, after
+    its kernel, the worker ends quickly (`end_quickly`): the batch waits for it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent()
+    Finalize(None, end_quickly, exitpriority=0)
 
 
 _kernels = threading.local()
