@@ -1,7 +1,8 @@
 """Charts of simulation results: situations side by side, and scenarios as differences with the
 current situation, each with its 95 % interval.
 
-One small panel per measure, because the measures have different units (days, shares).
+One small panel per measure, because the measures have different units (days, shares). The margins
+are made to fit the titles and tick labels, measured text by text (`_fit`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import textwrap
 
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -33,7 +35,7 @@ def situaties(summaries: dict[str, pd.DataFrame]) -> Figure:
             axes.text(position, 0, "geen\nwaarde", ha="center", va="bottom", fontsize=9)
         axes.set_title(textwrap.fill(maat.label, 32), fontsize=10)
         axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _position, share=maat.is_share: _tick(value, share)))
-    figure.suptitle("Gemiddelde per situatie; het zwarte streepje toont het 95%-interval")
+    _fit(figure, panels, columns=3, title="Gemiddelde per situatie; het zwarte streepje toont het 95%-interval")
     return figure
 
 
@@ -57,20 +59,58 @@ def verschillen(table: pd.DataFrame, maten: list[str]) -> Figure:
         axes.set_ylim(-0.7, len(scenarios) - 0.3)
         axes.set_title(textwrap.fill(maat.difference_label, 44), fontsize=10)
         axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _position: _tick(value, share=False)))
-    figure.suptitle("Verschil met de huidige situatie; de lijn toont het 95%-interval")
+    _fit(figure, panels, columns=2, title="Verschil met de huidige situatie; de lijn toont het 95%-interval")
     return figure
 
 
 def _panels(count: int, height: float, columns: int, sharey: bool = False) -> tuple[Figure, list]:
     """A figure with `count` panels in rows of `columns`; the unused places of the last row stay empty."""
     rows = math.ceil(count / columns)
-    figure = Figure(figsize=(10, height * rows), layout="constrained")
+    figure = Figure(figsize=(10, height * rows))
     panels = list(figure.subplots(rows, columns, squeeze=False, sharey=sharey).flat)
     for axes in panels[count:]:
         axes.set_visible(False)
     for axes in panels:
         axes.spines[["top", "right"]].set_visible(False)
     return figure, panels[:count]
+
+
+PAD = 5  # points between a panel's texts and the next panel or the edge
+TICK = 7  # points from an axis to its tick labels: the tick's length and the label's pad, 3.5 each
+TITLE = 6  # points from a panel to its title
+
+
+def _fit(figure: Figure, panels: list, columns: int, title: str) -> None:
+    """Set the margins and the gaps between the panels to what their tick labels and titles need,
+    and put `title` above them all.
+
+    Each text is measured once; matplotlib's constrained layout measured every panel twice and drew
+    the whole figure once more besides, 40 % of the time of a report's chart.
+    """
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    point = figure.dpi / 72  # pixels
+
+    def most(texts, side: int) -> float:
+        """The largest width (side 0) or height (1) of the visible texts, in pixels."""
+        sizes = [text.get_window_extent(renderer).size[side] for text in texts if text.get_visible() and text.get_text()]
+        return max(sizes, default=0.0)
+
+    rows = [panels[start:start + columns] for start in range(0, len(panels), columns)]
+    titles = [most([axes.title for axes in row], 1) + TITLE * point for row in rows]
+    below = [most([label for axes in row for label in axes.get_xticklabels()], 1) + TICK * point for row in rows]
+    beside = [most([label for axes in panels[column::columns] for label in axes.get_yticklabels()], 0) + TICK * point
+              for column in range(min(columns, len(panels)))]
+    overhang = most([label for axes in panels for label in axes.get_xticklabels()], 0) / 2  # a tick label at the edge
+    width, height = figure.bbox.width, figure.bbox.height
+    heading = figure.text(0.5, 1 - PAD * point / height, title, ha="center", va="top", fontsize="large")
+    top = most([heading], 1) + 2 * PAD * point + titles[0]
+    bottom, left, right = below[-1] + PAD * point, beside[0] + PAD * point, overhang + PAD * point
+    gap_h = max((below[row] + titles[row + 1] + PAD * point for row in range(len(rows) - 1)), default=0.0)
+    gap_w = max(beside[1:], default=0.0) + overhang + PAD * point
+    panel_h = (height - top - bottom - gap_h * (len(rows) - 1)) / len(rows)
+    panel_w = (width - left - right - gap_w * (len(beside) - 1)) / len(beside)
+    figure.subplots_adjust(left=left / width, right=1 - right / width, bottom=bottom / height, top=1 - top / height,
+                           hspace=gap_h / panel_h, wspace=gap_w / panel_w)
 
 
 def _tick(value: float, share: bool) -> str:

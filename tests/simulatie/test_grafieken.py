@@ -1,5 +1,7 @@
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+from hvhk.base.figures import to_png
 from simulatie import grafieken
 
 
@@ -26,3 +28,33 @@ def test_differences_are_drawn_where_they_are_with_shares_in_percentage_points()
     assert dots == [[(25.0, 1), (-1.0, 0)], [(-12.0, 1), (2.0, 0)], [(-3.0, 1), (-1.0, 0)]]  # first scenario on top
     assert [tick.get_text() for tick in shown[0].get_yticklabels()] == ["meer plaatsen", "kwetsbaar eerst"]
     assert len(figure.axes) == 4  # two rows of two panels, the unused one hidden
+
+
+def _inside_and_apart(figure):
+    """Every panel, with its title and tick labels, lies inside the figure, clear of the others and of
+    the figure's title."""
+    to_png(figure)  # drawn as a report draws it
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    boxes = [axes.get_tightbbox(renderer) for axes in figure.axes if axes.get_visible()]
+    boxes += [text.get_window_extent(renderer) for text in figure.texts]
+    whole = figure.bbox
+    for index, box in enumerate(boxes):
+        assert whole.x0 <= box.x0 and box.x1 <= whole.x1 and whole.y0 <= box.y0 and box.y1 <= whole.y1, box
+        for other in boxes[index + 1:]:
+            assert not box.overlaps(other), (box, other)
+
+
+def test_differences_with_long_names_fit_their_figure_without_overlap():
+    names = ["meer plaatsen", "twintig procent van de plaatsen inkomenstarief voorbehouden aan kwetsbare gezinnen",
+             "een loketmedewerker meer"]
+    maten = ["antwoordtijd_gemiddeld_dagen", "wachttijd_mediaan_dagen", "aandeel_tijdig_geplaatst",
+             "kloof_tijdig_kwetsbaar", "opgegeven_per_jaar"]
+    table = pd.DataFrame([_row(name, maat, 1000.0 * index - 20, 1000.0 * index - 40, 1000.0 * index + 10)
+                          for index, name in enumerate(names) for maat in maten])
+    _inside_and_apart(grafieken.verschillen(table, maten))
+
+
+def test_situations_fit_their_figure_without_overlap():
+    summary = pd.DataFrame([{"maat": maat, "gemiddelde": 12345.6, "ci_laag": 12000.0, "ci_hoog": 13000.0}
+                            for maat in grafieken.LOKET_MATEN])
+    _inside_and_apart(grafieken.situaties({"Huidige situatie": summary, "Scenario": summary}))
