@@ -41,14 +41,15 @@ CHANGES = {  # the scenarios every demo gemeente is compared on, as changes to i
 def run_demo(database: Path, uitvoer: Path, werkers: int = 2) -> Path:
     """Run the demo end to end; return the path of the reports' index page."""
     uitvoer.mkdir(parents=True, exist_ok=True)  # a bad output folder fails now, not after the work
-    roadmap = load_roadmap()
-    demo = demodata.generate(roadmap)
+    gemeenten = demodata.loket_cijfers()
     simulatie = uitvoer / "simulatie" / "loket.csv"
-    key = _simulation_key(demo.gemeenten)
+    key = _simulation_key(gemeenten)
     simulated = _simulated(simulatie) == key
     if not simulated:  # then every report follows from a new table: start their workers
-        batch.warm_up(werkers)  # while the data loads on one core
+        batch.warm_up(werkers)  # while the data are drawn and loaded on one core
     _step("Fictieve demogegevens laden in", database)
+    roadmap = load_roadmap()
+    demo = demodata.generate(roadmap)
     connection = store.connect(database)
     try:
         load(connection, roadmap, demo)
@@ -60,14 +61,14 @@ def run_demo(database: Path, uitvoer: Path, werkers: int = 2) -> Path:
         print(f"De loketsimulatie in {simulatie} is nog actueel.", flush=True)
     else:
         _step("Loketten simuleren naar", simulatie)
-        write_atomic(simulatie, simulate(demo.gemeenten, werkers=werkers).assign(gegevens=DEMO_LABEL).to_csv(index=False))
+        write_atomic(simulatie, simulate(gemeenten, werkers=werkers).assign(gegevens=DEMO_LABEL).to_csv(index=False))
         write_atomic(_key_file(simulatie), f"{key} {_digest(simulatie.read_bytes())}\n")
 
     rapporten = uitvoer / "rapporten"
     _step("Rapporten maken in", rapporten)
     results, index = pipeline.run(
         database, simulatie, rapporten, huizen=set(huizen.loc[huizen["demo"], "id"]),
-        gemeenten=list(demo.gemeenten["nis"]), werkers=werkers,
+        gemeenten=list(gemeenten["nis"]), werkers=werkers,
     )
     failed = [r for r in results if not r.gelukt]
     if failed:
