@@ -34,10 +34,16 @@ def gemeenten() -> pd.DataFrame:
 
 def gemeente_naam(nis: str) -> str:
     """The Dutch name of gemeente `nis`, or a Dutch error for an unknown code."""
-    match = gemeenten().loc[lambda g: g["nis"] == str(nis), "naam"]
-    if match.empty:
-        raise GebruikersFout(f"onbekende NIS-code '{nis}': geen Vlaamse of Brusselse gemeente")
-    return match.iloc[0]
+    try:
+        return _namen()[str(nis)]
+    except KeyError:
+        raise GebruikersFout(f"onbekende NIS-code '{nis}': geen Vlaamse of Brusselse gemeente") from None
+
+
+@cache
+def _namen() -> dict[str, str]:
+    """Per NIS code the Dutch name: a batch looks up a name for every report and every index line."""
+    return dict(zip(gemeenten()["nis"], gemeenten()["naam"]))
 
 
 def find_gemeente(tekst: str) -> str:

@@ -51,3 +51,20 @@ def test_the_demo_made_again_keeps_every_fingerprint(tmp_path, demo_database):
     assert simulated_and_fingerprinted() == first
     assert len(first[0]) == 12 and len(first[1]) == 1
 
+
+
+def test_a_gemeente_fingerprint_follows_its_own_rows_in_any_order(tmp_path):
+    gemeenten = demodata.loket_cijfers().head(2)
+    table = simulate(gemeenten, replicaties=2)
+    simulatie = tmp_path / "loket.csv"
+
+    def fingerprints(rows):
+        write_atomic(simulatie, rows.to_csv(index=False))
+        return fingerprint.per_gemeente(TEMPLATES / batch.GEMEENTE_TEMPLATE, simulatie, list(gemeenten["nis"]))
+
+    first = fingerprints(table)
+    assert fingerprints(table.iloc[::-1]) == first, "the order of the rows does not matter"
+    changed = table.copy()
+    changed.loc[changed.index[-1], "gemiddelde"] += 1  # a row of the last gemeente
+    after = fingerprints(changed)
+    assert [nis for nis in first if first[nis] != after[nis]] == [changed["nis"].iloc[-1]]
