@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -104,9 +105,12 @@ def load(connection: sqlite3.Connection, roadmap: Roadmap, demo: demodata.Demo) 
 def simulate(gemeenten: pd.DataFrame, replicaties: int = REPLICATIES, werkers: int = 1) -> pd.DataFrame:
     """Per gemeente and maat: each demo scenario's mean and 95 % interval (soort "situatie"), and each
     change's paired difference with the current situation (soort "verschil"), inputs alongside; the
-    replicaties of each gemeente spread over `werkers` processes."""
-    tables = []
-    for gemeente in tqdm(gemeenten.itertuples(), total=len(gemeenten), desc="Simulaties", unit="gemeente"):
+    replicaties spread over `werkers` processes.
+
+    As many gemeenten as workers are under way at once: one at a time, a core waited at the end of
+    each gemeente for the other to finish its last run.
+    """
+    def one(gemeente) -> pd.DataFrame:
         basis = Scenario(
             naam=BASIS,
             gemeente=gemeente.nis,
@@ -118,7 +122,11 @@ def simulate(gemeenten: pd.DataFrame, replicaties: int = REPLICATIES, werkers: i
         )
         scenarios = [basis, *(dataclasses.replace(basis, naam=naam, **change(basis)) for naam, change in CHANGES.items())]
         runs = run_scenarios(scenarios, replicaties=replicaties, seed=int(gemeente.nis), werkers=werkers)
-        tables.append(to_report_table(runs, scenarios))
+        return to_report_table(runs, scenarios)
+
+    with ThreadPoolExecutor(werkers) as threads:
+        tables = list(tqdm(threads.map(one, gemeenten.itertuples()), total=len(gemeenten), desc="Simulaties",
+                           unit="gemeente"))
     return pd.concat(tables, ignore_index=True)
 
 
