@@ -255,7 +255,7 @@ class Allocation:
     def __init__(self, env: simpy.Environment, scenario: Scenario) -> None:
         self.env = env
         soorten = scenario.soorten
-        per_soort = {soort: scenario.regel(soort) for soort in soorten}
+        per_soort = {soort: scenario.regel(soort) for soort in dict.fromkeys(soorten)}  # once per soort, not per location
         regels = [per_soort[soort] for soort in soorten]
         levels = {soort: {groepen: regel.level(groepen) for groepen in GROEPEN_SETS.values()}
                   for soort, regel in per_soort.items()}
