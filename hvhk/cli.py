@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, NamedTuple
 import hvhk
 from hvhk.base.errors import GebruikersFout, describe_os_error
 from hvhk.base.files import slug
-from hvhk.base.processes import end_quickly
 from hvhk.base.paths import database_path, output_dir
+from hvhk.base.processes import end_quickly
 
 if TYPE_CHECKING:
     from simulatie.scenario import Scenario
