@@ -13,6 +13,7 @@ import sys
 import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from hvhk.base.paths import NOTEBOOKS
 
@@ -50,6 +51,16 @@ def lab(tmp_path, demo_database):
     assert process.returncode == 0, log.read_text()
 
 
+def shown(locator, app, tmp_path) -> None:
+    """Wait for a notebook's output; if it never comes, fail with a screenshot and JupyterLab's log, which
+    tell a kernel that did not start from a cell that failed (seen once on a busy machine)."""
+    try:
+        locator.wait_for(timeout=120_000)
+    except PlaywrightTimeoutError:
+        path = app.screenshot("lab-zonder-uitvoer")
+        pytest.fail(f"no output after 120 s; screenshot {path}; JupyterLab's log:\n{(tmp_path / 'lab.log').read_text()[-4000:]}")
+
+
 def run_all_cells(app, url: str, name: str):
     """Open notebook `name` at `url`, run all its cells from the Run menu once its kernel is there;
     the notebook's panel."""
@@ -76,14 +87,14 @@ def test_analyst_runs_an_app_and_the_analysis_in_jupyterlab(lab, pagina, tmp_pat
     news = app.page.locator(".jp-toast-message", has_text="Jupyter news").locator("xpath=..")
     news.get_by_role("button", name="No").click()
     dashboard = notebook.locator(".hvhk-dashboard")
-    dashboard.locator("img").first.wait_for(timeout=120_000)
+    shown(dashboard.locator("img").first, app, tmp_path)
     dashboard.scroll_into_view_if_needed()
     app.screenshot("lab-resultaten")
 
     # the token of the first visit is remembered
     notebook = run_all_cells(app, f"{base}/lab/tree/analyse.ipynb", "analyse.ipynb")
     tables = notebook.locator(".jp-OutputArea-output table.dataframe")
-    tables.nth(1).wait_for(timeout=120_000)
+    shown(tables.nth(1), app, tmp_path)
     assert "Huis van het Kind Mechelen" in tables.first.inner_text()
     assert "stelling_id" in tables.nth(1).inner_text()
     assert notebook.get_by_text("Mijn eigen vraag").count(), "the analyst's own copy stays"
