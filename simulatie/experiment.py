@@ -14,8 +14,11 @@ processes on this machine or on a dask.distributed cluster, the same seed gives 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import AbstractContextManager
 from numbers import Integral
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -35,6 +38,7 @@ runs, so that the workers finish together, and at most BATCH_MAX runs each, tens
 apiece, so that the cost of sending a batch (about a millisecond) stays small beside its work."""
 
 Task = tuple[Scenario, np.random.SeedSequence]
+Result = TypeVar("Result")
 
 
 def run_replicaties(scenario: Scenario, replicaties: int = 10, seed: int = 0, *, werkers: int = 1,
@@ -128,12 +132,22 @@ def _check_count(name: str, value: object) -> None:
         raise GebruikersFout(f"Het aantal {name} moet een geheel getal van 1 of meer zijn (gekregen: {value!r})")
 
 
+def on_pool(werkers: int, function: Callable[..., Result], *arguments) -> Result:
+    """`function(*arguments)` computed on the pool of `run_scenarios`, for a program whose own process
+    is busy with other work (a server of many visitors); `function` must be importable."""
+    with _pool(werkers) as pool:
+        return pool.submit(function, *arguments).result()
+
+
 def _on_pool(werkers: int, batches: list[list[Task]]) -> list[list[dict[str, float]]]:
-    """The batches' results from the program's pool of `werkers` processes: the scenario explorer and
-    `hvhk demo` simulate again and again, and starting the processes costs as much as a small
-    gemeente's replicaties."""
-    with shared_pool("simulatie", werkers, initializer=die_with_parent) as pool:
+    with _pool(werkers) as pool:
         return list(pool.map(_run_batch, batches))
+
+
+def _pool(werkers: int) -> AbstractContextManager[ProcessPoolExecutor]:
+    """The program's pool of `werkers` processes: the scenario explorer and `hvhk demo` simulate again
+    and again, and starting the processes costs as much as a small gemeente's replicaties."""
+    return shared_pool("simulatie", werkers, initializer=die_with_parent)
 
 
 def _run_batch(tasks: list[Task]) -> list[dict[str, float]]:

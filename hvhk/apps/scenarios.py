@@ -26,7 +26,7 @@ from hvhk.base.figures import to_png
 from hvhk.base.formatting import as_number
 from hvhk.base.gemeenten import find_gemeente, gemeente_naam, gemeenten
 from simulatie import grafieken
-from simulatie.experiment import run_scenarios, samenvatting, verschillen
+from simulatie.experiment import on_pool, run_scenarios, samenvatting, verschillen
 from simulatie.maten import (
     BELEID_LABELS,
     GROEP_LABELS,
@@ -148,16 +148,8 @@ def scenario_app() -> widgets.Widget:
             raise
         finally:
             button.disabled, button.description = False, START
-        summaries = {naam: samenvatting(runs.loc[runs["scenario"] == naam]) for naam in (HUIDIG, SCENARIO)}
-        differences = verschillen(runs, HUIDIG, SCENARIO)
-        groepen = [key for groep in GROEP_LABELS for key in groep_maten(groep)]
-        soorten = [key for soort in SOORTEN for key in soort_maten(soort)]
-        results.children = [
-            widgets.HTML(table(summaries, differences, LOKET_MATEN)),
-            widgets.Image(value=to_png(grafieken.situaties(summaries))),
-            widgets.HTML("<h3>Per voorrangsgroep</h3>" + table(summaries, differences, groepen)),
-            widgets.HTML("<h3>Per soort opvang</h3>" + table(summaries, differences, soorten)),
-        ]
+        loket, chart, groepen, soorten = on_pool(WERKERS, outcome, runs)
+        results.children = [widgets.HTML(loket), widgets.Image(value=chart), widgets.HTML(groepen), widgets.HTML(soorten)]
         show(message, f"Klaar: {replicaties.value} replicaties per situatie voor "
              f"{gemeente_naam(situations[0].gemeente)}, in {as_number(time.perf_counter() - start)} s.")
 
@@ -176,6 +168,23 @@ def scenario_app() -> widgets.Widget:
         ]),
         replicaties, button, message, results,
     ])
+
+
+def outcome(runs: pd.DataFrame) -> tuple[str, bytes, str, str]:
+    """What the app shows of the replicaties of both situations: the loket table, its chart (PNG), and
+    the tables per voorrangsgroep and per soort.
+
+    Made on a worker of the simulation's pool (`on_pool`): the server's one process runs every
+    visitor's screen, and this second of pandas and matplotlib, made there, waited its turn among
+    theirs and held up theirs in turn.
+    """
+    summaries = {naam: samenvatting(runs.loc[runs["scenario"] == naam]) for naam in (HUIDIG, SCENARIO)}
+    differences = verschillen(runs, HUIDIG, SCENARIO)
+    groepen = [key for groep in GROEP_LABELS for key in groep_maten(groep)]
+    soorten = [key for soort in SOORTEN for key in soort_maten(soort)]
+    return (table(summaries, differences, LOKET_MATEN), to_png(grafieken.situaties(summaries)),
+            "<h3>Per voorrangsgroep</h3>" + table(summaries, differences, groepen),
+            "<h3>Per soort opvang</h3>" + table(summaries, differences, soorten))
 
 
 def table(summaries: dict[str, pd.DataFrame], differences: pd.DataFrame, keys: Sequence[str]) -> str:
