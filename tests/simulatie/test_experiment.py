@@ -1,5 +1,6 @@
 import dataclasses
 import math
+import os
 
 import numpy as np
 import pandas as pd
@@ -8,6 +9,7 @@ from scipy import stats
 
 from hvhk.base.errors import GebruikersFout
 from simulatie.experiment import (
+    on_pool,
     run_replicaties,
     run_scenarios,
     samenvatting,
@@ -149,3 +151,8 @@ def test_verschillen_is_the_student_t_interval_of_the_paired_differences():
     row = verschillen(runs, "a", "b").iloc[0]
     # differences -1 and +1: mean 0, standard error 1, t(0.975, 1) = 12.706; not clipped at 0
     assert (row["verschil"], row["ci_laag"], row["ci_hoog"], row["n"]) == pytest.approx((0.0, -12.7062, 12.7062, 2), abs=1e-4)
+
+
+def test_on_pool_computes_in_a_worker_of_the_simulations_pool():
+    assert on_pool(2, pow, 2, 10) == 1024
+    assert on_pool(2, os.getpid) != os.getpid(), "not in the caller's process, whose GIL its visitors share"
