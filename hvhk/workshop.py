@@ -32,6 +32,7 @@ STARTTIJD = 120  # seconds a server may take to answer before the workshop gives
 OPRUIMEN_NA = "3m"
 COORDINATOR_APP = "solara.server.starlette:app"  # serves hvhk.server.begeleider (SOLARA_APP)
 PARTNER_APP = "hvhk.server.partner:app"  # plain pages: a phone loads a few kilobytes, not Solara's 3 MB
+WORKSHOP_PID = "HVHK_WORKSHOP_PID"  # tells an app server which program started it
 APPS = {  # the coordinator's apps (hvhk.server.begeleider): path -> what the printed lines and the menu call it
     "": "Workshop",
     "resultaten": "Resultaten",
@@ -111,6 +112,8 @@ def serve(database: Path, port: int = 0, open_browser: bool = True, netwerk: boo
         coordinator[PARTNER_ADDRESS] = partner_url  # the coordinator's screens show it, with a QR code
         partner = {**os.environ, "HVHK_DATABASE": str(database)}
         commands[partner_port] = (server_command(PARTNER_APP, NETWERK_HOST, partner_port), partner)
+    for _, environment in commands.values():
+        environment[WORKSHOP_PID] = str(os.getpid())  # its servers end with it (hvhk.server)
     servers = [subprocess.Popen(command, env=environment) for command, environment in commands.values()]
 
     def stop(*_) -> None:

@@ -22,7 +22,13 @@ def die_with_parent() -> None:
     comes when the *thread* that started the worker ends, and a pool that lives as long as the
     program starts its workers from whichever thread uses it first, such as a visitor's of the
     scenario explorer, who may leave.
+
+    The signal it sends itself ends it by default again: a worker forked from a server inherits the
+    server's handler (uvicorn's graceful shutdown), under which it lived on for nobody. Only the main
+    thread may set it, where a pool's initializer runs.
     """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     parent = os.getppid()
 
     def watch() -> None:

@@ -10,11 +10,20 @@ their own, so that one slow screen never holds up another.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from urllib.parse import parse_qsl
 
 import ipywidgets as widgets
 import solara
+
+from hvhk.base.processes import die_with_parent
+from hvhk.workshop import WORKSHOP_PID
+
+if os.environ.get(WORKSHOP_PID) == str(os.getppid()):
+    # a server of `hvhk workshop` ends with it, also when it is killed outright (it stops its servers
+    # itself on Ctrl+C): such a server held the port and the database for nobody
+    die_with_parent()
 
 
 def widget_page(build: Callable[[dict[str, str]], widgets.Widget], titel: str):

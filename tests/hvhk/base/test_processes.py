@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 SIMULATION = """
+import signal
+signal.signal(signal.SIGTERM, lambda *_: None)  # as a server handles it, which its forked workers inherit
 from simulatie.experiment import run_scenarios
 from simulatie.scenario import Scenario
 print("gestart", flush=True)
@@ -70,3 +72,23 @@ def test_a_pool_outlives_the_thread_that_started_its_workers():
     first.join()
     runs.append(run_scenarios([scenario], 2, werkers=3))  # werkers=3: a pool of this test's own
     assert [len(table) for table in runs] == [2, 2]
+
+
+def test_a_killed_workshop_takes_its_app_server_with_it(tmp_path):
+    """`hvhk workshop` stops its servers itself on Ctrl+C; killed outright, its Solara server stayed,
+    holding the port and the database (one was left after every test run)."""
+    workshop = subprocess.Popen([sys.executable, "-m", "hvhk", "workshop", "--geen-browser", "--database",
+                                 str(tmp_path / "hvhk.sqlite")], stdout=subprocess.PIPE, text=True, cwd=tmp_path)
+    assert "draait op" in workshop.stdout.readline(), "the workshop started"
+    servers = children(workshop.pid)
+    assert servers, "its app server"
+    os.kill(workshop.pid, signal.SIGKILL)
+    workshop.wait()
+    deadline = time.monotonic() + 15
+    try:
+        while any(alive(pid) for pid in servers):
+            assert time.monotonic() < deadline, f"servers {servers} outlived their workshop"
+            time.sleep(0.05)
+    finally:
+        for pid in filter(alive, servers):
+            os.kill(pid, signal.SIGKILL)
