@@ -38,25 +38,30 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def kill_and_outlive(program: subprocess.Popen, children: list[int]) -> None:
+    """Kill `program` outright; fail if any of its `children` is still there 15 s later."""
+    os.kill(program.pid, signal.SIGKILL)
+    program.wait()
+    deadline = time.monotonic() + 15
+    try:
+        while any(alive(pid) for pid in children):
+            assert time.monotonic() < deadline, f"{children} outlived their program"
+            time.sleep(0.05)
+    finally:  # a failure here must not leave them running for the rest of the test run
+        for pid in filter(alive, children):
+            os.kill(pid, signal.SIGKILL)
+
+
 def test_the_simulation_workers_end_when_their_program_is_killed():
     """Each batch of runs takes tens of seconds here, so without the request to die with the parent
-    the workers would compute on for nobody long after the 10 s this test waits."""
+    the workers would compute on for nobody long after the 15 s this test waits."""
     program = subprocess.Popen([sys.executable, "-c", SIMULATION], stdout=subprocess.PIPE, text=True)
     assert program.stdout.readline().strip() == "gestart"
     deadline = time.monotonic() + 60
     while len(workers := children(program.pid)) < 2:
         assert time.monotonic() < deadline, "the pool did not start its two workers"
         time.sleep(0.05)
-    os.kill(program.pid, signal.SIGKILL)
-    program.wait()
-    deadline = time.monotonic() + 10
-    try:
-        while any(alive(pid) for pid in workers):
-            assert time.monotonic() < deadline, f"workers {workers} outlived their program"
-            time.sleep(0.05)
-    finally:  # a failure here must not leave them computing for the rest of the test run
-        for pid in filter(alive, workers):
-            os.kill(pid, signal.SIGKILL)
+    kill_and_outlive(program, workers)
 
 
 def test_a_pool_outlives_the_thread_that_started_its_workers():
@@ -82,13 +87,4 @@ def test_a_killed_workshop_takes_its_app_server_with_it(tmp_path):
     assert "draait op" in workshop.stdout.readline(), "the workshop started"
     servers = children(workshop.pid)
     assert servers, "its app server"
-    os.kill(workshop.pid, signal.SIGKILL)
-    workshop.wait()
-    deadline = time.monotonic() + 15
-    try:
-        while any(alive(pid) for pid in servers):
-            assert time.monotonic() < deadline, f"servers {servers} outlived their workshop"
-            time.sleep(0.05)
-    finally:
-        for pid in filter(alive, servers):
-            os.kill(pid, signal.SIGKILL)
+    kill_and_outlive(workshop, servers)
