@@ -53,7 +53,7 @@ def lab(tmp_path, demo_database):
 
 def shown(locator, app, tmp_path) -> None:
     """Wait for a notebook's output; if it never comes, fail with a screenshot and JupyterLab's log, which
-    tell a kernel that did not start from a cell that failed (seen once on a busy machine)."""
+    tell a kernel that did not start from a cell that failed, or from cells that never ran."""
     try:
         locator.wait_for(timeout=120_000)
     except PlaywrightTimeoutError:
@@ -68,8 +68,11 @@ def run_all_cells(app, url: str, name: str):
     tab = app.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=name)
     tab.click(timeout=60_000)
     panel = app.page.locator(f"[id='{tab.get_attribute('data-id')}']")
-    # before the notebook has its kernel, Run All would ask which kernel to start
+    # before the notebook has its kernel, Run All would ask which kernel to start; and while that
+    # kernel still starts, Run All ran nothing on a busy machine (the cells stayed at [ ], twice in
+    # a full test run): an analyst, too, waits for Idle
     panel.locator(f".jp-Toolbar-kernelName[aria-label='{KERNEL}']").wait_for(timeout=60_000)
+    panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=120_000)
     app.page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
     app.page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
     return panel
