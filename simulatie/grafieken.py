@@ -96,11 +96,12 @@ def _fit(figure: Figure, panels: list, columns: int, title: str) -> None:
         return max(sizes, default=0.0)
 
     rows = [panels[start:start + columns] for start in range(0, len(panels), columns)]
+    x_labels = {axes: axes.get_xticklabels() for axes in panels}  # each call places the ticks anew
     titles = [most([axes.title for axes in row], 1) + TITLE * point for row in rows]
-    below = [most([label for axes in row for label in axes.get_xticklabels()], 1) + TICK * point for row in rows]
+    below = [most([label for axes in row for label in x_labels[axes]], 1) + TICK * point for row in rows]
     beside = [most([label for axes in panels[column::columns] for label in axes.get_yticklabels()], 0) + TICK * point
               for column in range(min(columns, len(panels)))]
-    overhang = most([label for axes in panels for label in axes.get_xticklabels()], 0) / 2  # a tick label at the edge
+    overhang = most([label for labels in x_labels.values() for label in labels], 0) / 2  # a tick label at the edge
     width, height = figure.bbox.width, figure.bbox.height
     heading = figure.text(0.5, 1 - PAD * point / height, title, ha="center", va="top", fontsize="large")
     top = most([heading], 1) + 2 * PAD * point + titles[0]
