@@ -3,13 +3,16 @@
 Starts `hvhk workshop` and opens the Loket-scenario's app in Playwright contexts of Debian's chromium.
 One visitor, the projector, fills in a gemeente of 600 births a year (990 places, 2 loket staff) with
 30 replicaties and lets go of the Extra plaatsen slider at --stappen values; each time it measures
-how long until the new table shows. The app simulates two situations, the current one and the
-scenario, so 2 x 30 runs: twice the 30 of the target (under 1 s), which bench_simulatie part 2
-measures without browsers. Here chromium and its visitors share the server's cores, which a
-workshop's phones and laptops do not. Meanwhile --bezoekers other visitors each switch their app between two
-demo gemeenten, which fills in that gemeente's figures; the time from the choice to the filled-in
-figures is compared with the same measurement just before, with nobody simulating (the baseline of
-this run): the ratio says how much one visitor's simulations slow down the others. Only 127.0.0.1 is
+how long until the new table shows. The first stop simulates both situations, the current one and
+the scenario; later stops simulate the scenario only (the app keeps the current situation's runs):
+30 runs, the issue's target of under 1 s, which bench_simulatie part 2 measures without browsers,
+plus the tables and chart (target for the stop: under 2 s). Meanwhile --bezoekers other visitors
+each switch their app between two demo gemeenten, which fills in that gemeente's figures; the time
+from the choice to the filled-in figures is compared with the same measurement just before, with
+nobody simulating (the baseline of this run): the ratio says how much one visitor's simulations slow
+down the others. Chromium shares this machine's cores, which a workshop's phones and laptops do not,
+so it gets only what the server leaves (`behind_the_server`); a visitor's time therefore also
+holds its own browser waiting for a core, and overstates what the server adds. Only 127.0.0.1 is
 contacted.
 Run:  python benchmarks/bench_scenarios.py [--bezoekers 5] [--stappen 6]
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
 import statistics
 import sys
@@ -25,13 +29,35 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_workshop import CHROMIUM, CHROMIUM_ARGS, OPSTARTEN, Server
+from bench_workshop import CHROMIUM, CHROMIUM_ARGS, OPSTARTEN, Server, descendants
 
 from hvhk import demodata
 
 PLAATSEN = {"Plaatsen inkomenstarief": 594, "Plaatsen vaste prijs": 347, "Plaatsen extra subsidie": 49}
-TARGET_SECONDS = 2.0  # two situations of 30 replicaties: twice the issue's 1 s for one
+TARGET_SECONDS = 2.0  # a slider stop: the scenario's 30 replicaties (the issue's 1 s), its tables and chart
+POLLING = 50  # ms between looks at the page: Playwright's default, every frame, kept chromium busiest of all
 KLAAR = re.compile(r"Klaar: 30 replicaties per situatie voor .*, in ([\d,]+) s\.")
+
+
+def behind_the_server() -> None:
+    """Give this benchmark's chromium the cores only where the server leaves them: its pages stand in
+    for the visitors' phones and laptops, which do not take the server's cores.
+
+    Chromium starts in a session of its own, and Linux's autogroup scheduling shares the cores between
+    sessions as equals whatever the nice value of a process: six pages that re-render took 1.3 to 1.6
+    of the two cores and left the simulation a quarter of one. The session's own nice value counts
+    (each process's nice value where the kernel has no autogroups); renderers started later inherit it.
+    """
+    for pid in descendants(os.getpid()):
+        try:
+            if b"chromium" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                continue
+            autogroup = Path(f"/proc/{pid}/autogroup")
+            if autogroup.exists():
+                autogroup.write_text("19")
+            os.setpriority(os.PRIO_PROCESS, pid, 19)
+        except (FileNotFoundError, ProcessLookupError):  # a helper process that already ended
+            continue
 
 
 def field(page, label: str):
@@ -91,7 +117,7 @@ async def switcher(page, names: list[str], births: dict[str, int], until: asynci
         await page.wait_for_function(
             "([label, value]) => [...document.querySelectorAll('.widget-inline-hbox')].some(box =>"
             " box.querySelector('label')?.textContent === label && box.querySelector('input')?.value === value)",
-            arg=["Geboorten per jaar", str(births[name])])
+            arg=["Geboorten per jaar", str(births[name])], polling=POLLING)
         times.append(time.perf_counter() - start)
         await asyncio.sleep(0.2)  # a visitor reads what changed
     return times
@@ -111,6 +137,7 @@ async def run(arguments: argparse.Namespace, servers: list[Server]) -> None:
         (address,) = server.wait_for(r"Loket-scenario's: (\S+)")
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=str(arguments.chromium), args=CHROMIUM_ARGS)
+            behind_the_server()
             try:
                 pages = [await open_app(browser, address.group(1)) for _ in range(arguments.bezoekers + 1)]
                 (_, main), others = pages[0], [page for _, page in pages[1:]]
@@ -131,10 +158,14 @@ async def run(arguments: argparse.Namespace, servers: list[Server]) -> None:
 
 def report(steps: list[tuple[float, float]], baseline: list[float], loaded: list[float], bezoekers: int) -> None:
     seen, reported = [s for s, _ in steps], [r for _, r in steps]
-    print(f"Projector: {len(steps)} slider stops, each 2 situations x 30 replicaties of a gemeente of 600 births a year")
-    print(f"   simulating (as the app reports): median {statistics.median(reported):.2f} s, worst {max(reported):.2f} s"
-          f" (target under {TARGET_SECONDS:.0f} s)")
-    print(f"   let go -> new table in the browser: median {statistics.median(seen):.2f} s, worst {max(seen):.2f} s")
+    print(f"Projector: {len(steps)} slider stops, 30 replicaties of a gemeente of 600 births a year")
+    print(f"   first stop, both situations: {reported[0]:.2f} s as the app reports, {seen[0]:.2f} s until the new table"
+          " in the browser")
+    later, later_seen = reported[1:] or reported, seen[1:] or seen
+    print(f"   later stops, the scenario only (as the app reports): median {statistics.median(later):.2f} s,"
+          f" worst {max(later):.2f} s (target under {TARGET_SECONDS:.0f} s)")
+    print(f"   let go -> new table in the browser: median {statistics.median(later_seen):.2f} s,"
+          f" worst {max(later_seen):.2f} s")
     print(f"Other visitors ({bezoekers}), choosing a gemeente -> its figures filled in:")
     print(f"   nobody simulating (baseline): median {statistics.median(baseline):.3f} s, worst {max(baseline):.3f} s"
           f" ({len(baseline)} choices)")

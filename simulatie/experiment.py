@@ -31,11 +31,13 @@ from simulatie.maten import MATEN
 from simulatie.model import run
 from simulatie.scenario import Scenario
 
-BATCHES = 64
-BATCH_MAX = 30
-"""Runs travel to a process or Dask worker in batches: at least BATCHES of them where there are enough
-runs, so that the workers finish together, and at most BATCH_MAX runs each, tens of milliseconds
-apiece, so that the cost of sending a batch (about a millisecond) stays small beside its work."""
+BATCHES_PER_WERKER, CLUSTER_BATCHES, BATCH_MAX = 3, 64, 30
+"""Runs travel to a process or Dask worker in batches: at least BATCHES_PER_WERKER per process of the
+pool (CLUSTER_BATCHES for a cluster, whose size is not known here) where there are enough runs, so
+that the workers finish together, and at most BATCH_MAX runs each, tens of milliseconds apiece.
+Few batches, because each costs a round trip through the calling process, which waits its turn for
+the cores and for Python's lock when it is busy too: a server whose visitors keep it busy took as
+long to hand out 60 runs one by one as the workers took to simulate them."""
 
 Task = tuple[Scenario, np.random.SeedSequence]
 Result = TypeVar("Result")
@@ -63,7 +65,7 @@ def run_scenarios(scenarios: Sequence[Scenario], replicaties: int = 10, seed: in
         raise GebruikersFout(f"Elk scenario heeft een eigen naam nodig om ze te vergelijken (gekregen: {', '.join(names)})")
     streams = np.random.SeedSequence(seed).spawn(replicaties)
     tasks = [(scenario, stream) for scenario in scenarios for stream in streams]
-    size = min(BATCH_MAX, math.ceil(len(tasks) / BATCHES))
+    size = min(BATCH_MAX, math.ceil(len(tasks) / (CLUSTER_BATCHES if dask_adres else BATCHES_PER_WERKER * werkers)))
     batches = [tasks[start:start + size] for start in range(0, len(tasks), size)]
     if dask_adres:
         results = on_cluster(_run_batch, batches, dask_adres)

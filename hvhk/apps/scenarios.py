@@ -5,7 +5,8 @@ slider or choice let go, which recomputes at once so that the group sees the eff
 while it discusses. The runs go to a pool of processes the whole server shares (`WERKERS`): the
 visitor's own thread waits for them without holding Python's lock, so other visitors' screens stay
 responsive, and the pool is started once, not per change. Both situations use the gemeente's NIS
-code as seed, as `hvhk demo` does, so the same inputs always give the same table.
+code as seed, as `hvhk demo` does, so the same inputs always give the same table; a slider of the
+scenario therefore simulates the scenario only, and the current situation's runs are kept.
 """
 
 from __future__ import annotations
@@ -142,7 +143,7 @@ def scenario_app() -> widgets.Widget:
         try:
             situations = scenarios()
             show(message, BUSY)
-            runs = run_scenarios(situations, replicaties.value, seed=int(situations[0].gemeente), werkers=WERKERS)
+            runs = simulated.runs(situations, replicaties.value)
         except BaseException:
             results.children = []
             raise
@@ -153,6 +154,7 @@ def scenario_app() -> widgets.Widget:
         show(message, f"Klaar: {replicaties.value} replicaties per situatie voor "
              f"{gemeente_naam(situations[0].gemeente)}, in {as_number(time.perf_counter() - start)} s.")
 
+    simulated = Situations()
     gemeente.observe(prefill, names="value")
     gemeente.value = demo.index[0]
     button.on_click(simulate)
@@ -168,6 +170,29 @@ def scenario_app() -> widgets.Widget:
         ]),
         replicaties, button, message, results,
     ])
+
+
+class Situations:
+    """The replicaties of both situations, of the current one kept from the last time.
+
+    A slider of the scenario leaves the current situation as it was, and the same inputs and seed
+    give the same runs, so it is simulated again only when its own inputs or the replicaties change:
+    half the waiting after each slider let go.
+    """
+
+    def __init__(self) -> None:
+        self._current: tuple[Scenario, int] | None = None
+        self._current_runs = pd.DataFrame()
+
+    def runs(self, situations: tuple[Scenario, Scenario], replicaties: int) -> pd.DataFrame:
+        """One row per situation and replicatie, as `run_scenarios` of both."""
+        seed = int(situations[0].gemeente)
+        if self._current == (situations[0], replicaties):
+            changed = run_scenarios(situations[1:], replicaties, seed=seed, werkers=WERKERS)
+            return pd.concat([self._current_runs, changed], ignore_index=True)
+        runs = run_scenarios(situations, replicaties, seed=seed, werkers=WERKERS)
+        self._current, self._current_runs = (situations[0], replicaties), runs.loc[runs["scenario"] == HUIDIG]
+        return runs
 
 
 def outcome(runs: pd.DataFrame) -> tuple[str, bytes, str, str]:

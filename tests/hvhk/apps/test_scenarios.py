@@ -1,12 +1,15 @@
 import re
 
 import ipywidgets as widgets
+import pandas as pd
 import pytest
 
 import hvhk.apps.scenarios
 from hvhk import demodata
-from hvhk.apps.scenarios import PLAATSEN, scenario_app
+from hvhk.apps.scenarios import PLAATSEN, Situations, scenario_app
+from simulatie.experiment import run_scenarios
 from simulatie.maten import GROEP_LABELS, LOKET_MATEN, MATEN, SOORT_LABELS
+from simulatie.scenario import Scenario
 
 
 def _all(widget):
@@ -149,3 +152,33 @@ def test_letting_go_of_a_slider_shows_new_results_from_the_shared_pool(app, monk
     assert calls == [hvhk.apps.scenarios.WERKERS] * 2
     assert len(first) == len(second) == 3 and first != second
     assert all(slider.continuous_update is False for slider in _all(app) if isinstance(slider, widgets.IntSlider))
+
+
+def test_a_slider_of_the_scenario_simulates_the_scenario_only(app, monkeypatch):
+    """The current situation's runs are kept while its inputs stay: half the work after a slider."""
+    calls = []
+    real = hvhk.apps.scenarios.run_scenarios
+
+    def spy(scenarios, *arguments, **keywords):
+        calls.append([scenario.naam for scenario in scenarios])
+        return real(scenarios, *arguments, **keywords)
+
+    monkeypatch.setattr(hvhk.apps.scenarios, "run_scenarios", spy)
+    _field(app, "Extra plaatsen").value = 100
+    _field(app, "Extra plaatsen").value = 50
+    _field(app, "Simuleren").click()
+    assert calls == [["Huidige situatie", "Scenario"], ["Scenario"], ["Scenario"]]
+
+    _field(app, "Loketmedewerkers").value += 1  # the current situation changed: both anew
+    _field(app, "Simuleren").click()
+    _field(app, "Replicaties").value = 4
+    _field(app, "Simuleren").click()
+    assert calls[3:] == [["Huidige situatie", "Scenario"]] * 2
+
+
+def test_kept_runs_and_runs_anew_are_the_same_table():
+    situations = (Scenario(naam="Huidige situatie", gemeente="44021", geboorten_per_jaar=80, plaatsen=100, jaren=1),
+                  Scenario(naam="Scenario", gemeente="44021", geboorten_per_jaar=80, plaatsen=130, jaren=1))
+    simulated = Situations()
+    simulated.runs(situations, 3)
+    pd.testing.assert_frame_equal(simulated.runs(situations, 3), run_scenarios(situations, 3, seed=44021))
