@@ -36,8 +36,8 @@ BATCHES_PER_WERKER, CLUSTER_BATCHES, BATCH_MAX = 3, 64, 30
 pool (CLUSTER_BATCHES for a cluster, whose size is not known here) where there are enough runs, so
 that the workers finish together, and at most BATCH_MAX runs each, tens of milliseconds apiece.
 Few batches, because each costs a round trip through the calling process, which waits its turn for
-the cores and for Python's lock when it is busy too: a server whose visitors keep it busy took as
-long to hand out 60 runs one by one as the workers took to simulate them."""
+the cores and for Python's lock when it is busy too: under a server with busy visitors the workers
+waited for their next run half of the time (py-spy) while runs went one by one."""
 
 Task = tuple[Scenario, np.random.SeedSequence]
 Result = TypeVar("Result")
