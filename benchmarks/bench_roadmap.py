@@ -26,7 +26,8 @@ from roadmap.analysis import per_onderdeel
 from roadmap.definition import Roadmap, load_roadmap
 from roadmap.io import excel, importing
 
-TARGET_SECONDS = 1.0
+TARGET_SECONDS = 1.0  # the Excel import
+AGGREGATE_TARGET_SECONDS = 0.3  # all 864 000 answers of 150 Huizen (issue 18)
 KEUZES = np.array(["niveau", "weet_niet", "niet_van_toepassing"])
 KEUZE_KANSEN = [0.85, 0.1, 0.05]
 
@@ -99,7 +100,7 @@ def measure_aggregate(database: Path, herhalingen: int) -> None:
     print(f"baseline (per Huis, per round: store.antwoorden + per_onderdeel): median {base:.3f} s")
     print(f"toolkit (aggregate.per_onderdeel_alle_rondes):                  median {fast:.3f} s")
     print(f"ratio baseline / toolkit: {base / fast:.1f}x")
-    print(f"toolkit under {TARGET_SECONDS:.0f} s: {'yes' if fast < TARGET_SECONDS else 'NO'}")
+    print(f"toolkit under {AGGREGATE_TARGET_SECONDS} s: {'yes' if fast < AGGREGATE_TARGET_SECONDS else 'NO'}")
 
 
 def filled_template(path: Path, roadmap: Roadmap, deelnemers: int, seed: int = 0) -> Path:
