@@ -85,7 +85,7 @@ def _onderdeel_per_antwoord(deelnemers: pd.DataFrame, stellingen: pd.DataFrame) 
     Participants who answered the same stellingen under the same version share a pattern, and
     each pattern is split and looked up once: usually a handful of patterns for the whole store.
     """
-    pattern = deelnemers.groupby(["versie", "stellingen"], sort=False).ngroup().to_numpy()
+    pattern = _patterns(deelnemers["versie"].to_numpy(), deelnemers["stellingen"].to_numpy())
     patterns = deelnemers.iloc[np.unique(pattern, return_index=True)[1]]
     size = patterns["stellingen"].str.count(" ").to_numpy(dtype=int) + 1
     tokens = pd.MultiIndex.from_arrays(
@@ -97,3 +97,17 @@ def _onderdeel_per_antwoord(deelnemers: pd.DataFrame, stellingen: pd.DataFrame) 
     offset = np.repeat((np.cumsum(size) - size)[pattern] - (np.cumsum(count) - count), count)
     return numbers.to_numpy()[offset + np.arange(count.sum())], count
 
+
+
+def _patterns(versies: np.ndarray, stellingen: np.ndarray) -> np.ndarray:
+    """A number per distinct (versie, stellingen), numbered in order of first appearance.
+
+    Neighbours mostly share their pattern (a round's participants lie together), so only where a
+    participant differs from the one before is their pair of strings hashed, not every participant's
+    kilobytes of stelling names.
+    """
+    change = np.ones(len(stellingen), dtype=bool)
+    change[1:] = (stellingen[1:] != stellingen[:-1]) | (versies[1:] != versies[:-1])
+    numbers: dict[tuple[str, str], int] = {}
+    heads = [numbers.setdefault(key, len(numbers)) for key in zip(versies[change], stellingen[change])]
+    return np.array(heads, dtype=int)[np.cumsum(change) - 1]

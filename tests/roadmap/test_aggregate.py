@@ -1,8 +1,9 @@
+import numpy as np
 import pandas as pd
 import pytest
 
 from roadmap import store
-from roadmap.aggregate import per_onderdeel_alle_rondes
+from roadmap.aggregate import _patterns, per_onderdeel_alle_rondes
 from roadmap.analysis import SUMMARY_COLUMNS, per_onderdeel
 from roadmap.definition import parse_roadmap
 
@@ -136,3 +137,10 @@ def test_a_connection_reads_its_own_uncommitted_answers(connection, mini_roadmap
         store.save_antwoorden(connection, deelnemer_id, _answers(("onderwijs.1", "niveau", 3, "")))
         tekst = store.antwoorden_als_tekst(connection, delen=2)
         assert tekst[["deelnemer_id", "stellingen", "keuzes"]].values.tolist() == [[deelnemer_id, "onderwijs.1", "3"]]
+
+
+def test_a_pattern_that_comes_back_later_keeps_its_number():
+    versies = np.array(["v1", "v1", "v1", "v2", "v1"], dtype=object)
+    stellingen = np.array(["a b", "a", "a b", "a b", "a"], dtype=object)
+    assert _patterns(versies, stellingen).tolist() == [0, 1, 0, 2, 1]
+    assert _patterns(versies[:0], stellingen[:0]).tolist() == []
