@@ -31,8 +31,12 @@ def situaties(summaries: dict[str, pd.DataFrame]) -> Figure:
         axes.bar(range(len(summaries)), mean, yerr=errors, capsize=6, color=colours)
         axes.set_xticks(range(len(summaries)), list(summaries))
         axes.set_xlim(-0.6, len(summaries) - 0.4)  # keep an undefined bar's place
+        if axes.get_ylim()[0] < maat.range[0]:  # bars of 0 only, which matplotlib centres: no negative days
+            axes.set_ylim(maat.range[0], maat.range[0] + 1)
         for position in np.flatnonzero(np.isnan(mean)):
             axes.text(position, 0, "geen\nwaarde", ha="center", va="bottom", fontsize=9)
+        for position in np.flatnonzero(mean == 0):  # a bar of 0 is not there: say so, unlike a missing value
+            axes.text(position, 0, "0", ha="center", va="bottom", fontsize=9)
         axes.set_title(textwrap.fill(maat.label, 32), fontsize=10)
         axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _position, share=maat.is_share: _tick(value, share)))
     _fit(figure, panels, columns=3, title="Gemiddelde per situatie; het zwarte streepje toont het 95%-interval")

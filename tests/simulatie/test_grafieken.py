@@ -58,3 +58,14 @@ def test_situations_fit_their_figure_without_overlap():
     summary = pd.DataFrame([{"maat": maat, "gemiddelde": 12345.6, "ci_laag": 12000.0, "ci_hoog": 13000.0}
                             for maat in grafieken.LOKET_MATEN])
     _inside_and_apart(grafieken.situaties({"Huidige situatie": summary, "Scenario": summary}))
+
+
+def test_bars_of_0_stand_on_an_axis_from_0_without_negative_days_or_shares():
+    summary = pd.DataFrame([{"maat": maat, "gemiddelde": 0.0, "ci_laag": 0.0, "ci_hoog": 0.0}
+                            for maat in grafieken.LOKET_MATEN])
+    figure = grafieken.situaties({"Huidige situatie": summary, "Scenario": summary})
+    to_png(figure)
+    for axes in figure.axes:
+        assert axes.get_ylim() == (0.0, 1.0)
+        assert [text.get_text() for text in axes.texts] == ["0", "0"]  # told apart from "geen waarde"
+        assert not [tick.get_text() for tick in axes.get_yticklabels() if tick.get_text().startswith(("-", "\u2212"))]
