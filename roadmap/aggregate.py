@@ -98,7 +98,6 @@ def _onderdeel_per_antwoord(deelnemers: pd.DataFrame, stellingen: pd.DataFrame) 
     return numbers.to_numpy()[offset + np.arange(count.sum())], count
 
 
-
 def _patterns(versies: np.ndarray, stellingen: np.ndarray) -> np.ndarray:
     """A number per distinct (versie, stellingen), numbered in order of first appearance.
 
