@@ -830,9 +830,9 @@ def antwoorden_als_tekst(connection: sqlite3.Connection, delen: int = 1) -> pd.D
 
     Building the strings is SQLite's work, and Python lets go of the GIL while SQLite works: with
     `delen` > 1 the participants are read in that many ranges at once, each on a read-only connection
-    of its own. Debian's SQLite takes one lock for every allocation, so two parts on two cores gained
-    a fifth, not half, of the time. A connection with changes it has not committed, or one without a
-    file, reads alone: the others would not see those changes.
+    of its own. On a machine of two cores, two parts took a fifth less time, not half (two processes
+    did no better than two threads). A connection with changes it has not committed, or one without
+    a file, reads alone: the others would not see those changes.
     """
     low, high = connection.execute("SELECT min(id), max(id) FROM deelnemer").fetchone()
     path = connection.execute("PRAGMA database_list").fetchone()["file"]
