@@ -36,6 +36,13 @@ def apt_programma():
     return programma
 
 
+@pytest.fixture(scope="session")
+def chromium(apt_programma) -> Path:
+    """Debian's chromium, installed with apt when this machine does not have it yet: the browser tests and
+    the PDF reports use it."""
+    return Path(apt_programma("chromium", "chromium"))
+
+
 @pytest.fixture
 def eerste_schema(tmp_path) -> Path:
     """A store as the first release wrote it (schema 1), holding one Huis without gemeente."""

@@ -36,12 +36,6 @@ GIDS_BEELDEN = {  # screenshot -> element scrolled to the top of the window firs
 }
 
 
-@pytest.fixture(scope="session")
-def chromium(apt_programma) -> Path:
-    """Debian's chromium, installed with apt when this machine does not have it yet."""
-    return Path(apt_programma("chromium", "chromium"))
-
-
 @pytest.fixture(scope="module")  # not longer: Playwright's loop would stay running for other tests
 def browser(chromium):
     from playwright.sync_api import sync_playwright

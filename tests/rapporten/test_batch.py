@@ -110,8 +110,8 @@ def test_a_failure_is_told_by_its_last_line_without_colour_codes():
     assert batch._last_line(KeyError()) == "KeyError"
 
 
-def test_pdf_on_request_next_to_the_html(tmp_path, demo_database, apt_programma):
-    apt_programma("chromium", "chromium")  # a fresh machine has none until a test installs it
+@pytest.mark.usefixtures("chromium")  # a fresh machine has none until a test installs it
+def test_pdf_on_request_next_to_the_html(tmp_path, demo_database):
     connection = store.connect(demo_database)
     huizen = store.huizen(connection).head(1)
     connection.close()
