@@ -543,14 +543,14 @@ def measures(scenario: Scenario, g: dict[str, np.ndarray], hours: OpeningHours) 
     soort = np.array(scenario.soorten)
     capacity = np.array(scenario.capaciteiten)
     placed = ~np.isnan(g["placed"])
-    location = np.where(placed, g["location"], 0).astype(int)
+    held_soort = np.where(placed, soort[np.where(placed, g["location"], 0).astype(int)], "")  # "": no plaats
     first_soort = np.where(g["first_choice"] >= 0, soort[np.maximum(g["first_choice"], 0)], "")
     for name in SOORTEN:
         places = capacity[soort == name].sum()
-        held = _time_in_window(g["placed"][placed & (soort[location] == name)],
-                               g["departure"][placed & (soort[location] == name)], start, end)
+        held = held_soort == name
+        occupied = _time_in_window(g["placed"][held], g["departure"][held], start, end)
         occupancy_key, gave_up_key = soort_maten(name)
-        values[occupancy_key] = held / (places * span) if places else np.nan
+        values[occupancy_key] = occupied / (places * span) if places else np.nan
         values[gave_up_key] = (gave_up & (first_soort == name)).sum() / years
     return {name: float(value) for name, value in values.items()}
 
