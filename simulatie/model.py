@@ -22,6 +22,7 @@ import gc
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import MISSING, dataclass, fields
+from functools import lru_cache
 from heapq import heappop, heappush, heapreplace
 from operator import attrgetter, itemgetter
 
@@ -31,7 +32,7 @@ import simpy
 from simpy.events import NORMAL
 
 from simulatie.maten import groep_maten, soort_maten
-from simulatie.scenario import GROEPEN, SOORTEN, Scenario
+from simulatie.scenario import GROEPEN, SOORTEN, Regel, Scenario
 
 
 @dataclass(slots=True, eq=False)
@@ -153,6 +154,13 @@ GROEPEN_PAIRS = {code: (groepen, GROEPEN_SETS[code | 1 << GROEPEN.index("broer_z
 """Per combination its groups elsewhere and at a sibling's location: a gezin's `groepen`, shared too."""
 
 
+@lru_cache
+def ranks(regel: Regel) -> dict[frozenset[str], int]:
+    """The rank under `regel` of every combination of groups (GROEPEN_SETS), made once per rule: the
+    runs of a scenario, and most scenarios, share their rules. Read only: every Allocation shares it."""
+    return {groepen: regel.level(groepen) for groepen in GROEPEN_SETS.values()}
+
+
 def _groepen(*members: np.ndarray) -> list[tuple[frozenset, frozenset]]:
     """Each gezin's priority groups elsewhere and at its sibling's location, as shared frozensets;
     `members` says per group of GROEPEN but broer_zus who belongs to it."""
@@ -261,8 +269,7 @@ class Allocation:
         soorten = scenario.soorten
         per_soort = {soort: scenario.regel(soort) for soort in dict.fromkeys(soorten)}  # once per soort, not per location
         regels = [per_soort[soort] for soort in soorten]
-        levels = {soort: {groepen: regel.level(groepen) for groepen in GROEPEN_SETS.values()}
-                  for soort, regel in per_soort.items()}
+        levels = {soort: ranks(regel) for soort, regel in per_soort.items()}
         self._level = [levels[soort] for soort in soorten]
         """Per location the rank of every combination of groups under its rule: a lookup on each push."""
         self.free = list(scenario.capaciteiten)

@@ -16,6 +16,7 @@ import difflib
 import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields, replace
+from functools import cached_property
 from numbers import Integral, Real
 from typing import Literal, get_args
 
@@ -241,15 +242,16 @@ class Scenario:
                 raise GebruikersFout(f"Scenario '{naam}': onbekend veld '{key}' ({suggestion})")
         return cls(**data)
 
-    @property
+    @cached_property
     def capaciteiten(self) -> tuple[int, ...]:
         """The places of each location: as given, or `plaatsen` split per soort (`aandeel_plaatsen`),
-        and each soort's places as evenly as possible over its locations."""
+        and each soort's places as evenly as possible over its locations. Kept once made, as
+        `soorten`: a run asks for both several times, a tenth of a small gemeente's run."""
         if isinstance(self.locaties, tuple):
             return self.locaties
         return tuple(size for _, sizes in self._locaties_per_soort() for size in sizes)
 
-    @property
+    @cached_property
     def soorten(self) -> tuple[Soort, ...]:
         """The soort of each location, in the order of `capaciteiten`."""
         if isinstance(self.locaties, tuple):
