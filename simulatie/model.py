@@ -550,7 +550,8 @@ def measures(scenario: Scenario, g: dict[str, np.ndarray], hours: OpeningHours) 
     soort = np.array(scenario.soorten)
     capacity = np.array(scenario.capaciteiten)
     placed = ~np.isnan(g["placed"])
-    held_soort = np.where(placed, soort[np.where(placed, g["location"], 0).astype(int)], "")  # "": no plaats
+    location = np.where(placed, g["location"], 0).astype(int)
+    held_soort = np.where(placed, soort[location], "")  # the soort of each gezin's plaats, "" without one
     first_soort = np.where(g["first_choice"] >= 0, soort[np.maximum(g["first_choice"], 0)], "")
     for name in SOORTEN:
         places = capacity[soort == name].sum()

@@ -246,7 +246,7 @@ class Scenario:
     def capaciteiten(self) -> tuple[int, ...]:
         """The places of each location: as given, or `plaatsen` split per soort (`aandeel_plaatsen`),
         and each soort's places as evenly as possible over its locations. Kept once made, as
-        `soorten`: a run asks for both several times, a tenth of a small gemeente's run."""
+        `soorten`: a run asks for both several times, nearly a tenth of a small gemeente's run."""
         if isinstance(self.locaties, tuple):
             return self.locaties
         return tuple(size for _, sizes in self._locaties_per_soort() for size in sizes)
