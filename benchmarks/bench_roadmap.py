@@ -65,6 +65,7 @@ def build_store(path: Path, roadmap: Roadmap, huizen: int, rondes: int, deelneme
                 niveaus.tolist(),
             ),
         )
+        store.rebuild_antwoord_tekst(connection)
     connection.close()
     return size
 

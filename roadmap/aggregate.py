@@ -2,14 +2,13 @@
 
 Peer comparison and batch reports need the results of all Huizen together; computing them round
 by round costs a query and a pandas pass per round, seconds for a province. Here one query reads
-every participant's answers as two strings (`store.antwoorden_als_tekst`, read in a part per
-core), numpy maps each answer to its onderdeel through the round's own Roadmap version and
-averages per participant, and one pandas groupby summarises.
+every participant's answers as two strings (`store.antwoorden_als_tekst`), numpy maps each
+answer to its onderdeel through the round's own Roadmap version and averages per participant, and
+one pandas groupby summarises.
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
 
 import numpy as np
@@ -26,7 +25,7 @@ def per_onderdeel_alle_rondes(connection: sqlite3.Connection) -> pd.DataFrame:
     """Per round (by huis_id, nummer) and onderdeel (in Roadmap order) the `per_onderdeel` summary."""
     rondes = store.alle_rondes(connection)
     stellingen = _stellingen(connection, rondes)
-    deelnemers = store.antwoorden_als_tekst(connection, delen=os.cpu_count() or 1)
+    deelnemers = store.antwoorden_als_tekst(connection)
     # Sorted so that each group's values are summed in the order `per_onderdeel` sums them.
     niveaus = _per_deelnemer(deelnemers, stellingen).sort_values(KEYS, kind="stable")
     grouped = niveaus.dropna(subset=["niveau"]).groupby(KEYS)["niveau"]

@@ -3,6 +3,10 @@
 Only this module touches SQLite. Every write runs in one transaction (`BEGIN IMMEDIATE`), so a
 crash or a second participant saving at the same moment never leaves half an answer behind. The
 schema carries its version in `PRAGMA user_version` and grows by forward migrations only.
+
+One table repeats others: antwoord_tekst holds each participant's answers as text for the aggregate
+of all rounds (`antwoorden_als_tekst`), and every function here that writes answers writes it again
+in the same transaction (`_write_antwoord_tekst`).
 """
 
 from __future__ import annotations
@@ -13,8 +17,7 @@ import os
 import secrets
 import sqlite3
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -183,6 +186,19 @@ MIGRATIONS: list[str] = [
     INSERT INTO antwoord_nieuw SELECT deelnemer_id, stelling_id, keuze, niveau, toelichting, gewijzigd FROM antwoord;
     DROP TABLE antwoord;
     ALTER TABLE antwoord_nieuw RENAME TO antwoord;
+    """,
+    # 8: every participant's answers also as two strings (see `antwoorden_als_tekst`), written again by
+    # each function that writes answers: the aggregate of all rounds reads one row per participant
+    # instead of grouping every answer, which took two thirds of its time.
+    """
+    CREATE TABLE antwoord_tekst (
+        deelnemer_id INTEGER PRIMARY KEY REFERENCES deelnemer(id) ON DELETE CASCADE,
+        stellingen TEXT NOT NULL,
+        keuzes TEXT NOT NULL
+    );
+    INSERT INTO antwoord_tekst SELECT deelnemer_id, group_concat(stelling_id, ' '),
+        group_concat(CASE keuze WHEN 'niveau' THEN niveau WHEN 'weet_niet' THEN 'w' ELSE 'n' END, '')
+        FROM antwoord GROUP BY deelnemer_id;
     """,
 ]
 NEW_UID = "lower(hex(randomblob(16)))"  # SQL for a new uid: 128 random bits, as hex
@@ -466,6 +482,7 @@ def save_antwoorden(connection: sqlite3.Connection, deelnemer_id: int, antwoorde
             " gewijzigd = strftime('%Y-%m-%dT%H:%M:%f', 'now')",
             rows,
         )
+        _write_antwoord_tekst(connection, "id = ?", (deelnemer_id,))
 
 
 def _checked_answer(roadmap: Roadmap, stelling_id: str, keuze: str, niveau) -> int | None:
@@ -819,38 +836,20 @@ def alle_rondes(connection: sqlite3.Connection) -> pd.DataFrame:
     )
 
 
-def antwoorden_als_tekst(connection: sqlite3.Connection, delen: int = 1) -> pd.DataFrame:
+def antwoorden_als_tekst(connection: sqlite3.Connection) -> pd.DataFrame:
     """Every answer in the store, as two strings per participant: deelnemer_id, ronde_id, versie (the round's
     Roadmap version), stellingen, keuzes.
 
     `stellingen` names the stellingen answered, separated by spaces; `keuzes` has, in the same
     order, one character per answer: the level (one digit, see `Schaal`), 'w' (weet niet) or 'n'
     (niet van toepassing). Fetching a million answers row by row would cost more than the whole
-    aggregate that reads them; two strings per participant cost little.
-
-    Building the strings is SQLite's work, and Python lets go of the GIL while SQLite works: with
-    `delen` > 1 the participants are read in that many ranges at once, each on a read-only connection
-    of its own. On a machine of two cores, two parts took a fifth less time, not half (two processes
-    did no better than two threads). A connection with changes it has not committed, or one without
-    a file, reads alone: the others would not see those changes.
+    aggregate that reads them, and grouping them into strings here took two thirds of it: the
+    strings are kept in antwoord_tekst, written again with the answers (`_write_antwoord_tekst`).
     """
-    low, high = connection.execute("SELECT min(id), max(id) FROM deelnemer").fetchone()
-    path = connection.execute("PRAGMA database_list").fetchone()["file"]
-    if low is None or not path or connection.in_transaction:
-        delen = 1
-    bounds = np.linspace(low or 0, (high or 0) + 1, delen + 1).astype(int).tolist()
-    ranges = list(zip(bounds[:-1], bounds[1:]))
-    if delen == 1:
-        parts = [connection.execute(_ANTWOORDEN_ALS_TEKST, ranges[0]).fetchall()]
-    else:
-        def read(part: tuple[int, int]) -> list[sqlite3.Row]:
-            with closing(connect(path, read_only=True)) as own:
-                own.execute("PRAGMA mmap_size = 1073741824")  # pages read in place, not copied: a tenth faster
-                return own.execute(_ANTWOORDEN_ALS_TEKST, part).fetchall()
-
-        with ThreadPoolExecutor(delen) as threads:
-            parts = list(threads.map(read, ranges))
-    rows = [row for part in parts for row in part]
+    rows = connection.execute(
+        "SELECT t.deelnemer_id, d.ronde_id, r.roadmap_versie, t.stellingen, t.keuzes FROM antwoord_tekst t"
+        " JOIN deelnemer d ON d.id = t.deelnemer_id JOIN ronde r ON r.id = d.ronde_id ORDER BY t.deelnemer_id"
+    ).fetchall()
     ids, ronde_ids, versies, stellingen, keuzes = zip(*rows) if rows else ((),) * 5
     # The text stays Python strings (dtype object): pandas' own string type would copy megabytes of
     # stelling names into Arrow, a twentieth of the aggregate's time, for nothing it needs.
@@ -859,13 +858,22 @@ def antwoorden_als_tekst(connection: sqlite3.Connection, delen: int = 1) -> pd.D
                          **{name: pd.Series(values, dtype=object) for name, values in text.items()}})
 
 
-_ANTWOORDEN_ALS_TEKST = (
-    "SELECT deelnemer_id, (SELECT ronde_id FROM deelnemer WHERE id = deelnemer_id),"
-    " (SELECT r.roadmap_versie FROM deelnemer d JOIN ronde r ON r.id = d.ronde_id WHERE d.id = deelnemer_id),"
-    " group_concat(stelling_id, ' '),"
-    " group_concat(CASE keuze WHEN 'niveau' THEN niveau WHEN 'weet_niet' THEN 'w' ELSE 'n' END, '')"
-    " FROM antwoord WHERE deelnemer_id >= ? AND deelnemer_id < ? GROUP BY deelnemer_id ORDER BY deelnemer_id"
-)
+def rebuild_antwoord_tekst(connection: sqlite3.Connection) -> None:
+    """Write every participant's answer text again from the answers: for a store whose answers were
+    written by SQL of its own rather than through this module, as a benchmark builds a large store."""
+    with transaction(connection):
+        _write_antwoord_tekst(connection, "1")
+
+
+def _write_antwoord_tekst(connection: sqlite3.Connection, deelnemers: str, parameters: Sequence = ()) -> None:
+    """Write again, from their answers, the text of the participants that the condition `deelnemers`
+    on deelnemer selects; one without answers has none. Part of the caller's transaction."""
+    chosen = f"SELECT id FROM deelnemer WHERE {deelnemers}"
+    connection.execute(f"DELETE FROM antwoord_tekst WHERE deelnemer_id IN ({chosen})", parameters)
+    connection.execute(
+        "INSERT INTO antwoord_tekst SELECT deelnemer_id, group_concat(stelling_id, ' '),"
+        " group_concat(CASE keuze WHEN 'niveau' THEN niveau WHEN 'weet_niet' THEN 'w' ELSE 'n' END, '')"
+        f" FROM antwoord WHERE deelnemer_id IN ({chosen}) GROUP BY deelnemer_id", parameters)
 
 
 def belangen(connection: sqlite3.Connection, ronde_id: int) -> pd.DataFrame:
@@ -1042,6 +1050,7 @@ def save_bundel_ronde(connection: sqlite3.Connection, huis_id: int, ronde: dict,
                 for key in ("antwoorden", "stemmen")}
         connection.executemany("INSERT INTO antwoord (deelnemer_id, stelling_id, keuze, niveau, toelichting, gewijzigd)"
                                " VALUES (?, ?, ?, ?, ?, ?)", rows["antwoorden"])
+        _write_antwoord_tekst(connection, "ronde_id = ?", (ronde_id,))
         connection.executemany("INSERT INTO stem (deelnemer_id, stelling_id, keuze, niveau, gewijzigd) VALUES (?, ?, ?, ?, ?)",
                                rows["stemmen"])
         connection.executemany("INSERT INTO belang (deelnemer_id, onderdeel_id, belang) VALUES (?, ?, ?)",

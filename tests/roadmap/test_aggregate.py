@@ -117,25 +117,14 @@ def test_participant_without_scores_counts_in_the_share_but_not_in_n(connection,
     assert onderwijs["n"] == 1 and onderwijs["aandeel_weet_niet"] == (0.5 if keuze == "weet_niet" else 0.0)
 
 
-def test_answers_read_in_parts_are_the_answers_read_at_once(demo_database):
-    connection = store.connect(demo_database, read_only=True)
-    try:
-        whole = store.antwoorden_als_tekst(connection)
-        assert len(whole) > 3 and whole["deelnemer_id"].is_monotonic_increasing
-        for delen in (2, 3, len(whole) + 5):
-            pd.testing.assert_frame_equal(store.antwoorden_als_tekst(connection, delen=delen), whole)
-    finally:
-        connection.close()
-
-
 def test_a_connection_reads_its_own_uncommitted_answers(connection, mini_roadmap):
-    """The parts are read on connections of their own, which cannot see what this one has not committed."""
+    """The answer text is written in the same transaction as the answers."""
     ronde_id = store.save_ronde(connection, store.save_huis(connection, "Huis van het Kind Testdorp", ["44086"]), 1,
                                 "2026-03-17", mini_roadmap)
     with store.transaction(connection):
         deelnemer_id = store.save_deelnemer(connection, ronde_id, "An")
         store.save_antwoorden(connection, deelnemer_id, _answers(("onderwijs.1", "niveau", 3, "")))
-        tekst = store.antwoorden_als_tekst(connection, delen=2)
+        tekst = store.antwoorden_als_tekst(connection)
         assert tekst[["deelnemer_id", "stellingen", "keuzes"]].values.tolist() == [[deelnemer_id, "onderwijs.1", "3"]]
 
 

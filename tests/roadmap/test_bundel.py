@@ -138,6 +138,39 @@ def test_a_huis_or_round_of_the_same_name_from_another_source_is_refused(tmp_pat
     assert dump(other_path) == before
 
 
+KEUZE_LETTERS = {"weet_niet": "w", "niet_van_toepassing": "n"}
+
+
+def text_from_the_answers(connection) -> list[list]:
+    """Per participant with answers, [deelnemer_id, stellingen, keuzes] as the answers themselves give them."""
+    rows = []
+    for ronde_id in store.alle_rondes(connection)["ronde_id"].tolist():
+        for deelnemer_id, own in store.antwoorden(connection, ronde_id).sort_values("stelling_id").groupby("deelnemer_id"):
+            letters = [KEUZE_LETTERS.get(keuze) or str(int(niveau)) for keuze, niveau in zip(own["keuze"], own["niveau"])]
+            rows.append([int(deelnemer_id), " ".join(own["stelling_id"]), "".join(letters)])
+    return sorted(rows)
+
+
+def test_the_answer_text_follows_saves_changes_and_bundles(tmp_path, mini_roadmap):
+    """The aggregate reads the answers as text kept next to them (antwoord_tekst): every write of answers
+    writes it again, a save, a change, a bundle read for the first time, a newer one and one without a partner."""
+    (origin, huis_id, ronde_id, an, bart), first, trainer_path = imported_once(tmp_path, mini_roadmap)
+    trainer = store.connect(trainer_path)
+    store.save_antwoorden(origin, bart, _answers(("onderwijs.1", "niveau", 2, ""),
+                                                 ("kinderopvang.1", "niet_van_toepassing", None, "")))
+    newer = tmp_path / "nieuwer.zip"
+    bundel.export_bundel(origin, huis_id, newer, met_namen=True)
+    bundel.import_bundel(trainer, newer)
+    for connection in (origin, trainer):
+        kept = store.antwoorden_als_tekst(connection)[["deelnemer_id", "stellingen", "keuzes"]].values.tolist()
+        assert kept == text_from_the_answers(connection)
+        assert [row[1:] for row in kept] == [["onderwijs.1 onderwijs.2", "1w"], ["kinderopvang.1 onderwijs.1", "n2"]]
+    without_bart = _rewrite(newer, tmp_path / "zonder.zip", lambda manifest, huis: huis["rondes"][0]["deelnemers"].pop())
+    assert bundel.import_bundel(trainer, without_bart).bijgewerkt == 1
+    kept = store.antwoorden_als_tekst(trainer)[["deelnemer_id", "stellingen", "keuzes"]].values.tolist()
+    assert kept == text_from_the_answers(trainer) and [row[1:] for row in kept] == [["onderwijs.1 onderwijs.2", "1w"]]
+
+
 def _rewrite(source: Path, target: Path, change) -> Path:
     """A copy of a bundle with its members changed by `change(manifest, huis)`, checksum kept right."""
     with zipfile.ZipFile(source) as archive:

@@ -240,9 +240,12 @@ def test_migration_lifts_the_fixed_scale_of_the_third_schema_and_keeps_the_answe
         (1, "onderwijs.1", "niveau", 4, "goed", "2025-01-01T10:00:00.000"),
         (1, "onderwijs.2", "weet_niet", None, "", kept[1]["gewijzigd"]),
     ]
+    text = ["deelnemer_id", "stellingen", "keuzes"]  # made by the migration, then written again by the save
+    assert store.antwoorden_als_tekst(connection)[text].values.tolist() == [[1, "onderwijs.1 onderwijs.2", "4w"]]
     store.save_antwoorden(connection, 1, _answers(("onderwijs.1", "niveau", 5, "")))
     store.save_belang(connection, 1, {"onderwijs": 4})
     assert store.antwoorden(connection, 1)["niveau"].tolist()[0] == 5
+    assert store.antwoorden_als_tekst(connection)[text].values.tolist() == [[1, "onderwijs.1 onderwijs.2", "5w"]]
     assert store.belangen(connection, 1)["belang"].tolist() == [4]
     with pytest.raises(sqlite3.IntegrityError, match="CHECK"):  # the rules that are no scale stay in the schema
         connection.execute("INSERT INTO antwoord (deelnemer_id, stelling_id, keuze) VALUES (1, 'x', 'niveau')")
