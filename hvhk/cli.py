@@ -312,10 +312,15 @@ def _add_controle_command(commands: argparse._SubParsersAction) -> None:
         description="Controleert of de database een onbeschadigde hvhk-database is, of de antwoorden, deelnemers"
         " en belangen van elke ronde bij de Roadmap-versie van die ronde passen, of elk Huis bestaande gemeenten"
         " heeft, en of het Roadmap-bestand klopt. Elk probleem staat op één regel. De database wordt alleen"
-        " gelezen, nooit gewijzigd. Eindigt met code 1 als er fouten zijn.",
+        " gelezen, nooit gewijzigd, behalve met --herstel. Eindigt met code 1 als er fouten zijn.",
     )
     _add_database(controle)
     _add_roadmap_file(controle)
+    controle.add_argument(
+        "--herstel", action="store_true",
+        help="schrijf eerst de antwoorden die de vergelijking van alle rondes leest opnieuw uit de bewaarde"
+        " antwoorden (nodig als een ander programma antwoorden schreef), en controleer dan",
+    )
     controle.set_defaults(run=_controle)
 
 
@@ -460,9 +465,12 @@ def _bundel_importeer(arguments: argparse.Namespace) -> int:
 
 
 def _controle(arguments: argparse.Namespace) -> int:
-    from hvhk.controle import check
+    from hvhk.controle import check, repair
 
     database = arguments.database or database_path()
+    if arguments.herstel:
+        repair(database)
+        print(f"Hersteld: de vergelijking van alle rondes leest weer de bewaarde antwoorden van {database}.")
     findings = check(database, arguments.roadmap)
     for finding in findings:
         print(finding)

@@ -68,12 +68,24 @@ def _damage_findings(path: Path, damage: list[str]) -> list[Finding]:
     return [*shown, Finding(f"{path}: {hidden}de inhoud is niet verder gecontroleerd; gebruik een reservekopie")]
 
 
+def repair(database: Path) -> None:
+    """Write the answer text that the comparison of all rounds reads again from the answers, after
+    another program wrote answers (`store.stale_antwoord_tekst`)."""
+    store.connect(database, read_only=True).close()  # a missing, foreign or newer file is refused untouched
+    connection = store.connect(database)
+    try:
+        store.rebuild_antwoord_tekst(connection)
+    finally:
+        connection.close()
+
+
 def _content_findings(connection) -> list[Finding]:
     roadmaps, findings = _stored_roadmaps(connection)
+    stale = set(store.stale_antwoord_tekst(connection))
     for huis in store.huizen(connection).itertuples():
         findings += _check_huis(huis)
         for ronde in store.rondes(connection, huis.id).itertuples():
-            findings += _check_ronde(connection, f"Huis '{huis.naam}', ronde {ronde.nummer}", ronde, roadmaps)
+            findings += _check_ronde(connection, f"Huis '{huis.naam}', ronde {ronde.nummer}", ronde, roadmaps, stale)
     return findings
 
 
@@ -99,7 +111,7 @@ def _check_huis(huis) -> list[Finding]:
     ]
 
 
-def _check_ronde(connection, where: str, ronde, roadmaps: dict[str, Roadmap | None]) -> list[Finding]:
+def _check_ronde(connection, where: str, ronde, roadmaps: dict[str, Roadmap | None], stale: set[int]) -> list[Finding]:
     findings = []
     if ronde.roadmap_versie not in roadmaps:
         findings.append(Finding(f"{where}: Roadmap-versie '{ronde.roadmap_versie}' staat niet in de database"))
@@ -107,17 +119,21 @@ def _check_ronde(connection, where: str, ronde, roadmaps: dict[str, Roadmap | No
     if deelnemers.empty:
         findings.append(Finding(f"{where}: nog geen deelnemers", warning=True))
     findings += _same_deelnemer(where, deelnemers)
+    problems = [(d, STALE) for d in deelnemers["id"] if d in stale]
     roadmap = roadmaps.get(ronde.roadmap_versie)
-    if roadmap is None or deelnemers.empty:
-        return findings
-    problems = (
-        _participant_problems(deelnemers, roadmap)
-        + _answer_problems(store.antwoorden(connection, ronde.id), roadmap, "antwoord")
-        + _answer_problems(store.stemmen(connection, ronde.id), roadmap, "stem na de bespreking")
-        + _belang_problems(store.belangen(connection, ronde.id), roadmap)
-    )
+    if roadmap is not None and not deelnemers.empty:
+        problems += (
+            _participant_problems(deelnemers, roadmap)
+            + _answer_problems(store.antwoorden(connection, ronde.id), roadmap, "antwoord")
+            + _answer_problems(store.stemmen(connection, ronde.id), roadmap, "stem na de bespreking")
+            + _belang_problems(store.belangen(connection, ronde.id), roadmap)
+        )
     naam = dict(zip(deelnemers["id"], deelnemers["naam"]))
     return findings + [Finding(f"{where}, deelnemer '{naam[d]}': {problem}") for d, problem in problems]
+
+
+STALE = ("de vergelijking van alle rondes leest andere antwoorden dan er bewaard zijn (een ander programma schreef"
+         " ze); herstel met 'hvhk controle --herstel'")
 
 
 def _same_deelnemer(where: str, deelnemers: pd.DataFrame) -> list[Finding]:

@@ -858,11 +858,36 @@ def antwoorden_als_tekst(connection: sqlite3.Connection) -> pd.DataFrame:
                          **{name: pd.Series(values, dtype=object) for name, values in text.items()}})
 
 
+_TEKST_PER_DEELNEMER = (
+    "SELECT deelnemer_id, group_concat(stelling_id, ' ') AS stellingen,"
+    " group_concat(CASE keuze WHEN 'niveau' THEN niveau WHEN 'weet_niet' THEN 'w' ELSE 'n' END, '') AS keuzes"
+    " FROM antwoord"
+)
+"""Participants' answers as antwoord_tekst keeps them, once a WHERE and GROUP BY deelnemer_id follow."""
+
+
 def rebuild_antwoord_tekst(connection: sqlite3.Connection) -> None:
     """Write every participant's answer text again from the answers: for a store whose answers were
-    written by SQL of its own rather than through this module, as a benchmark builds a large store."""
+    written by SQL of its own rather than through this module (a benchmark that builds a large store
+    fast, another program: see `stale_antwoord_tekst`)."""
     with transaction(connection):
         _write_antwoord_tekst(connection, "1")
+
+
+def stale_antwoord_tekst(connection: sqlite3.Connection) -> list[int]:
+    """The participants whose answer text no longer says what their answers say. Only a program that
+    writes answers without this module leaves them; `rebuild_antwoord_tekst` mends them. None in a
+    file of a schema before the text, which migrating makes."""
+    if not connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'antwoord_tekst'").fetchone():
+        return []
+    rows = connection.execute(
+        f"WITH nu AS ({_TEKST_PER_DEELNEMER} GROUP BY deelnemer_id)"
+        " SELECT deelnemer_id FROM nu LEFT JOIN antwoord_tekst t USING (deelnemer_id)"
+        " WHERE t.stellingen IS NOT nu.stellingen OR t.keuzes IS NOT nu.keuzes"
+        " UNION SELECT deelnemer_id FROM antwoord_tekst WHERE deelnemer_id NOT IN (SELECT deelnemer_id FROM nu)"
+        " ORDER BY 1"
+    )
+    return [row[0] for row in rows]
 
 
 def _write_antwoord_tekst(connection: sqlite3.Connection, deelnemers: str, parameters: Sequence = ()) -> None:
@@ -870,10 +895,8 @@ def _write_antwoord_tekst(connection: sqlite3.Connection, deelnemers: str, param
     on deelnemer selects; one without answers has none. Part of the caller's transaction."""
     chosen = f"SELECT id FROM deelnemer WHERE {deelnemers}"
     connection.execute(f"DELETE FROM antwoord_tekst WHERE deelnemer_id IN ({chosen})", parameters)
-    connection.execute(
-        "INSERT INTO antwoord_tekst SELECT deelnemer_id, group_concat(stelling_id, ' '),"
-        " group_concat(CASE keuze WHEN 'niveau' THEN niveau WHEN 'weet_niet' THEN 'w' ELSE 'n' END, '')"
-        f" FROM antwoord WHERE deelnemer_id IN ({chosen}) GROUP BY deelnemer_id", parameters)
+    connection.execute(f"INSERT INTO antwoord_tekst {_TEKST_PER_DEELNEMER} WHERE deelnemer_id IN ({chosen})"
+                       " GROUP BY deelnemer_id", parameters)
 
 
 def belangen(connection: sqlite3.Connection, ronde_id: int) -> pd.DataFrame:

@@ -98,6 +98,10 @@ DAMAGE = {
         " '{deelnemer}' (hoofdletters en spaties tellen niet mee); wie zich met deze naam aanmeldt, krijgt de"
         " antwoorden van '{deelnemer}'",
     ),
+    "antwoord-buiten-hvhk": (  # answers another program changed: what the comparison of all rounds reads is old
+        "UPDATE antwoord SET niveau = 5 - niveau WHERE deelnemer_id = :deelnemer AND keuze = 'niveau'",
+        "{waar}, deelnemer '{deelnemer}': de vergelijking van alle rondes leest andere antwoorden dan er bewaard zijn",
+    ),
     "ronde-zonder-deelnemers": (
         "INSERT INTO ronde (huis_id, nummer, datum, roadmap_versie) VALUES (:huis, 9, '2027-01-01', :versie)",
         "waarschuwing: Huis '{huis}', ronde 9: nog geen deelnemers",
@@ -127,6 +131,30 @@ def test_each_kind_of_damage_is_one_dutch_line_naming_where_it_is(database, caps
     assert [found for found in lines if found.startswith(line)], lines
     assert code == (0 if expected.startswith("waarschuwing") else 1)
     assert lines[-1].startswith(f"Controle van {database} en de meegeleverde Roadmap: ")
+
+
+def test_herstel_mends_answers_another_program_wrote_and_then_checks(database, capsys):
+    with sqlite3.connect(database) as raw:
+        raw.execute("UPDATE antwoord SET niveau = 5 - niveau WHERE keuze = 'niveau'")
+    raw.close()
+    code, lines = _controle(capsys, "--database", database)
+    assert code == 1 and sum("hvhk controle --herstel" in line for line in lines) > 10
+    assert main(["controle", "--herstel", "--database", str(database)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"Hersteld: de vergelijking van alle rondes leest weer de bewaarde antwoorden van {database}.",
+        f"Controle van {database} en de meegeleverde Roadmap: alles in orde.",
+    ]
+    connection = store.connect(database, read_only=True)
+    try:
+        assert store.stale_antwoord_tekst(connection) == []
+    finally:
+        connection.close()
+
+
+def test_herstel_leaves_a_missing_file_missing(tmp_path, capsys):
+    missing = tmp_path / "weg.sqlite"
+    assert main(["controle", "--herstel", "--database", str(missing)]) == 1
+    assert f"{missing}: bestaat niet" in capsys.readouterr().err and not missing.exists()
 
 
 def _damage_the_answers(database):
