@@ -119,15 +119,16 @@ def _check_ronde(connection, where: str, ronde, roadmaps: dict[str, Roadmap | No
     if deelnemers.empty:
         findings.append(Finding(f"{where}: nog geen deelnemers", warning=True))
     findings += _same_deelnemer(where, deelnemers)
-    problems = [(d, STALE) for d in deelnemers["id"] if d in stale]
+    problems = []
     roadmap = roadmaps.get(ronde.roadmap_versie)
     if roadmap is not None and not deelnemers.empty:
-        problems += (
+        problems = (
             _participant_problems(deelnemers, roadmap)
             + _answer_problems(store.antwoorden(connection, ronde.id), roadmap, "antwoord")
             + _answer_problems(store.stemmen(connection, ronde.id), roadmap, "stem na de bespreking")
             + _belang_problems(store.belangen(connection, ronde.id), roadmap)
         )
+    problems += [(d, STALE) for d in deelnemers["id"] if d in stale]
     naam = dict(zip(deelnemers["id"], deelnemers["naam"]))
     return findings + [Finding(f"{where}, deelnemer '{naam[d]}': {problem}") for d, problem in problems]
 
