@@ -17,6 +17,9 @@ from roadmap import store
 from roadmap.definition import Roadmap, load_roadmap, parse_roadmap
 
 MAX_DAMAGE_LINES = 10  # SQLite can list thousands of damaged pages; the first few tell the story
+STALE = ("de vergelijking van alle rondes leest andere antwoorden dan er bewaard zijn (een ander programma schreef"
+         " ze); herstel met 'hvhk controle --herstel'")
+"""A participant whose answer text (`store.stale_antwoord_tekst`) no longer says what their answers say."""
 
 
 @dataclass(frozen=True)
@@ -131,10 +134,6 @@ def _check_ronde(connection, where: str, ronde, roadmaps: dict[str, Roadmap | No
     problems += [(d, STALE) for d in deelnemers["id"] if d in stale]
     naam = dict(zip(deelnemers["id"], deelnemers["naam"]))
     return findings + [Finding(f"{where}, deelnemer '{naam[d]}': {problem}") for d, problem in problems]
-
-
-STALE = ("de vergelijking van alle rondes leest andere antwoorden dan er bewaard zijn (een ander programma schreef"
-         " ze); herstel met 'hvhk controle --herstel'")
 
 
 def _same_deelnemer(where: str, deelnemers: pd.DataFrame) -> list[Finding]:
