@@ -95,7 +95,7 @@ def measure_aggregate(database: Path, herhalingen: int) -> None:
     connection = store.connect(database)
     try:
         base = median_seconds(lambda: naive(connection), herhalingen)
-        # a call takes a thirtieth of the baseline's: more of them steady its median against the machine's drift
+        # a call costs a few percent of the baseline's: more of them steady its median against the machine's drift
         fast = median_seconds(lambda: aggregate.per_onderdeel_alle_rondes(connection), 5 * herhalingen)
     finally:
         connection.close()
