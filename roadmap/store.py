@@ -884,7 +884,8 @@ def stale_antwoord_tekst(connection: sqlite3.Connection) -> list[int]:
         f"WITH nu AS ({_TEKST_PER_DEELNEMER} GROUP BY deelnemer_id)"
         " SELECT deelnemer_id FROM nu LEFT JOIN antwoord_tekst t USING (deelnemer_id)"
         " WHERE t.stellingen IS NOT nu.stellingen OR t.keuzes IS NOT nu.keuzes"
-        " UNION SELECT deelnemer_id FROM antwoord_tekst WHERE deelnemer_id NOT IN (SELECT deelnemer_id FROM nu)"
+        " UNION SELECT deelnemer_id FROM antwoord_tekst t"
+        " WHERE NOT EXISTS (SELECT 1 FROM antwoord a WHERE a.deelnemer_id = t.deelnemer_id)"
         " ORDER BY 1"
     )
     return [row[0] for row in rows]
